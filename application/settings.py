@@ -1,0 +1,34 @@
+"""Where the data lives, read from the environment with a sensible local default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATABASE_URL_VAR = "PARTNERSHIP_HUB_DATABASE_URL"
+READ_MODEL_URL_VAR = "PARTNERSHIP_HUB_READ_MODEL_URL"
+DATA_DIR_VAR = "PARTNERSHIP_HUB_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    # Read models live with the events unless configured elsewhere.
+    read_model_url: str
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get(DATA_DIR_VAR) or "var")
+        url = env.get(DATABASE_URL_VAR) or sqlite_url(data_dir / "partnership-hub.sqlite3")
+        return cls(database_url=url, read_model_url=env.get(READ_MODEL_URL_VAR) or url)
+
+    @classmethod
+    def for_url(cls, url: str) -> Settings:
+        return cls(database_url=url, read_model_url=url)
+
+
+def sqlite_url(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path.resolve()}"

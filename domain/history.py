@@ -1,0 +1,176 @@
+"""Plain-English sentences for recorded events, for history pages and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from domain.body import Body
+from domain.meeting import Meeting
+from domain.project import Project
+from domain.vocabulary import BodyKind, MemberRole, Representation
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    change: str  # the event's name in snake case, e.g. "funding_changed"
+    sentence: str
+    actor: str
+    recorded_at: datetime
+    effective_date: date | None
+    reason: str | None
+    governance: bool
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def _d(value: date | None) -> str:
+    return f"{value:%-d %B %Y}" if value else "a date not stated"
+
+
+def _money(pence: int | None) -> str:
+    if pence is None:
+        return "no funding"
+    pounds, rem = divmod(pence, 100)
+    return f"£{pounds:,}" + (f".{rem:02d}" if rem else "") + " a year"
+
+
+def _kind(value: str) -> str:
+    return BodyKind(value).label
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
+    match e:
+        case Body.Established():
+            extra = f" until {_d(e.until)}" if e.until else ""
+            return f"Established {e.name} as a {_kind(e.kind)}{extra}", {"name": e.name, "kind": e.kind}
+        case Body.TermsOfReferenceAdopted():
+            return f"Adopted terms of reference (version {e.version})", {"terms_of_reference_version": e.version}
+        case Body.FundingChanged():
+            until = f", council funding until {_d(e.council_funding_until)}" if e.council_funding_until else ""
+            return (
+                f"Funding changed from {_money(e.previous_pence)} to {_money(e.annual_funding_pence)}{until}",
+                {"annual_funding_pence": {"before": e.previous_pence, "after": e.annual_funding_pence}},
+            )
+        case Body.ContractExtended():
+            clause = f" with a {e.break_clause_months}-month break clause" if e.break_clause_months else ""
+            return (
+                f"Contract extended until {_d(e.until)}{clause}",
+                {"contract_end": {"before": e.previous_end, "after": e.until}},
+            )
+        case Body.Transformed():
+            until = f" until {_d(e.until)}" if e.until else ""
+            task = f", to {e.task}" if e.task else ""
+            return (
+                f"Transformed from a {_kind(e.previous_kind)} into a {_kind(e.new_kind)}{until}{task}",
+                {"kind": {"before": e.previous_kind, "after": e.new_kind}, "until": e.until},
+            )
+        case Body.Replaced():
+            until = f" until {_d(e.until)}" if e.until else ""
+            task = f", to {e.task}" if e.task else ""
+            return (
+                f"Replaced by {e.by_name}, a {_kind(e.by_kind)}{until}{task}",
+                {"status": {"before": "active", "after": "replaced"}, "replaced_by": e.by_name},
+            )
+        case Body.MergedInto():
+            return f"Merged into {e.target_name}", {"status": {"after": "merged"}, "merged_into": e.target_name}
+        case Body.SelfFundingOptionGiven():
+            return (
+                f"Given the option of becoming self-funding, with council funding until {_d(e.council_funding_until)}",
+                {"council_funding_until": e.council_funding_until},
+            )
+        case Body.TransferredToProviderForum():
+            return (
+                f"Transferred to provider-forum status under {e.under}",
+                {"kind": {"before": e.previous_kind, "after": BodyKind.PROVIDER_FORUM.value}},
+            )
+        case Body.Maintained():
+            return ("Maintained" + (f" as a {e.kind_as}" if e.kind_as else "")), {}
+        case Body.Ended():
+            support = " and council support removed" if e.remove_council_support else ""
+            return f"Ended{support}", {"status": {"after": "ended"}}
+        case Body.Corrected():
+            return (
+                f"Corrected {e.field.replace('_', ' ')} recorded by event {e.corrects_version} "
+                f"({e.corrects_event}): {e.previous_value!r} to {e.value!r}",
+                {e.field: {"before": e.previous_value, "after": e.value}},
+            )
+        case Body.MemberJoined():
+            return (
+                f"{e.person} joined as {MemberRole(e.role).value.replace('_', '-')} representing "
+                f"{Representation(e.representation).value.replace('_', ' ')}" + ("" if e.votes else " (no vote)"),
+                {"member_id": e.member_id, "role": e.role},
+            )
+        case Body.MemberLeft():
+            return f"Member {e.member_id} left", {"member_id": e.member_id}
+        case Body.OfficersElected():
+            return (
+                "Chair and vice-chair elected",
+                {"chair": e.chair_id, "vice_chair": e.vice_chair_id, "election_date": e.election_date},
+            )
+    return type(e).__name__, {}
+
+
+def _project_sentence(e: Any) -> tuple[str, dict[str, Any]]:
+    match e:
+        case Project.Commissioned():
+            return f"Commissioned '{e.title}' by the {e.commissioned_by}, led by {e.lead}", {"brief": e.brief}
+        case Project.BriefAgreed():
+            return f"Brief agreed by the {e.agreed_by} on {_d(e.agreed_on)}", {}
+        case Project.ProgressReported():
+            return (
+                f"Progress report for {_d(e.period_start)} to {_d(e.period_end)}: "
+                f"{e.rag.upper()}, {e.percent_complete}% complete",
+                {"rag": e.rag, "percent_complete": e.percent_complete},
+            )
+        case Project.TimeframeExtended():
+            return (
+                f"Timeframe extended from {_d(e.previous_end_date)} to {_d(e.new_end_date)}",
+                {"end_date": {"before": e.previous_end_date, "after": e.new_end_date}},
+            )
+        case Project.Completed():
+            return f"Completed on {_d(e.completed_on)}", {"outcomes_achieved": e.outcomes_achieved}
+    return type(e).__name__, {}
+
+
+def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
+    match e:
+        case Meeting.Scheduled():
+            kind = "additional meeting" if e.additional else "meeting"
+            return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}", {}
+        case Meeting.Moved():
+            return (
+                f"Moved from {_d(e.previous_date)} to {_d(e.new_date)} at {e.new_place}",
+                {"date": {"before": e.previous_date, "after": e.new_date}},
+            )
+        case Meeting.Cancelled():
+            return "Cancelled", {"status": {"after": "cancelled"}}
+    return type(e).__name__, {}
+
+
+def describe(event: Any) -> HistoryEntry:
+    if isinstance(event, Body.Event):
+        sentence, changes = _body_sentence(event)
+    elif isinstance(event, Project.Event):
+        sentence, changes = _project_sentence(event)
+    elif isinstance(event, Meeting.Event):
+        sentence, changes = _meeting_sentence(event)
+    else:
+        sentence, changes = type(event).__name__, {}
+    governance = isinstance(event, Body.GovernanceEvent)
+    return HistoryEntry(
+        version=event.originator_version,
+        change=_snake(type(event).__name__),
+        sentence=sentence,
+        actor=event.actor,
+        recorded_at=event.timestamp,
+        effective_date=getattr(event, "effective_date", None),
+        reason=getattr(event, "reason", None),
+        governance=governance,
+        changes=changes,
+    )

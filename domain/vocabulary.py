@@ -1,0 +1,110 @@
+"""The closed vocabularies of the framework: kinds, roles, representations, RAG."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class BodyKind(StrEnum):
+    PARTNERSHIP_BOARD = "partnership_board"
+    SUBGROUP = "subgroup"
+    SUPPORT_GROUP = "support_group"
+    ANNUAL_CONFERENCE = "annual_conference"
+    SERVICE_USER_ENGAGEMENT_BODY = "service_user_engagement_body"
+    PROVIDER_ENGAGEMENT_BODY = "provider_engagement_body"
+    PROVIDER_FORUM = "provider_forum"
+    STAKEHOLDER_CONFERENCE = "stakeholder_conference"
+    CONSULTATIVE_GROUP = "consultative_group"
+    TASK_AND_FINISH_GROUP = "task_and_finish_group"
+    VIRTUAL_PANEL = "virtual_panel"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS: dict[BodyKind, str] = {
+    BodyKind.PARTNERSHIP_BOARD: "partnership board",
+    BodyKind.SUBGROUP: "subgroup",
+    BodyKind.SUPPORT_GROUP: "support group",
+    BodyKind.ANNUAL_CONFERENCE: "annual conference",
+    BodyKind.SERVICE_USER_ENGAGEMENT_BODY: "service user engagement body",
+    BodyKind.PROVIDER_ENGAGEMENT_BODY: "provider engagement body",
+    BodyKind.PROVIDER_FORUM: "provider forum",
+    BodyKind.STAKEHOLDER_CONFERENCE: "stakeholder conference",
+    BodyKind.CONSULTATIVE_GROUP: "service user consultative group",
+    BodyKind.TASK_AND_FINISH_GROUP: "time-limited task-and-finish project group",
+    BodyKind.VIRTUAL_PANEL: "virtual service user panel",
+}
+
+# Kinds that meet twice a year in the annual partnership calendar (rule C1).
+TWICE_YEARLY_KINDS = frozenset({BodyKind.STAKEHOLDER_CONFERENCE, BodyKind.CONSULTATIVE_GROUP})
+
+
+class BodyStatus(StrEnum):
+    ACTIVE = "active"
+    TIME_LIMITED = "time_limited"
+    ENDED = "ended"
+    REPLACED = "replaced"
+    MERGED = "merged"
+
+
+# Statuses after which a body accepts only corrections.
+CLOSED_STATUSES = frozenset({BodyStatus.ENDED, BodyStatus.REPLACED, BodyStatus.MERGED})
+
+
+class MemberRole(StrEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    MEMBER = "member"
+    OFFICER = "officer"
+    AGENCY_REPRESENTATIVE = "agency_representative"
+    CO_OPTED = "co_opted"
+
+
+class Representation(StrEnum):
+    SERVICE_USER = "service_user"
+    FUTURE_SERVICE_USER = "future_service_user"
+    USER_GROUP_REPRESENTATIVE = "user_group_representative"
+    CARER = "carer"
+    FORMER_CARER = "former_carer"
+    COMMUNITY = "community"
+    RELEVANT_PARTNER_AGENCY = "relevant_partner_agency"
+    VOLUNTARY_SECTOR = "voluntary_sector"
+    PRIVATE_SECTOR = "private_sector"
+
+
+# Rule B3: who counts towards a consultative group's 70% service-user share.
+SERVICE_USER_SIDE = frozenset(
+    {
+        Representation.SERVICE_USER,
+        Representation.FUTURE_SERVICE_USER,
+        Representation.USER_GROUP_REPRESENTATIVE,
+        Representation.CARER,
+        Representation.FORMER_CARER,
+        Representation.COMMUNITY,
+    }
+)
+MIN_SERVICE_USER_SHARE = 0.7
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class Commissioner(StrEnum):
+    """Rule D1: the only people who may commission a task-and-finish project."""
+
+    PORTFOLIO_HOLDER_CARE_SERVICES = "Portfolio Holder for Care Services"
+    PORTFOLIO_HOLDER_EDUCATION = "Portfolio Holder for Education"
+    EXECUTIVE_DIRECTOR = "Executive Director for Education, Care and Health Services"
+
+
+EXECUTIVE_DIRECTOR = Commissioner.EXECUTIVE_DIRECTOR.value
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
