@@ -28,8 +28,8 @@ from application.settings import Settings
 from domain.actor import Actor
 from domain.body import Body, Decision
 from domain.history import HistoryEntry, describe
-from domain.membership import ServiceUserShare
 from domain.meeting import Meeting
+from domain.membership import ServiceUserShare
 from domain.project import Brief, Project
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, Rag
 
@@ -222,9 +222,7 @@ class PartnershipHub(Application[UUID]):
         self._save(body)
         return body.id
 
-    def _change_body(
-        self, body_id: UUID, expected_version: int | None, change: Callable[[Body], Any]
-    ) -> int:
+    def _change_body(self, body_id: UUID, expected_version: int | None, change: Callable[[Body], Any]) -> int:
         body = self._get(Body, body_id, expected_version)
         change(body)
         self._save(body)
@@ -528,9 +526,7 @@ class PartnershipHub(Application[UUID]):
     ) -> int:
         project = self._get(Project, project_id, expected_version)
         agreed_by = EXECUTIVE_DIRECTOR if actor.role == Role.EXECUTIVE_DIRECTOR else actor.role
-        project.agree_brief(
-            actor=actor, at=self._now(), agreed_by=agreed_by, agreed_on=agreed_on or self._now().date()
-        )
+        project.agree_brief(actor=actor, at=self._now(), agreed_by=agreed_by, agreed_on=agreed_on or self._now().date())
         self._save(project)
         return project.version
 

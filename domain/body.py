@@ -186,9 +186,7 @@ class Body(Aggregate):
         _check_money("annual_funding_pence", annual_funding_pence)
         _check_break_clause(break_clause_months)
         if kind is BodyKind.TASK_AND_FINISH_GROUP and until is None:
-            raise InvalidInput(
-                "until", "a task-and-finish group is time-limited: give its end date", rule="A5"
-            )
+            raise InvalidInput("until", "a task-and-finish group is time-limited: give its end date", rule="A5")
         if until is not None and decision.effective_date and until <= decision.effective_date:
             raise InvalidInput("until", "the end date must be after the date the body starts")
         if meets_per_year is None and kind in (
@@ -295,10 +293,7 @@ class Body(Aggregate):
     ) -> None:
         self._check_open("changing its funding")
         _check_money("annual_funding_pence", annual_funding_pence)
-        if (
-            annual_funding_pence == self.annual_funding_pence
-            and council_funding_until == self.council_funding_until
-        ):
+        if annual_funding_pence == self.annual_funding_pence and council_funding_until == self.council_funding_until:
             raise DomainError(f"{self.name} already has that funding; nothing to change")
         self.trigger_event(
             self.FundingChanged,
@@ -341,9 +336,7 @@ class Body(Aggregate):
             **actor.event_fields(),
             until=until,
             previous_end=self.contract_end,
-            break_clause_months=break_clause_months
-            if break_clause_months is not None
-            else self.break_clause_months,
+            break_clause_months=break_clause_months if break_clause_months is not None else self.break_clause_months,
             **decision.fields(),
         )
 
@@ -505,9 +498,7 @@ class Body(Aggregate):
     def maintain(self, *, actor: Actor, at: datetime, decision: Decision, as_: str | None = None) -> None:
         """Records a decision to keep the body as it is (rule F1 'maintain')."""
         self._check_open("maintaining it")
-        self.trigger_event(
-            self.Maintained, timestamp=at, **actor.event_fields(), kind_as=as_, **decision.fields()
-        )
+        self.trigger_event(self.Maintained, timestamp=at, **actor.event_fields(), kind_as=as_, **decision.fields())
 
     class Ended(GovernanceEvent):
         remove_council_support: bool
@@ -516,9 +507,7 @@ class Body(Aggregate):
             body.status = BodyStatus.ENDED
             body.status_effective = self.effective_date
 
-    def end(
-        self, *, actor: Actor, at: datetime, decision: Decision, remove_council_support: bool = True
-    ) -> None:
+    def end(self, *, actor: Actor, at: datetime, decision: Decision, remove_council_support: bool = True) -> None:
         self._check_open("ending it again")
         self.trigger_event(
             self.Ended,
@@ -566,13 +555,14 @@ class Body(Aggregate):
     ) -> None:
         """Corrects a recorded fact; allowed on closed bodies too, and says what it corrects."""
         if not 1 <= corrects_version <= self.version:
-            raise InvalidInput(
-                "corrects_version", f"name an event of this body, between 1 and {self.version}"
-            )
+            raise InvalidInput("corrects_version", f"name an event of this body, between 1 and {self.version}")
         if field not in self.CORRECTABLE_FIELDS:
             raise InvalidInput(
                 "field", f"{field!r} cannot be corrected; use one of {', '.join(sorted(self.CORRECTABLE_FIELDS))}"
             )
+        value = _coerce_field(field, value)
+        if value == getattr(self, field):
+            raise DomainError(f"{field.replace('_', ' ')} is already {value!r}; nothing to correct")
         self.trigger_event(
             self.Corrected,
             timestamp=at,
@@ -655,19 +645,22 @@ class Body(Aggregate):
     def _check_officer_roles(self, role: MemberRole, representation: Representation, position: str) -> None:
         if role not in (MemberRole.CHAIR, MemberRole.VICE_CHAIR):
             return
-        holder = self.chair() if role is MemberRole.CHAIR else next(
-            (m for m in self.current_members() if m.role is MemberRole.VICE_CHAIR), None
+        holder = (
+            self.chair()
+            if role is MemberRole.CHAIR
+            else next((m for m in self.current_members() if m.role is MemberRole.VICE_CHAIR), None)
         )
         if holder is not None:
             raise DomainError(
                 f"{self.name} already has a {role.value.replace('_', '-')} ({holder.person}); "
                 "they must leave the role first"
             )
-        if self.kind is BodyKind.STAKEHOLDER_CONFERENCE and role is MemberRole.CHAIR:
-            if position.strip() != EXECUTIVE_DIRECTOR:
-                raise DomainError(
-                    f"a stakeholder conference is chaired by the {EXECUTIVE_DIRECTOR}", rule="B2"
-                )
+        if (
+            self.kind is BodyKind.STAKEHOLDER_CONFERENCE
+            and role is MemberRole.CHAIR
+            and position.strip() != EXECUTIVE_DIRECTOR
+        ):
+            raise DomainError(f"a stakeholder conference is chaired by the {EXECUTIVE_DIRECTOR}", rule="B2")
         if self.kind is BodyKind.CONSULTATIVE_GROUP:
             raise DomainError(
                 "a consultative group's chair and vice-chair are elected: record an election",
@@ -778,6 +771,26 @@ _DATE_FIELDS = {"contract_end", "until", "status_effective", "council_funding_un
 
 
 def _coerce_field(field: str, value: Any) -> Any:
-    if field in _DATE_FIELDS and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
+    """Checks a corrected value has the type of the field it replaces."""
+    if value is None:
+        if field == "name":
+            raise InvalidInput("value", "a body must have a name")
+        return None
+    if field in _DATE_FIELDS:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidInput("value", f"{field} is a date: give it as YYYY-MM-DD") from None
+    if field in ("annual_funding_pence", "break_clause_months"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput("value", f"{field} is a whole number, not negative")
+        return value
+    if field == "accountability":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InvalidInput("value", "accountability is a list of the bodies it reports to")
+        return value
+    if not isinstance(value, str) or (field == "name" and not value.strip()):
+        raise InvalidInput("value", f"{field} is text")
+    return value.strip()

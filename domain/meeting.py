@@ -109,7 +109,9 @@ class Meeting(Aggregate):
 
     def _check_scheduled(self, what: str) -> None:
         if self.status is MeetingStatus.CANCELLED:
-            raise DomainError(f"the meeting of {self.body_name} on {self.date:%d %B %Y} was cancelled; it cannot be {what}")
+            raise DomainError(
+                f"the meeting of {self.body_name} on {self.date:%d %B %Y} was cancelled; it cannot be {what}"
+            )
 
     class Moved(Event):
         new_date: date

@@ -74,8 +74,14 @@ class Project(Aggregate):
         brief: dict[str, Any]
 
     def __init__(
-        self, actor: str,
-        actor_role: str, title: str, commissioned_by: str, lead: str, body_id: UUID | None, brief: dict[str, Any]
+        self,
+        actor: str,
+        actor_role: str,
+        title: str,
+        commissioned_by: str,
+        lead: str,
+        body_id: UUID | None,
+        brief: dict[str, Any],
     ) -> None:
         self.title = title
         self.commissioned_by = commissioned_by
@@ -156,7 +162,9 @@ class Project(Aggregate):
             raise DomainError(f"the brief must be agreed by the {EXECUTIVE_DIRECTOR}", rule="D3")
         if self.brief_agreed_on is not None:
             raise DomainError(f"the brief of {self.title} was already agreed on {self.brief_agreed_on:%d %B %Y}")
-        self.trigger_event(self.BriefAgreed, timestamp=at, **actor.event_fields(), agreed_by=agreed_by, agreed_on=agreed_on)
+        self.trigger_event(
+            self.BriefAgreed, timestamp=at, **actor.event_fields(), agreed_by=agreed_by, agreed_on=agreed_on
+        )
 
     class ProgressReported(Event):
         period_start: date
@@ -205,7 +213,11 @@ class Project(Aggregate):
             rag = Rag(rag)
         except ValueError:
             raise InvalidInput("rag", "use green, amber or red", rule="E1") from None
-        if isinstance(percent_complete, bool) or not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
+        if (
+            isinstance(percent_complete, bool)
+            or not isinstance(percent_complete, int)
+            or not 0 <= percent_complete <= 100
+        ):
             raise InvalidInput("percent_complete", "give a whole number from 0 to 100")
         if period_end < period_start:
             raise InvalidInput("period_end", "the period must end on or after it starts")

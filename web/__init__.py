@@ -1,0 +1,1 @@
+"""The web layer: the command-line interface now; the Flask app and JSON API build on it."""

@@ -1,0 +1,148 @@
+"""The ``partnership-hub`` command: set up the store, import the framework, seed demo data, read history."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+import click
+
+from application.demo import DemoPlan, run_steps
+from application.hub import PartnershipHub, body_id_for
+from application.importer import default_data_file, import_framework
+from application.settings import Settings
+from domain.body import Body
+from domain.vocabulary import BodyKind
+
+
+def _hub() -> PartnershipHub:
+    return PartnershipHub(Settings.from_env())
+
+
+def _event_count(hub: PartnershipHub) -> int:
+    return hub.recorder.max_notification_id() or 0
+
+
+@click.group()
+def cli() -> None:
+    """Partnership Hub: the partnership framework's event-sourced record."""
+
+
+@cli.command()
+def init() -> None:
+    """Create the event store's tables (safe to run again)."""
+    hub = _hub()
+    click.echo(f"Event store ready at {hub.settings.database_url} ({_event_count(hub)} events).")
+
+
+@cli.command("import-bodies")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The framework data file (default: ../shared/data/partnership-bodies.json).",
+)
+def import_bodies(path: Path | None) -> None:
+    """Import the real bodies and their review recommendations; importing again changes nothing."""
+    hub = _hub()
+    path = path or default_data_file()
+    if not path.exists():
+        raise click.ClickException(f"{path} not found; pass --file with the path to partnership-bodies.json")
+    before = _event_count(hub)
+    report = import_framework(hub, path)
+    click.echo(
+        f"Imported {path.name}: {report.bodies_created} bodies established, {report.changes_recorded} governance "
+        f"changes, {report.members_added} members; {report.skipped} steps already recorded. "
+        f"Events: {before} -> {_event_count(hub)}."
+    )
+
+
+@cli.command()
+@click.option(
+    "--bodies",
+    default=24,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many demo bodies to create (members, meetings and projects scale with it).",
+)
+@click.option("--seed", default=2026, show_default=True, help="Faker seed, so the same demo comes out each time.")
+def seed(bodies: int, seed: int) -> None:
+    """Add Faker demo data spread over the last two years."""
+    hub = _hub()
+    plan = DemoPlan(hub, bodies=bodies, seed=seed, today=datetime.now(tz=UTC).date())
+    steps = plan.build()
+    first = next((s for s in steps), None)
+    if first is not None and _demo_present(hub, plan):
+        click.echo("Demo data with this seed is already present; nothing added.")
+        return
+    with click.progressbar(steps, label="Recording demo history", show_pos=True) as bar:
+        run_steps(hub, bar)
+    r = plan.report
+    click.echo(
+        f"Demo: {r.bodies} bodies, {r.members} members, {r.meetings} meetings, {r.projects} projects "
+        f"with {r.progress_reports} progress reports ({len(steps)} commands)."
+    )
+
+
+def _demo_present(hub: PartnershipHub, plan: DemoPlan) -> bool:
+    names = plan.planned_body_names
+    return bool(names) and hub.find_body(names[0]) is not None
+
+
+@cli.command()
+@click.argument("body")
+def history(body: str) -> None:
+    """Show a body's full history, oldest first (BODY is its name or id)."""
+    hub = _hub()
+    try:
+        body_id = UUID(body)
+    except ValueError:
+        body_id = body_id_for(body)
+    found = hub.find_body(body) or _maybe(hub, body_id)
+    if found is None:
+        raise click.ClickException(f"no body named or with id {body!r}")
+    click.echo(f"{found.name} — {found.kind.label}, {found.status.value}")
+    for entry in hub.history(found.id):
+        effective = (
+            f"effective {entry.effective_date:%d %b %Y}" if entry.effective_date else "effective date not stated"
+        )
+        click.echo(f"  v{entry.version}  {entry.recorded_at:%Y-%m-%d %H:%M}  {entry.sentence}")
+        click.echo(f"        by {entry.actor}; {effective}" + (f"; why: {entry.reason}" if entry.reason else ""))
+
+
+def _maybe(hub: PartnershipHub, body_id: UUID) -> Body | None:
+    try:
+        return hub.body(body_id)
+    except Exception:
+        return None
+
+
+@cli.command()
+def summary() -> None:
+    """Count the bodies by kind and status (read from the event log)."""
+    hub = _hub()
+    topic = "domain.body:Body.Established"
+    ids = [n.originator_id for n in hub.recorder.select_notifications(start=None, limit=10**9, topics=[topic])]
+    bodies = [hub.body(i) for i in ids]
+    click.echo(f"{len(bodies)} bodies, {_event_count(hub)} events in {hub.settings.database_url}")
+    for (kind, status), count in sorted(Counter((b.kind, b.status.value) for b in bodies).items()):
+        click.echo(f"  {count:4d}  {BodyKind(kind).label} ({status})")
+
+
+@cli.command()
+@click.option("--bodies", default=24, show_default=True, type=click.IntRange(1, 100_000))
+@click.pass_context
+def demo(ctx: click.Context, bodies: int) -> None:
+    """Set up the store, import the real framework and seed demo data, then summarise."""
+    ctx.invoke(init)
+    ctx.invoke(import_bodies)
+    ctx.invoke(seed, bodies=bodies, seed=2026)
+    ctx.invoke(summary)
+    ctx.invoke(history, body="Carers Partnership Group")
+
+
+if __name__ == "__main__":
+    cli()
