@@ -1,0 +1,43 @@
+"""The partnership-hub command, run against a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from application.settings import DATABASE_URL_VAR
+from web.cli import cli
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv(DATABASE_URL_VAR, f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    return CliRunner()
+
+
+def test_demo_sets_up_imports_seeds_and_shows_history(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["demo", "--bodies", "5"])
+    assert result.exit_code == 0, result.output
+    assert "36 bodies established" in result.output
+    assert "Demo: 5 bodies" in result.output
+    assert "Replaced by Carers Strategy" in result.output
+
+    again = runner.invoke(cli, ["demo", "--bodies", "5"])
+    assert again.exit_code == 0, again.output
+    assert "0 bodies established" in again.output
+    assert "already present" in again.output
+
+
+def test_history_of_an_unknown_body_says_so(runner: CliRunner) -> None:
+    runner.invoke(cli, ["init"])
+    result = runner.invoke(cli, ["history", "No Such Group"])
+    assert result.exit_code != 0
+    assert "no body named" in result.output
+
+
+def test_import_of_a_missing_file_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["import-bodies", "--file", str(tmp_path / "missing.json")])
+    assert result.exit_code != 0
+    assert "does not exist" in result.output
