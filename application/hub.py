@@ -10,7 +10,7 @@ caller gets a ConflictError that names the record; nothing is half-written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, ParamSpec, TypeVar
@@ -79,11 +79,15 @@ class PartnershipHub(Application[UUID]):
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: Settings | Mapping[str, str] | None = None,
         *,
         clock: Callable[[], datetime] = utc_now,
         env: dict[str, str] | None = None,
     ) -> None:
+        if isinstance(settings, Mapping):
+            # eventsourcing's ProjectionRunner constructs the application from an environment.
+            env = {**dict(settings), **(env or {})}
+            settings = Settings.for_url(env["SQLALCHEMY_URL"]) if "SQLALCHEMY_URL" in env else None
         self.settings = settings or Settings.from_env()
         self.clock = clock
         base_env = {

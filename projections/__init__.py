@@ -1,0 +1,1 @@
+"""Read models: SQL tables built from the event log, the runner that keeps them current, their queries."""

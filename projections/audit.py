@@ -1,0 +1,70 @@
+"""The audit log: one row per governance change across all bodies and projects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, insert, select
+
+from domain.body import Body
+from domain.history import describe
+from domain.project import Project
+from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.tables import audit_log, audit_subjects
+
+# Project events that change its governance (progress reports are in the progress read model).
+PROJECT_GOVERNANCE = (Project.Commissioned, Project.BriefAgreed, Project.TimeframeExtended, Project.Completed)
+
+
+class AuditView(ReadModelView):
+    read_tables = (audit_subjects, audit_log)
+
+
+class AuditProjection(ReadModel):
+    name = "audit"
+    view_class: ClassVar[type[ReadModelView]] = AuditView
+
+    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+        if isinstance(event, Body.Established):
+            connection.execute(insert(audit_subjects).values(id=event.originator_id, name=event.name, body_id=None))
+        elif isinstance(event, Project.Commissioned):
+            connection.execute(
+                insert(audit_subjects).values(id=event.originator_id, name=event.title, body_id=event.body_id)
+            )
+        elif isinstance(event, Body.Corrected) and event.field == "name":
+            connection.execute(
+                audit_subjects.update().where(audit_subjects.c.id == event.originator_id).values(name=event.value)
+            )
+
+        if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
+            subject_type, body_id = "body", event.originator_id
+        elif isinstance(event, PROJECT_GOVERNANCE):
+            subject_type = "project"
+            body_id = connection.scalar(
+                select(audit_subjects.c.body_id).where(audit_subjects.c.id == event.originator_id)
+            )
+        else:
+            return
+        entry = describe(event)
+        name = connection.scalar(select(audit_subjects.c.name).where(audit_subjects.c.id == event.originator_id))
+        connection.execute(
+            insert(audit_log).values(
+                notification_id=notification_id,
+                subject_id=event.originator_id,
+                subject_type=subject_type,
+                subject_name=name or "",
+                body_id=body_id,
+                version=event.originator_version,
+                change=entry.change,
+                sentence=entry.sentence,
+                changes=json.dumps(entry.changes, default=str, sort_keys=True),
+                actor=event.actor,
+                actor_role=event.actor_role,
+                effective_date=entry.effective_date,
+                recorded_at=naive_utc(event.timestamp),
+                reason=entry.reason,
+                decided_by=getattr(event, "decided_by", None),
+                decision_ref=getattr(event, "decision_ref", None),
+            )
+        )

@@ -1,0 +1,214 @@
+"""The directory of bodies, their members, and each body's standing by effective date."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from domain.body import Body
+from domain.membership import Membership, service_user_share
+from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
+from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.tables import bodies, body_states, members
+
+
+class DirectoryView(ReadModelView):
+    read_tables = (bodies, members, body_states)
+
+
+class DirectoryProjection(ReadModel):
+    name = "directory"
+    view_class: ClassVar[type[ReadModelView]] = DirectoryView
+
+    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+        if not isinstance(event, Body.Event):
+            return
+        body_id = event.originator_id
+        stamp = {"version": event.originator_version, "updated_at": naive_utc(event.timestamp)}
+        values: dict[str, Any] = {}
+        match event:
+            case Body.Established():
+                parent_name = (
+                    connection.scalar(select(bodies.c.name).where(bodies.c.id == event.parent_id))
+                    if event.parent_id
+                    else None
+                )
+                connection.execute(
+                    insert(bodies).values(
+                        id=body_id,
+                        name=event.name,
+                        kind=event.kind,
+                        status=(BodyStatus.TIME_LIMITED if event.until else BodyStatus.ACTIVE).value,
+                        status_effective=event.effective_date,
+                        until=event.until,
+                        purpose=event.purpose,
+                        parent_id=event.parent_id,
+                        parent_name=parent_name,
+                        accountability="; ".join(event.accountability),
+                        annual_funding_pence=event.annual_funding_pence,
+                        contract_end=event.contract_end,
+                        break_clause_months=event.break_clause_months,
+                        meets_per_year=event.meets_per_year,
+                        open_to_public=event.open_to_public,
+                        established_on=event.effective_date,
+                        terms_of_reference_version=0,
+                        member_count=0,
+                        user_side_count=0,
+                        share_base=0,
+                        **stamp,
+                    )
+                )
+                self._record_state(connection, event)
+                return
+            case Body.TermsOfReferenceAdopted():
+                values = {"terms_of_reference": event.text, "terms_of_reference_version": event.version}
+            case Body.FundingChanged():
+                values = {
+                    "annual_funding_pence": event.annual_funding_pence,
+                    "council_funding_until": event.council_funding_until,
+                }
+            case Body.ContractExtended():
+                values = {"contract_end": event.until, "break_clause_months": event.break_clause_months}
+            case Body.Transformed():
+                values = {
+                    "kind": event.new_kind,
+                    "previous_kind": event.previous_kind,
+                    "until": event.until,
+                    "task": event.task,
+                    "status": (BodyStatus.TIME_LIMITED if event.until else BodyStatus.ACTIVE).value,
+                    "status_effective": event.effective_date,
+                }
+                if event.new_kind == BodyKind.CONSULTATIVE_GROUP:
+                    values["open_to_public"] = True
+            case Body.Replaced():
+                values = {
+                    "status": BodyStatus.REPLACED.value,
+                    "status_effective": event.effective_date,
+                    "successor_id": event.by_id,
+                    "successor_name": event.by_name,
+                    "task": event.task,
+                }
+            case Body.MergedInto():
+                values = {
+                    "status": BodyStatus.MERGED.value,
+                    "status_effective": event.effective_date,
+                    "successor_id": event.target_id,
+                    "successor_name": event.target_name,
+                }
+            case Body.SelfFundingOptionGiven():
+                values = {
+                    "self_funding_option_until": event.council_funding_until,
+                    "council_funding_until": event.council_funding_until,
+                }
+            case Body.TransferredToProviderForum():
+                values = {
+                    "kind": BodyKind.PROVIDER_FORUM.value,
+                    "previous_kind": event.previous_kind,
+                    "provider_forum_under": event.under,
+                }
+            case Body.Ended():
+                values = {"status": BodyStatus.ENDED.value, "status_effective": event.effective_date}
+            case Body.Corrected():
+                values = {event.field: _column_value(event.field, event.value)}
+                if event.field == "name":
+                    connection.execute(
+                        update(bodies).where(bodies.c.parent_id == body_id).values(parent_name=event.value)
+                    )
+            case Body.MemberJoined():
+                connection.execute(
+                    insert(members).values(
+                        body_id=body_id,
+                        member_id=event.member_id,
+                        person=event.person,
+                        position=event.position,
+                        role=event.role,
+                        representation=event.representation,
+                        votes=event.votes,
+                        joined_on=event.effective_date,
+                    )
+                )
+                values = self._membership_figures(connection, body_id)
+            case Body.MemberLeft():
+                connection.execute(
+                    update(members)
+                    .where(and_(members.c.body_id == body_id, members.c.member_id == event.member_id))
+                    .values(left_on=event.effective_date, left_reason=event.reason)
+                )
+                values = self._membership_figures(connection, body_id)
+            case Body.OfficersElected():
+                current = and_(members.c.body_id == body_id, members.c.left_on.is_(None))
+                connection.execute(
+                    update(members)
+                    .where(current, members.c.role.in_([MemberRole.CHAIR.value, MemberRole.VICE_CHAIR.value]))
+                    .values(role=MemberRole.MEMBER.value)
+                )
+                for member_id, role in (
+                    (event.chair_id, MemberRole.CHAIR),
+                    (event.vice_chair_id, MemberRole.VICE_CHAIR),
+                ):
+                    connection.execute(
+                        update(members).where(current, members.c.member_id == member_id).values(role=role.value)
+                    )
+                values = {"last_election_on": event.election_date, **self._membership_figures(connection, body_id)}
+        connection.execute(update(bodies).where(bodies.c.id == body_id).values(**values, **stamp))
+        if isinstance(event, Body.GovernanceEvent):
+            self._record_state(connection, event)
+
+    @staticmethod
+    def _membership_figures(connection: Connection, body_id: Any) -> dict[str, Any]:
+        """Recounts the current members with the domain's own share rule (B3)."""
+        rows = connection.execute(
+            select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
+                members.c.body_id == body_id, members.c.left_on.is_(None)
+            )
+        ).all()
+        current = [
+            Membership(
+                member_id=r.member_id,
+                person=r.person,
+                position="",
+                role=MemberRole(r.role),
+                representation=Representation(r.representation),
+                votes=True,
+                joined_on=None,  # type: ignore[arg-type]  # not needed to count
+            )
+            for r in rows
+        ]
+        share = service_user_share(current)
+        chair = next((m.person for m in current if m.role is MemberRole.CHAIR), None)
+        return {
+            "member_count": len(current),
+            "user_side_count": share.user_side,
+            "share_base": share.counted,
+            "service_user_share": share.share,
+            "chair": chair,
+        }
+
+    @staticmethod
+    def _record_state(connection: Connection, event: Any) -> None:
+        row = connection.execute(select(bodies).where(bodies.c.id == event.originator_id)).one()
+        connection.execute(
+            insert(body_states).values(
+                body_id=event.originator_id,
+                version=event.originator_version,
+                effective_from=event.effective_date,
+                recorded_at=naive_utc(event.timestamp),
+                name=row.name,
+                kind=row.kind,
+                status=row.status,
+                until=row.until,
+                successor_name=row.successor_name,
+                annual_funding_pence=row.annual_funding_pence,
+            )
+        )
+
+
+def _column_value(field: str, value: Any) -> Any:
+    if field == "accountability" and isinstance(value, list):
+        return "; ".join(value)
+    return value
+
+
+def count_bodies(connection: Connection) -> int:
+    return connection.scalar(select(func.count()).select_from(bodies)) or 0

@@ -1,0 +1,152 @@
+"""Keeping the read models current, measuring their lag, and rebuilding them from zero.
+
+Two ways to follow the log, one projection code path:
+- ``ReadModels.catch_up`` polls ``select_notifications`` from each read model's
+  tracking position in batches. It works on SQLite and PostgreSQL and is what
+  ``make run`` (in a background thread) and a rebuild use.
+- ``run_live`` hands each read model to eventsourcing's ``ProjectionRunner``,
+  which subscribes with LISTEN/NOTIFY; the library supports that on PostgreSQL
+  only, so it is the ``projections run`` worker for PostgreSQL deployments.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import ProjectionRunner
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from sqlalchemy import Engine
+
+from application.hub import PartnershipHub
+from projections.audit import AuditProjection
+from projections.base import APPLICATION_NAME, ReadModel
+from projections.calendar import CalendarProjection
+from projections.directory import DirectoryProjection
+from projections.progress import ProgressProjection
+
+READ_MODELS: tuple[type[ReadModel], ...] = (
+    DirectoryProjection,
+    CalendarProjection,
+    ProgressProjection,
+    AuditProjection,
+)
+BATCH_SIZE = 500
+
+
+class ReadModels:
+    """All the read models of one hub, in the database at ``url`` (the event store's by default)."""
+
+    def __init__(self, hub: PartnershipHub, url: str | None = None) -> None:
+        self.hub = hub
+        self.url = url or hub.settings.read_model_url
+        self.datastore = SQLAlchemyDatastore(url=self.url)
+        self.projections: dict[str, ReadModel] = {}
+        for cls in READ_MODELS:
+            view = cls.view_class(datastore=self.datastore, tracking_table_name=f"{cls.name}_tracking")
+            view.create_table()
+            self.projections[cls.name] = cls(view=view)
+        self._lock = threading.Lock()  # one catch-up at a time in this process
+
+    @property
+    def engine(self) -> Engine:
+        assert isinstance(self.datastore.engine, Engine)
+        return self.datastore.engine
+
+    def positions(self) -> dict[str, int]:
+        return {name: p.view.max_tracking_id(APPLICATION_NAME) or 0 for name, p in self.projections.items()}
+
+    def lag(self) -> dict[str, int]:
+        """Events each read model is behind the log."""
+        head = self.hub.recorder.max_notification_id() or 0
+        return {name: head - position for name, position in self.positions().items()}
+
+    def catch_up(
+        self,
+        *,
+        batch_size: int = BATCH_SIZE,
+        names: Sequence[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Processes every event not yet in the read models; returns how many were read."""
+        chosen = {n: self.projections[n] for n in (names or self.projections)}
+        read = 0
+        with self._lock:
+            positions = {n: p.view.max_tracking_id(APPLICATION_NAME) or 0 for n, p in chosen.items()}
+            while True:
+                start = min(positions.values()) + 1
+                notifications = self.hub.recorder.select_notifications(start=start, limit=batch_size)
+                if not notifications:
+                    return read
+                batch = [(self.hub.mapper.to_domain_event(n), Tracking(APPLICATION_NAME, n.id)) for n in notifications]
+                for name, projection in chosen.items():
+                    # Each read model takes only what it has not yet recorded.
+                    pending = [item for item in batch if item[1].notification_id > positions[name]]
+                    projection.process_batch(pending)
+                    if pending:
+                        positions[name] = pending[-1][1].notification_id
+                read += len(notifications)
+                if progress:
+                    progress(len(notifications))
+
+    def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
+        """Drops the named read models (all by default) and rebuilds them from event one."""
+        chosen = list(names or self.projections)
+        for name in chosen:
+            self.projections[name].view.drop()
+        return self.catch_up(names=chosen, progress=progress)
+
+    @contextmanager
+    def following(self, interval: float = 0.2) -> Iterator[threading.Thread]:
+        """Keeps the read models current from a background thread (the single-process ``make run``)."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.is_set():
+                self.catch_up()
+                stop.wait(interval)
+
+        thread = threading.Thread(target=loop, name="read-models", daemon=True)
+        thread.start()
+        try:
+            yield thread
+        finally:
+            stop.set()
+            thread.join()
+
+    def close(self) -> None:
+        if self.datastore.engine is not None:
+            self.datastore.engine.dispose()
+
+
+def live_env(event_store_url: str, read_model_url: str) -> dict[str, str]:
+    env = {"PERSISTENCE_MODULE": "application.persistence:HubFactory", "SQLALCHEMY_URL": event_store_url}
+    for cls in READ_MODELS:
+        # The library builds each view from the environment named after the projection.
+        env[f"{cls.name.upper()}_PERSISTENCE_MODULE"] = "eventsourcing_sqlalchemy"
+        env[f"{cls.name.upper()}_SQLALCHEMY_URL"] = read_model_url
+    return env
+
+
+@contextmanager
+def run_live(event_store_url: str, read_model_url: str) -> Iterator[list[ProjectionRunner[Any, Any]]]:
+    """Runs every read model under eventsourcing's ProjectionRunner (PostgreSQL only)."""
+    if not event_store_url.startswith("postgresql"):
+        raise RuntimeError("the live projection runner needs PostgreSQL; on SQLite use catch_up polling")
+    env = live_env(event_store_url, read_model_url)
+    with ExitStack() as stack:
+        runners = [
+            stack.enter_context(
+                ProjectionRunner(
+                    application_class=PartnershipHub,
+                    projection_class=cls,
+                    view_class=cls.view_class,
+                    env=env,
+                )
+            )
+            for cls in READ_MODELS
+        ]
+        yield runners

@@ -1,0 +1,201 @@
+"""The read models: plain SQL tables built from the event log, indexed for the pages that read them.
+
+Nothing here depends on "today": values that do (next meeting, days overdue)
+are worked out when a query runs, so a rebuilt table is identical, row for row,
+to one kept current event by event.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    Uuid,
+)
+
+metadata = MetaData()
+
+# ---------------------------------------------------------------- directory
+
+bodies = Table(
+    "rm_bodies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("previous_kind", String(40)),  # set when the body was transformed
+    Column("status", String(20), nullable=False),
+    Column("status_effective", Date),
+    Column("until", Date),
+    Column("task", Text),
+    Column("successor_id", Uuid),
+    Column("successor_name", String(300)),
+    Column("purpose", Text, nullable=False, default=""),
+    Column("parent_id", Uuid),
+    Column("parent_name", String(300)),
+    Column("accountability", Text, nullable=False, default=""),
+    Column("terms_of_reference", Text),
+    Column("terms_of_reference_version", Integer, nullable=False, default=0),
+    Column("annual_funding_pence", Integer),
+    Column("council_funding_until", Date),
+    Column("self_funding_option_until", Date),
+    Column("provider_forum_under", String(300)),
+    Column("contract_end", Date),
+    Column("break_clause_months", Integer),
+    Column("meets_per_year", Integer),
+    Column("open_to_public", Boolean, nullable=False),
+    Column("established_on", Date),
+    Column("chair", String(300)),
+    Column("member_count", Integer, nullable=False, default=0),
+    Column("user_side_count", Integer, nullable=False, default=0),
+    Column("share_base", Integer, nullable=False, default=0),
+    Column("service_user_share", Float),
+    Column("last_election_on", Date),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("rm_bodies_name", "name"),
+    Index("rm_bodies_kind_status", "kind", "status"),
+    Index("rm_bodies_parent", "parent_id"),
+)
+
+members = Table(
+    "rm_members",
+    metadata,
+    Column("body_id", Uuid, primary_key=True),
+    Column("member_id", String(64), primary_key=True),
+    Column("person", String(300), nullable=False),
+    Column("position", String(300), nullable=False, default=""),
+    Column("role", String(30), nullable=False),
+    Column("representation", String(40), nullable=False),
+    Column("votes", Boolean, nullable=False),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date),
+    Column("left_reason", Text),
+    Index("rm_members_current", "body_id", "left_on"),
+)
+
+# One row per change of a body's standing, by effective date: the directory "as at" a date.
+body_states = Table(
+    "rm_body_states",
+    metadata,
+    Column("body_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_from", Date),  # None: in force from the start of the record
+    Column("recorded_at", DateTime, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("until", Date),
+    Column("successor_name", String(300)),
+    Column("annual_funding_pence", Integer),
+    Index("rm_body_states_as_at", "body_id", "effective_from"),
+)
+
+# ---------------------------------------------------------- meeting calendar
+
+meetings = Table(
+    "rm_meetings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("body_id", Uuid, nullable=False),
+    Column("body_name", String(300), nullable=False),
+    Column("meeting_date", Date, nullable=False),
+    Column("start_time", Time, nullable=False),
+    Column("place", String(300), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("additional", Boolean, nullable=False),
+    Column("papers_due", Date, nullable=False),
+    Column("minutes_due", Date, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("rm_meetings_by_date", "meeting_date"),
+    Index("rm_meetings_by_body", "body_id", "meeting_date"),
+)
+
+# ---------------------------------------------------------- project progress
+
+projects = Table(
+    "rm_projects",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("commissioned_by", String(200), nullable=False),
+    Column("lead", String(100), nullable=False),
+    Column("body_id", Uuid),
+    Column("brief_status", String(30), nullable=False),  # awaiting agreement / agreed / completed
+    Column("brief_agreed_on", Date),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("reporting_every_months", Integer, nullable=False),
+    Column("latest_rag", String(10)),
+    Column("percent_complete", Integer),
+    Column("report_count", Integer, nullable=False, default=0),
+    Column("next_report_due", Date),
+    Column("completed_on", Date),
+    Column("outcomes_achieved", Text),
+    Column("version", Integer, nullable=False),
+    Index("rm_projects_due", "next_report_due"),
+    Index("rm_projects_lead", "lead"),
+)
+
+progress_reports = Table(
+    "rm_progress_reports",
+    metadata,
+    Column("project_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("rag", String(10), nullable=False),
+    Column("percent_complete", Integer, nullable=False),
+    Column("milestones_achieved", Text, nullable=False),
+    Column("issues_and_concerns", Text, nullable=False),
+    Column("submitted_by", String(100), nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+)
+
+# ------------------------------------------------------------------ audit log
+
+audit_log = Table(
+    "rm_audit_log",
+    metadata,
+    Column("notification_id", Integer, primary_key=True, autoincrement=False),
+    Column("subject_id", Uuid, nullable=False),
+    Column("subject_type", String(20), nullable=False),  # body / project
+    Column("subject_name", String(300), nullable=False),
+    Column("body_id", Uuid),  # the body the change concerns (a project's group, if it has one)
+    Column("version", Integer, nullable=False),
+    Column("change", String(60), nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("changes", Text, nullable=False),  # JSON: {field: {"before": ..., "after": ...}}
+    Column("actor", String(100), nullable=False),
+    Column("actor_role", String(60), nullable=False),
+    Column("effective_date", Date),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("reason", Text),
+    Column("decided_by", String(200)),
+    Column("decision_ref", String(60)),
+    Index("rm_audit_body", "body_id", "notification_id"),
+    Index("rm_audit_change", "change", "notification_id"),
+    Index("rm_audit_actor", "actor", "notification_id"),
+    Index("rm_audit_effective", "effective_date"),
+    Index("rm_audit_recorded", "recorded_at"),
+)
+
+# The audit projection's own lookup of subjects' names and bodies.
+audit_subjects = Table(
+    "rm_audit_subjects",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("body_id", Uuid),
+)
