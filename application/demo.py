@@ -83,6 +83,7 @@ class DemoPlan:
         self.report = DemoReport()
         self._ids = 0
         self.planned_body_names: list[str] = []
+        self._names: set[str] = set()
 
     def _id(self, label: str) -> UUID:
         self._ids += 1
@@ -107,10 +108,18 @@ class DemoPlan:
         for i in range(self.size):
             kind = kinds[i % len(kinds)]
             topic = TOPICS[i % len(TOPICS)]
-            name = f"{topic} {kind.label.split()[-1].title()} {self.fake.unique.city()}"
-            self._plan_body(name, kind, topic)
+            self._plan_body(self._unique(f"{topic} {kind.label.split()[-1].title()} {self.fake.city()}"), kind, topic)
         self.steps.sort()
         return self.steps
+
+    def _unique(self, name: str) -> str:
+        """Faker repeats itself at large sizes; a number keeps every body's name its own."""
+        candidate, n = name, 1
+        while candidate.casefold() in self._names:
+            n += 1
+            candidate = f"{name} {n}"
+        self._names.add(candidate.casefold())
+        return candidate
 
     def _plan_body(self, name: str, kind: BodyKind, topic: str) -> None:
         self.planned_body_names.append(name)
@@ -162,13 +171,18 @@ class DemoPlan:
                     body_id, "ed", EXECUTIVE_DIRECTOR, "chair", "relevant_partner_agency", founded, EXECUTIVE_DIRECTOR
                 ),
             )
+        people: set[str] = set()
         for n in range(count):
+            person = self.fake.name()
+            while person in people:  # one person, one seat
+                person = self.fake.name()
+            people.add(person)
             is_user = self.rng.random() < (0.75 if kind is BodyKind.CONSULTATIVE_GROUP else 0.4)
             representation = self.rng.choice(USER_SIDE if is_user else AGENCY_SIDE)
             role = "member" if is_user else "agency_representative"
             member_id = f"m{n}"
             day = founded + timedelta(days=2 + self.rng.randrange(0, 200))
-            self._add(day, self._join(body_id, member_id, self.fake.name(), role, representation, day))
+            self._add(day, self._join(body_id, member_id, person, role, representation, day))
             self.report.members += 1
             if is_user:
                 user_side.append((member_id, day))

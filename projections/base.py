@@ -9,6 +9,7 @@ resumes from the recorded position with no gap and no duplicate.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -18,8 +19,13 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import Connection, Table, delete
+from sqlalchemy.exc import SAWarning
 
 APPLICATION_NAME = "PartnershipHub"
+
+# eventsourcing-sqlalchemy names every tracking record class alike, and SQLAlchemy
+# warns each time another read model defines one; the tables themselves are distinct.
+warnings.filterwarnings("ignore", message=".*NotificationTrackingRecord.*", category=SAWarning)
 
 
 def naive_utc(moment: datetime) -> datetime:

@@ -192,7 +192,7 @@ class DirectoryProjection(ReadModel):
             insert(body_states).values(
                 body_id=event.originator_id,
                 version=event.originator_version,
-                effective_from=event.effective_date,
+                effective_from=_in_force_from(event),
                 recorded_at=naive_utc(event.timestamp),
                 name=row.name,
                 kind=row.kind,
@@ -202,6 +202,16 @@ class DirectoryProjection(ReadModel):
                 annual_funding_pence=row.annual_funding_pence,
             )
         )
+
+
+def _in_force_from(event: Any) -> Any:
+    """When a change counts from for "as at" views: its effective date; if unstated, the day it was
+    recorded, except a body's establishment, which then counts from the start of the record (None)."""
+    if event.effective_date is not None:
+        return event.effective_date
+    if event.originator_version == 1:
+        return None
+    return naive_utc(event.timestamp).date()
 
 
 def _column_value(field: str, value: Any) -> Any:

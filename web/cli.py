@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 import click
+from sqlalchemy import func, select
 
 from application.demo import DemoPlan, run_steps
 from application.hub import PartnershipHub, body_id_for
@@ -15,6 +16,8 @@ from application.importer import default_data_file, import_framework
 from application.settings import Settings
 from domain.body import Body
 from domain.vocabulary import BodyKind
+from projections import tables
+from projections.runner import READ_MODELS, ReadModels, run_live
 
 
 def _hub() -> PartnershipHub:
@@ -122,14 +125,71 @@ def _maybe(hub: PartnershipHub, body_id: UUID) -> Body | None:
 
 @cli.command()
 def summary() -> None:
-    """Count the bodies by kind and status (read from the event log)."""
-    hub = _hub()
-    topic = "domain.body:Body.Established"
-    ids = [n.originator_id for n in hub.recorder.select_notifications(start=None, limit=10**9, topics=[topic])]
-    bodies = [hub.body(i) for i in ids]
-    click.echo(f"{len(bodies)} bodies, {_event_count(hub)} events in {hub.settings.database_url}")
-    for (kind, status), count in sorted(Counter((b.kind, b.status.value) for b in bodies).items()):
-        click.echo(f"  {count:4d}  {BodyKind(kind).label} ({status})")
+    """Count the bodies by kind and status, from the directory read model."""
+    models = _read_models()
+    models.catch_up()
+    with models.engine.connect() as connection:
+        rows = connection.execute(
+            select(tables.bodies.c.kind, tables.bodies.c.status, func.count())
+            .group_by(tables.bodies.c.kind, tables.bodies.c.status)
+            .order_by(tables.bodies.c.kind, tables.bodies.c.status)
+        ).all()
+    click.echo(
+        f"{sum(r[2] for r in rows)} bodies, {_event_count(models.hub)} events in {models.hub.settings.database_url}"
+    )
+    for kind, body_status, count in rows:
+        click.echo(f"  {count:4d}  {BodyKind(kind).label} ({body_status})")
+
+
+@cli.group()
+def projections() -> None:
+    """The read models: their lag, rebuilding them, and the worker that keeps them current."""
+
+
+def _read_models() -> ReadModels:
+    return ReadModels(_hub())
+
+
+@projections.command()
+def status() -> None:
+    """How many events each read model is behind the log."""
+    models = _read_models()
+    head = models.hub.recorder.max_notification_id() or 0
+    click.echo(f"{head} events in the log; read models in {models.url}")
+    for name, behind in models.lag().items():
+        click.echo(f"  {name:10s} {behind:8d} events behind")
+
+
+@projections.command()
+@click.argument("names", nargs=-1, type=click.Choice([cls.name for cls in READ_MODELS]))
+def rebuild(names: tuple[str, ...]) -> None:
+    """Drop the read models (all, or NAMES) and rebuild them from the first event."""
+    models = _read_models()
+    total = models.hub.recorder.max_notification_id() or 0
+    with click.progressbar(length=total, label="Rebuilding read models", show_pos=True) as bar:
+        read = models.rebuild(list(names) or None, progress=bar.update)
+    click.echo(f"Rebuilt {', '.join(names or models.projections)} from {read} events.")
+
+
+@projections.command("run")
+@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls (SQLite).")
+@click.option("--seconds", default=None, type=float, help="Stop after this long (default: run until stopped).")
+def run_worker(interval: float, seconds: float | None) -> None:
+    """Keep the read models current as a long-lived worker (live LISTEN/NOTIFY on PostgreSQL)."""
+    models = _read_models()
+    models.catch_up()  # the bulk of any backlog, in batches
+    settings = models.hub.settings
+    click.echo(f"Following {settings.database_url} (Ctrl-C stops).")
+    try:
+        if settings.database_url.startswith("postgresql"):
+            with run_live(settings.database_url, models.url) as runners:
+                runners[0].run_forever(timeout=seconds)
+        else:
+            with models.following(interval):
+                threading.Event().wait(seconds)
+    except KeyboardInterrupt:
+        pass
+    click.echo(f"Stopped; lag {models.lag()}.")
 
 
 @cli.command()
@@ -140,6 +200,8 @@ def demo(ctx: click.Context, bodies: int) -> None:
     ctx.invoke(init)
     ctx.invoke(import_bodies)
     ctx.invoke(seed, bodies=bodies, seed=2026)
+    models = _read_models()
+    models.catch_up()
     ctx.invoke(summary)
     ctx.invoke(history, body="Carers Partnership Group")
 
