@@ -27,6 +27,7 @@ from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRec
 from application.settings import Settings
 from domain.actor import Actor
 from domain.body import Body, Decision
+from domain.errors import BodyClosed, InvalidInput
 from domain.history import HistoryEntry, describe
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
@@ -510,7 +511,7 @@ class PartnershipHub(Application[UUID]):
         if body_id is not None:
             body = self._get(Body, body_id)
             if body.kind is not BodyKind.TASK_AND_FINISH_GROUP:
-                raise NotAuthorised(f"{body.name} is not a task-and-finish group")
+                raise InvalidInput("body_id", f"{body.name} is not a task-and-finish group")
         project = Project.commission(
             id=project_id or uuid4(),
             actor=actor,
@@ -619,7 +620,7 @@ class PartnershipHub(Application[UUID]):
     ) -> UUID:
         body = self._get(Body, body_id)
         if body.is_closed:
-            raise NotAuthorised(f"{body.name} is {body.status.value}; it holds no more meetings")
+            raise BodyClosed(f"{body.name} is {body.status.value}; it holds no more meetings")
         now = self._now()
         meeting = Meeting.schedule(
             id=meeting_id or uuid4(),

@@ -8,6 +8,7 @@ list of members.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -36,16 +37,10 @@ def _required(field: str, value: str) -> str:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's last day."""
+    """The same day ``months`` later (or earlier), clamped to the last day of a shorter month."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        if day.day <= candidate:
-            try:
-                return date(year, month, min(day.day, candidate))
-            except ValueError:
-                continue
-    return date(year, month, 28)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -328,7 +323,7 @@ class Body(Aggregate):
         if self.contract_end is not None and until <= self.contract_end:
             raise InvalidInput(
                 "until",
-                f"an extension must end after the current contract end, {self.contract_end:%d %B %Y}",
+                f"an extension must end after the current contract end, {self.contract_end:%-d %B %Y}",
             )
         self.trigger_event(
             self.ContractExtended,

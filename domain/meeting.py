@@ -25,7 +25,7 @@ def check_notice(meeting_date: date, notice_given_on: date) -> None:
         raise InvalidInput(
             "meeting_date",
             f"an additional meeting needs at least {ADDITIONAL_MEETING_NOTICE_DAYS} days' notice: "
-            f"{meeting_date:%d %B %Y} is only {days} days after notice given on {notice_given_on:%d %B %Y}",
+            f"{meeting_date:%-d %B %Y} is only {days} days after notice given on {notice_given_on:%-d %B %Y}",
             rule="C2",
         )
 
@@ -85,10 +85,13 @@ class Meeting(Aggregate):
         additional: bool = False,
         notice_given_on: date | None = None,
     ) -> Meeting:
-        notice_given_on = notice_given_on or at.date()
+        today = at.date()
+        notice_given_on = notice_given_on or today
+        if notice_given_on > today:
+            raise InvalidInput("notice_given_on", "notice cannot be given on a day still to come")
         if not place.strip():
             raise InvalidInput("place", "say where the meeting is held")
-        if meeting_date < notice_given_on:
+        if meeting_date < today:
             raise InvalidInput("meeting_date", "a meeting cannot be scheduled in the past")
         if additional:
             check_notice(meeting_date, notice_given_on)
@@ -110,7 +113,7 @@ class Meeting(Aggregate):
     def _check_scheduled(self, what: str) -> None:
         if self.status is MeetingStatus.CANCELLED:
             raise DomainError(
-                f"the meeting of {self.body_name} on {self.date:%d %B %Y} was cancelled; it cannot be {what}"
+                f"the meeting of {self.body_name} on {self.date:%-d %B %Y} was cancelled; it cannot be {what}"
             )
 
     class Moved(Event):

@@ -31,6 +31,10 @@ class Brief:
         for field in ("aims_and_objectives", "outcomes", "resources", "key_risks"):
             if not str(getattr(self, field) or "").strip():
                 raise InvalidInput(f"brief.{field}", "every part of the brief is required", rule="D2")
+        for field in ("start_date", "end_date"):
+            value = getattr(self, field)
+            if not isinstance(value, date) or isinstance(value, datetime):
+                raise InvalidInput(f"brief.{field}", "the timeframe needs a start and an end date", rule="D2")
         if self.end_date <= self.start_date:
             raise InvalidInput("brief.end_date", "the timeframe must end after it starts", rule="D2")
         if not 1 <= self.reporting_every_months <= 12:
@@ -142,7 +146,7 @@ class Project(Aggregate):
     def _check_not_complete(self, what: str) -> None:
         if self.is_complete:
             raise DomainError(
-                f"{self.title} was completed on {self.completed_on:%d %B %Y}; nothing can be {what} after completion",
+                f"{self.title} was completed on {self.completed_on:%-d %B %Y}; nothing can be {what} after completion",
                 rule="D5",
             )
 
@@ -161,7 +165,7 @@ class Project(Aggregate):
         if agreed_by != EXECUTIVE_DIRECTOR:
             raise DomainError(f"the brief must be agreed by the {EXECUTIVE_DIRECTOR}", rule="D3")
         if self.brief_agreed_on is not None:
-            raise DomainError(f"the brief of {self.title} was already agreed on {self.brief_agreed_on:%d %B %Y}")
+            raise DomainError(f"the brief of {self.title} was already agreed on {self.brief_agreed_on:%-d %B %Y}")
         self.trigger_event(
             self.BriefAgreed, timestamp=at, **actor.event_fields(), agreed_by=agreed_by, agreed_on=agreed_on
         )
@@ -224,9 +228,11 @@ class Project(Aggregate):
         if not milestones_achieved.strip():
             raise InvalidInput("milestones_achieved", "say which milestones were achieved (or 'none')", rule="D4")
         last = self.latest_report()
-        if last is not None and period_start <= last.period_start:
+        if last is not None and period_start <= last.period_end:
             raise InvalidInput(
-                "period_start", f"must be after the start of the last reported period ({last.period_start:%d %B %Y})"
+                "period_start",
+                f"must be after the end of the last reported period ({last.period_end:%-d %B %Y}): "
+                "periods do not overlap",
             )
         self.trigger_event(
             self.ProgressReported,
@@ -252,7 +258,7 @@ class Project(Aggregate):
     def extend_timeframe(self, *, actor: Actor, at: datetime, new_end_date: date, reason: str) -> None:
         self._check_not_complete("extended")
         if new_end_date <= self.end_date:
-            raise InvalidInput("new_end_date", f"must be after the current end date, {self.end_date:%d %B %Y}")
+            raise InvalidInput("new_end_date", f"must be after the current end date, {self.end_date:%-d %B %Y}")
         if not reason.strip():
             raise InvalidInput("reason", "say why the timeframe is being extended")
         self.trigger_event(

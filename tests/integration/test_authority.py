@@ -1,0 +1,379 @@
+"""Who may run which command: application.authority.AUTHORITY, walked completely through the real hub.
+
+For every command in application.hub.COMMANDS and every Role, the real PartnershipHub method is
+called with that role's Actor on real records (a body, a project whose lead is the actor, a
+meeting), so that the only thing that can stop an allowed call is the rule of the command itself,
+and the only thing that stops a forbidden one is the table. A forbidden call raises NotAuthorised
+and writes nothing to the event store.
+
+To stay fast on both SQLite and PostgreSQL there is one hub per command; each role is a subtest,
+reported as its own (role, command) result. The table itself is also pinned pair by pair, each
+pair its own test id, against the rules it comes from (D1, D3, D4, F4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from application.authority import ALL_COMMANDS, AUTHORITY, COMMISSIONER_FOR_ROLE, Role, check
+from application.errors import NotAuthorised
+from application.hub import COMMANDS, PartnershipHub
+from domain.actor import Actor
+from domain.body import Decision
+from domain.project import Brief
+from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, MemberRole, Representation
+
+SETUP_OFFICER = Actor("setup-officer", Role.PARTNERSHIP_OFFICER.value)
+SETUP_ED = Actor("setup-ed", Role.EXECUTIVE_DIRECTOR.value)
+DECISION = Decision(
+    reason="Recommended by the Care Services PDS Committee",
+    effective_date=date(2026, 4, 1),
+    decided_by="Portfolio Holder for Care Services",
+)
+BRIEF = Brief(
+    aims_and_objectives="Refresh the carers strategy",
+    outcomes="A strategy agreed by the Portfolio Holder",
+    start_date=date(2026, 4, 1),
+    end_date=date(2027, 3, 31),
+    resources="Officer time",
+    key_risks="Low response from carers",
+)
+MEETING_DAY = date(2026, 6, 1)
+
+Call = Callable[[], Any]
+
+
+def last_event_id(hub: PartnershipHub) -> int:
+    """The position of the newest event in the store (0 when it is empty)."""
+    return hub.recorder.max_notification_id() or 0
+
+
+def actor_for(role: Role) -> Actor:
+    return Actor(f"{role.value}-user", role.value, f"A {role.value.replace('_', ' ')}")
+
+
+# ------------------------------------------------------------------ real records
+
+
+def new_body(hub: PartnershipHub, name: str, kind: BodyKind = BodyKind.CONSULTATIVE_GROUP, **kw: Any) -> UUID:
+    return hub.establish_body(SETUP_OFFICER, name=name, kind=kind, decision=DECISION, **kw)
+
+
+def new_member(hub: PartnershipHub, body_id: UUID, member_id: str, person: str) -> None:
+    hub.add_member(
+        SETUP_OFFICER,
+        body_id,
+        person=person,
+        role=MemberRole.MEMBER.value,
+        representation=Representation.SERVICE_USER.value,
+        effective_date=date(2026, 4, 1),
+        member_id=member_id,
+    )
+
+
+def new_project(hub: PartnershipHub, tag: str, lead: str, *, agreed: bool) -> UUID:
+    project_id = hub.commission_project(SETUP_ED, title=f"Carers Strategy {tag}", lead=lead, brief=BRIEF)
+    if agreed:
+        hub.agree_brief(SETUP_ED, project_id, agreed_on=date(2026, 4, 2))
+    return project_id
+
+
+def new_meeting(hub: PartnershipHub, tag: str) -> UUID:
+    body_id = new_body(hub, f"Forum {tag}")
+    return hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=MEETING_DAY, start_time=time(14), place="Hall")
+
+
+# For each command: build what it needs (as someone allowed to), and return the call as ``actor``.
+# Every call would succeed if the actor were allowed to make it.
+
+
+def _establish_body(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    return lambda: hub.establish_body(actor, name=f"New Body {tag}", kind="virtual_panel", decision=DECISION)
+
+
+def _on_body(method: str, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        body_id = new_body(hub, f"Forum {tag}", annual_funding_pence=100, contract_end=date(2027, 3, 31))
+        return lambda: getattr(hub, method)(actor, body_id, **kwargs)
+
+    return prepare
+
+
+def _with_other_body(method: str, key: str) -> Callable[[PartnershipHub, Actor, str], Call]:
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        body_id = new_body(hub, f"Forum {tag}")
+        other_id = new_body(hub, f"Conference {tag}", BodyKind.STAKEHOLDER_CONFERENCE)
+        return lambda: getattr(hub, method)(actor, body_id, decision=DECISION, **{key: other_id})
+
+    return prepare
+
+
+def _remove_member(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    new_member(hub, body_id, "m1", "Ann Carer")
+    return lambda: hub.remove_member(actor, body_id, member_id="m1", effective_date=date(2026, 5, 1), reason="Left")
+
+
+def _record_election(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    new_member(hub, body_id, "m1", "Ann Carer")
+    new_member(hub, body_id, "m2", "Sam User")
+    return lambda: hub.record_election(
+        actor, body_id, chair_id="m1", vice_chair_id="m2", election_date=date(2026, 5, 1)
+    )
+
+
+def _commission_project(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    return lambda: hub.commission_project(actor, title=f"Mobility Review {tag}", lead="someone", brief=BRIEF)
+
+
+def _agree_brief(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    project_id = new_project(hub, tag, actor.user_id, agreed=False)
+    return lambda: hub.agree_brief(actor, project_id)
+
+
+def _extend_project_timeframe(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    project_id = new_project(hub, tag, actor.user_id, agreed=True)
+    return lambda: hub.extend_project_timeframe(actor, project_id, new_end_date=date(2027, 9, 30), reason="Overran")
+
+
+def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # The actor leads this project, so only the role can stop the report.
+    project_id = new_project(hub, tag, actor.user_id, agreed=True)
+    return lambda: hub.submit_progress_report(
+        actor,
+        project_id,
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 6, 30),
+        milestones_achieved="Survey sent",
+        issues_and_concerns="None",
+        rag="green",
+        percent_complete=30,
+    )
+
+
+def _submit_completion_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    project_id = new_project(hub, tag, actor.user_id, agreed=True)
+    return lambda: hub.submit_completion_report(actor, project_id, outcomes_achieved="Strategy agreed")
+
+
+def _schedule_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    return lambda: hub.schedule_meeting(actor, body_id, meeting_date=MEETING_DAY, start_time=time(14), place="Hall")
+
+
+def _move_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    return lambda: hub.move_meeting(
+        actor, meeting_id, new_date=date(2026, 6, 8), new_start_time=time(14), new_place="Hall", reason="Clash"
+    )
+
+
+def _cancel_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    return lambda: hub.cancel_meeting(actor, meeting_id, reason="Chair unwell")
+
+
+PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
+    "establish_body": _establish_body,
+    "adopt_terms_of_reference": _on_body("adopt_terms_of_reference", text="ToR", decision=DECISION),
+    "change_funding": _on_body("change_funding", annual_funding_pence=200, decision=DECISION),
+    "extend_contract": _on_body("extend_contract", until=date(2028, 3, 31), decision=DECISION),
+    "transform_body": _on_body(
+        "transform_body", into="task_and_finish_group", until=date(2027, 3, 31), decision=DECISION
+    ),
+    "replace_body": _with_other_body("replace_body", "successor_id"),
+    "merge_body": _with_other_body("merge_body", "target_id"),
+    "give_self_funding_option": _on_body(
+        "give_self_funding_option", council_funding_until=date(2027, 3, 31), decision=DECISION
+    ),
+    "transfer_to_provider_forum": _on_body("transfer_to_provider_forum", under="Providers", decision=DECISION),
+    "maintain_body": _on_body("maintain_body", decision=DECISION),
+    "end_body": _on_body("end_body", decision=DECISION),
+    "correct_body": _on_body("correct_body", corrects_version=1, field="purpose", value="Fixed", decision=DECISION),
+    "add_member": _on_body(
+        "add_member",
+        person="New Person",
+        role="member",
+        representation="carer",
+        effective_date=date(2026, 4, 1),
+    ),
+    "remove_member": _remove_member,
+    "record_election": _record_election,
+    "commission_project": _commission_project,
+    "agree_brief": _agree_brief,
+    "extend_project_timeframe": _extend_project_timeframe,
+    "submit_progress_report": _submit_progress_report,
+    "submit_completion_report": _submit_completion_report,
+    "schedule_meeting": _schedule_meeting,
+    "move_meeting": _move_meeting,
+    "cancel_meeting": _cancel_meeting,
+}
+
+
+# --------------------------------------------------------------- the table's shape
+
+
+def test_every_command_is_in_some_roles_set() -> None:
+    assert COMMANDS, "application.hub.COMMANDS is empty"
+    assert sorted(COMMANDS - ALL_COMMANDS) == [], "commands nobody may run"
+
+
+def test_the_table_names_no_command_that_does_not_exist() -> None:
+    for role, commands in AUTHORITY.items():
+        assert sorted(commands - COMMANDS) == [], f"{role.value} is allowed commands the hub does not have"
+        for name in commands:
+            assert callable(getattr(PartnershipHub, name))
+
+
+def test_every_role_has_an_entry_in_the_table() -> None:
+    assert set(AUTHORITY) == set(Role)
+
+
+def test_every_command_has_a_walk_in_this_file() -> None:
+    # A new command must be added to PREPARE, and so to the walk below.
+    assert set(PREPARE) == set(COMMANDS)
+
+
+def test_every_commissioning_role_stands_for_a_commissioner() -> None:
+    commissioning = {role for role, commands in AUTHORITY.items() if "commission_project" in commands}
+    assert commissioning == set(COMMISSIONER_FOR_ROLE)
+
+
+# The table as the rules settle it: D1 (only the Portfolio Holders and the Executive Director
+# commission), D3 (only the Executive Director agrees a brief), D4/D5 (leads report), C2 (the
+# Executive Director, as conference chair, calls meetings), F4 (officers record governance).
+GOVERNANCE = {
+    "establish_body",
+    "adopt_terms_of_reference",
+    "change_funding",
+    "extend_contract",
+    "transform_body",
+    "replace_body",
+    "merge_body",
+    "give_self_funding_option",
+    "transfer_to_provider_forum",
+    "maintain_body",
+    "end_body",
+    "correct_body",
+}
+MEMBERSHIP = {"add_member", "remove_member", "record_election"}
+MEETINGS = {"schedule_meeting", "move_meeting", "cancel_meeting"}
+COMMISSIONING = {"commission_project", "extend_project_timeframe"}
+EXPECTED: dict[Role, set[str]] = {
+    Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS,
+    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS,
+    Role.PORTFOLIO_HOLDER_CARE_SERVICES: COMMISSIONING,
+    Role.PORTFOLIO_HOLDER_EDUCATION: COMMISSIONING,
+    Role.EXECUTIVE_DIRECTOR: COMMISSIONING | MEETINGS | {"agree_brief"},
+    Role.PROJECT_LEAD: {"submit_progress_report", "submit_completion_report"},
+    Role.AUDITOR: set(),
+}
+PAIRS = [pytest.param(role, name, id=f"{role.value}-{name}") for role in Role for name in sorted(COMMANDS)]
+
+
+@pytest.mark.parametrize(("role", "command"), PAIRS)
+def test_authority_check_for_each_role_and_command(role: Role, command: str) -> None:
+    actor = actor_for(role)
+    if command in EXPECTED[role]:
+        assert check(actor, command) is role
+    else:
+        with pytest.raises(
+            NotAuthorised, match=f"a {role.value.replace('_', ' ')} may not {command.replace('_', ' ')}"
+        ):
+            check(actor, command)
+
+
+# ------------------------------------------------------------- the walk, on the hub
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_role_calling_the_real_command(hub: PartnershipHub, command: str, subtests: Any) -> None:
+    for role in Role:
+        with subtests.test(role=role.value, command=command):
+            actor = actor_for(role)
+            call = PREPARE[command](hub, actor, role.value)
+            before = last_event_id(hub)
+            if command in AUTHORITY[role]:
+                try:
+                    result = call()
+                except NotAuthorised as error:
+                    pytest.fail(f"{role.value} is allowed to {command} but was refused: {error}")
+                assert last_event_id(hub) > before, "an allowed command recorded nothing"
+                _check_allowed_result(hub, role, command, result)
+            else:
+                with pytest.raises(NotAuthorised) as err:
+                    call()
+                assert f"may not {command.replace('_', ' ')}" in str(err.value)
+                assert role.value.replace("_", " ") in str(err.value)
+                assert last_event_id(hub) == before, "a refused command recorded events"
+
+
+def _check_allowed_result(hub: PartnershipHub, role: Role, command: str, result: Any) -> None:
+    if command == "commission_project":
+        # Rule D1: the project records which of the three commissioners commissioned it.
+        assert hub.project(result).commissioned_by == COMMISSIONER_FOR_ROLE[role].value
+
+
+# ----------------------------------------------------------- beyond the table
+
+
+def test_the_executive_director_agrees_a_brief_in_their_own_name(hub: PartnershipHub) -> None:
+    ed = actor_for(Role.EXECUTIVE_DIRECTOR)
+    project_id = new_project(hub, "ed", "lead", agreed=False)
+    hub.agree_brief(ed, project_id, agreed_on=date(2026, 4, 3))
+    project = hub.project(project_id)
+    assert (project.brief_agreed_by, project.brief_agreed_on) == (EXECUTIVE_DIRECTOR, date(2026, 4, 3))
+
+
+@pytest.mark.parametrize("command", ["submit_progress_report", "submit_completion_report"])
+def test_a_project_lead_cannot_report_on_someone_elses_project(hub: PartnershipHub, command: str) -> None:
+    project_id = new_project(hub, "theirs", "another-lead", agreed=True)
+    intruder = actor_for(Role.PROJECT_LEAD)
+    before = last_event_id(hub)
+    kwargs: dict[str, Any] = (
+        {
+            "period_start": date(2026, 4, 1),
+            "period_end": date(2026, 6, 30),
+            "milestones_achieved": "Survey sent",
+            "issues_and_concerns": "None",
+            "rag": "green",
+            "percent_complete": 30,
+        }
+        if command == "submit_progress_report"
+        else {"outcomes_achieved": "Strategy agreed"}
+    )
+    with pytest.raises(NotAuthorised, match="only the lead of 'Carers Strategy theirs' may report on it"):
+        getattr(hub, command)(intruder, project_id, **kwargs)
+    assert last_event_id(hub) == before
+    project = hub.project(project_id)
+    assert (project.reports, project.is_complete) == ([], False)
+    # The real lead may.
+    getattr(hub, command)(Actor("another-lead", Role.PROJECT_LEAD.value), project_id, **kwargs)
+    assert hub.project(project_id).version == 3
+
+
+def test_a_role_the_hub_does_not_know_is_refused(hub: PartnershipHub) -> None:
+    before = last_event_id(hub)
+    with pytest.raises(NotAuthorised, match="'mayor' is not a role of Partnership Hub"):
+        hub.establish_body(Actor("boris", "mayor"), name="Mayor's Forum", kind="virtual_panel", decision=DECISION)
+    assert last_event_id(hub) == before
+    assert hub.find_body("Mayor's Forum") is None
+
+
+def test_a_command_without_an_actor_is_refused(hub: PartnershipHub) -> None:
+    before = last_event_id(hub)
+    with pytest.raises(NotAuthorised, match="every command names its actor"):
+        hub.establish_body("partnership_officer", name="Anon Forum", kind="virtual_panel", decision=DECISION)  # type: ignore[arg-type]
+    assert last_event_id(hub) == before
+
+
+def test_refusal_comes_before_any_other_check(hub: PartnershipHub) -> None:
+    # An auditor asking to end a body that does not exist learns only that they may not.
+    with pytest.raises(NotAuthorised, match="auditor may not end body"):
+        hub.end_body(actor_for(Role.AUDITOR), UUID(int=0), decision=DECISION)
