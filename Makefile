@@ -20,7 +20,7 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check domain application projections web bench
+	$(BIN)/ruff format --check .
 
 test: setup lint
 	$(BIN)/pytest
