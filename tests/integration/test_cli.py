@@ -41,3 +41,23 @@ def test_import_of_a_missing_file_is_refused(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(cli, ["import-bodies", "--file", str(tmp_path / "missing.json")])
     assert result.exit_code != 0
     assert "does not exist" in result.output
+
+
+def test_projections_status_and_rebuild(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["import-bodies"]).exit_code == 0
+    status = runner.invoke(cli, ["projections", "status"])
+    assert status.exit_code == 0, status.output
+    assert "84 events in the log" in status.output
+    assert "directory        84 events behind" in status.output
+    rebuilt = runner.invoke(cli, ["projections", "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Rebuilt directory, calendar, progress, audit from 84 events" in rebuilt.output
+    after = runner.invoke(cli, ["projections", "status"])
+    assert "directory         0 events behind" in after.output
+
+
+def test_projections_worker_runs_for_a_bounded_time(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["import-bodies"]).exit_code == 0
+    result = runner.invoke(cli, ["projections", "run", "--seconds", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert "'directory': 0" in result.output

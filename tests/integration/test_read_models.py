@@ -297,3 +297,19 @@ def test_read_models_can_live_in_a_separate_database(hub: PartnershipHub, tmp_pa
         assert separate.url != hub.settings.database_url
     finally:
         separate.close()
+
+
+def test_the_background_follower_picks_up_a_command_by_itself(hub: PartnershipHub, models: ReadModels) -> None:
+    # Freshness (well under a second) is measured by bench/, not asserted here: machines are noisy.
+    import time as clock_time
+
+    with models.following(interval=0.05):
+        group = _group(hub)
+        deadline = clock_time.monotonic() + 10  # bounded wait
+        found = None
+        while found is None and clock_time.monotonic() < deadline:
+            with models.engine.connect() as c:
+                found = queries.body(c, group, today=date(2026, 3, 2))
+            clock_time.sleep(0.01)
+    assert found is not None and found["name"] == "Older People Consultative Group"
+    assert set(models.lag().values()) == {0}
