@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, select
 
 from domain.body import Body
 from domain.history import describe
 from domain.project import Project
 from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.sql import insert_row, update_where
 from projections.tables import audit_log, audit_subjects
 
 # Project events that change its governance (progress reports are in the progress read model).
 PROJECT_GOVERNANCE = (Project.Commissioned, Project.BriefAgreed, Project.TimeframeExtended, Project.Completed)
+
+
+_SUBJECT_NAME = select(audit_subjects.c.name).where(audit_subjects.c.id == bindparam("id"))
+_SUBJECT_BODY = select(audit_subjects.c.body_id).where(audit_subjects.c.id == bindparam("id"))
 
 
 class AuditView(ReadModelView):
@@ -27,29 +32,27 @@ class AuditProjection(ReadModel):
 
     def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
         if isinstance(event, Body.Established):
-            connection.execute(insert(audit_subjects).values(id=event.originator_id, name=event.name, body_id=None))
+            insert_row(connection, audit_subjects, {"id": event.originator_id, "name": event.name, "body_id": None})
         elif isinstance(event, Project.Commissioned):
-            connection.execute(
-                insert(audit_subjects).values(id=event.originator_id, name=event.title, body_id=event.body_id)
+            insert_row(
+                connection, audit_subjects, {"id": event.originator_id, "name": event.title, "body_id": event.body_id}
             )
         elif isinstance(event, Body.Corrected) and event.field == "name":
-            connection.execute(
-                audit_subjects.update().where(audit_subjects.c.id == event.originator_id).values(name=event.value)
-            )
+            update_where(connection, audit_subjects, {"id": event.originator_id}, {"name": event.value})
 
         if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
             subject_type, body_id = "body", event.originator_id
         elif isinstance(event, PROJECT_GOVERNANCE):
             subject_type = "project"
-            body_id = connection.scalar(
-                select(audit_subjects.c.body_id).where(audit_subjects.c.id == event.originator_id)
-            )
+            body_id = connection.scalar(_SUBJECT_BODY, {"id": event.originator_id})
         else:
             return
         entry = describe(event)
-        name = connection.scalar(select(audit_subjects.c.name).where(audit_subjects.c.id == event.originator_id))
-        connection.execute(
-            insert(audit_log).values(
+        name = connection.scalar(_SUBJECT_NAME, {"id": event.originator_id})
+        insert_row(
+            connection,
+            audit_log,
+            dict(
                 notification_id=notification_id,
                 subject_id=event.originator_id,
                 subject_type=subject_type,
@@ -66,5 +69,5 @@ class AuditProjection(ReadModel):
                 reason=entry.reason,
                 decided_by=getattr(event, "decided_by", None),
                 decision_ref=getattr(event, "decision_ref", None),
-            )
+            ),
         )

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from domain.body import Body
 from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
 from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.sql import insert_row, update_where
 from projections.tables import bodies, body_states, members
+
+# Statements built once; values are bound at execution (see projections/sql.py).
+_NAME = select(bodies.c.name).where(bodies.c.id == bindparam("id"))
+_BODY = select(bodies).where(bodies.c.id == bindparam("id"))
+_CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
+    members.c.body_id == bindparam("body_id"), members.c.left_on.is_(None)
+)
 
 
 class DirectoryView(ReadModelView):
@@ -29,13 +37,11 @@ class DirectoryProjection(ReadModel):
         values: dict[str, Any] = {}
         match event:
             case Body.Established():
-                parent_name = (
-                    connection.scalar(select(bodies.c.name).where(bodies.c.id == event.parent_id))
-                    if event.parent_id
-                    else None
-                )
-                connection.execute(
-                    insert(bodies).values(
+                parent_name = connection.scalar(_NAME, {"id": event.parent_id}) if event.parent_id else None
+                insert_row(
+                    connection,
+                    bodies,
+                    dict(
                         id=body_id,
                         name=event.name,
                         kind=event.kind,
@@ -57,7 +63,7 @@ class DirectoryProjection(ReadModel):
                         user_side_count=0,
                         share_base=0,
                         **stamp,
-                    )
+                    ),
                 )
                 self._record_state(connection, event)
                 return
@@ -112,12 +118,12 @@ class DirectoryProjection(ReadModel):
             case Body.Corrected():
                 values = {event.field: _column_value(event.field, event.value)}
                 if event.field == "name":
-                    connection.execute(
-                        update(bodies).where(bodies.c.parent_id == body_id).values(parent_name=event.value)
-                    )
+                    update_where(connection, bodies, {"parent_id": body_id}, {"parent_name": event.value})
             case Body.MemberJoined():
-                connection.execute(
-                    insert(members).values(
+                insert_row(
+                    connection,
+                    members,
+                    dict(
                         body_id=body_id,
                         member_id=event.member_id,
                         person=event.person,
@@ -126,14 +132,15 @@ class DirectoryProjection(ReadModel):
                         representation=event.representation,
                         votes=event.votes,
                         joined_on=event.effective_date,
-                    )
+                    ),
                 )
                 values = self._membership_figures(connection, body_id)
             case Body.MemberLeft():
-                connection.execute(
-                    update(members)
-                    .where(and_(members.c.body_id == body_id, members.c.member_id == event.member_id))
-                    .values(left_on=event.effective_date, left_reason=event.reason)
+                update_where(
+                    connection,
+                    members,
+                    {"body_id": body_id, "member_id": event.member_id},
+                    {"left_on": event.effective_date, "left_reason": event.reason},
                 )
                 values = self._membership_figures(connection, body_id)
             case Body.OfficersElected():
@@ -151,18 +158,14 @@ class DirectoryProjection(ReadModel):
                         update(members).where(current, members.c.member_id == member_id).values(role=role.value)
                     )
                 values = {"last_election_on": event.election_date, **self._membership_figures(connection, body_id)}
-        connection.execute(update(bodies).where(bodies.c.id == body_id).values(**values, **stamp))
+        update_where(connection, bodies, {"id": body_id}, {**values, **stamp})
         if isinstance(event, Body.GovernanceEvent):
             self._record_state(connection, event)
 
     @staticmethod
     def _membership_figures(connection: Connection, body_id: Any) -> dict[str, Any]:
         """Recounts the current members with the domain's own share rule (B3)."""
-        rows = connection.execute(
-            select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
-                members.c.body_id == body_id, members.c.left_on.is_(None)
-            )
-        ).all()
+        rows = connection.execute(_CURRENT_MEMBERS, {"body_id": body_id}).all()
         current = [
             Membership(
                 member_id=r.member_id,
@@ -187,9 +190,11 @@ class DirectoryProjection(ReadModel):
 
     @staticmethod
     def _record_state(connection: Connection, event: Any) -> None:
-        row = connection.execute(select(bodies).where(bodies.c.id == event.originator_id)).one()
-        connection.execute(
-            insert(body_states).values(
+        row = connection.execute(_BODY, {"id": event.originator_id}).one()
+        insert_row(
+            connection,
+            body_states,
+            dict(
                 body_id=event.originator_id,
                 version=event.originator_version,
                 effective_from=_in_force_from(event),
@@ -200,7 +205,7 @@ class DirectoryProjection(ReadModel):
                 until=row.until,
                 successor_name=row.successor_name,
                 annual_funding_pence=row.annual_funding_pence,
-            )
+            ),
         )
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, select
 
 from domain.body import add_months
 from domain.project import Project
 from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.sql import insert_row, update_where
 from projections.tables import progress_reports, projects
+
+_REPORT_COUNT = select(projects.c.report_count).where(projects.c.id == bindparam("id"))
+_EVERY = select(projects.c.reporting_every_months).where(projects.c.id == bindparam("id"))
 
 
 class ProgressView(ReadModelView):
@@ -28,8 +32,10 @@ class ProgressProjection(ReadModel):
         match event:
             case Project.Commissioned():
                 brief = event.brief
-                connection.execute(
-                    insert(projects).values(
+                insert_row(
+                    connection,
+                    projects,
+                    dict(
                         id=project_id,
                         title=event.title,
                         commissioned_by=event.commissioned_by,
@@ -41,7 +47,7 @@ class ProgressProjection(ReadModel):
                         reporting_every_months=brief["reporting_every_months"],
                         report_count=0,
                         version=event.originator_version,
-                    )
+                    ),
                 )
                 return
             case Project.BriefAgreed():
@@ -53,8 +59,10 @@ class ProgressProjection(ReadModel):
                     "next_report_due": add_months(event.agreed_on, every),
                 }
             case Project.ProgressReported():
-                connection.execute(
-                    insert(progress_reports).values(
+                insert_row(
+                    connection,
+                    progress_reports,
+                    dict(
                         project_id=project_id,
                         version=event.originator_version,
                         period_start=event.period_start,
@@ -65,9 +73,9 @@ class ProgressProjection(ReadModel):
                         issues_and_concerns=event.issues_and_concerns,
                         submitted_by=event.actor,
                         submitted_at=naive_utc(event.timestamp),
-                    )
+                    ),
                 )
-                count = connection.scalar(select(projects.c.report_count).where(projects.c.id == project_id)) or 0
+                count = connection.scalar(_REPORT_COUNT, {"id": project_id}) or 0
                 values = {
                     "latest_rag": event.rag,
                     "percent_complete": event.percent_complete,
@@ -83,10 +91,8 @@ class ProgressProjection(ReadModel):
                     "outcomes_achieved": event.outcomes_achieved,
                     "next_report_due": None,
                 }
-        connection.execute(
-            update(projects).where(projects.c.id == project_id).values(**values, version=event.originator_version)
-        )
+        update_where(connection, projects, {"id": project_id}, {**values, "version": event.originator_version})
 
     @staticmethod
     def _every(connection: Connection, project_id: Any) -> int:
-        return connection.scalar(select(projects.c.reporting_every_months).where(projects.c.id == project_id)) or 3
+        return connection.scalar(_EVERY, {"id": project_id}) or 3
