@@ -42,17 +42,41 @@ _GOVERNANCE = {
     "correct_body",
 }
 _MEMBERSHIP = {"add_member", "remove_member", "record_election"}
-_MEETINGS = {"schedule_meeting", "move_meeting", "cancel_meeting"}
+# Everything about one meeting: scheduling (C1, C2), its agenda and papers (C4, G1), what happened at
+# it (C7, C8) and its minutes (C5).
+_MEETINGS = {
+    "schedule_meeting",
+    "move_meeting",
+    "cancel_meeting",
+    "add_agenda_item",
+    "attach_paper",
+    "publish_agenda",
+    "record_attendance",
+    "declare_interest",
+    "record_decision",
+    "record_action",
+    "close_action",
+    "record_draft_minutes",
+    "clear_minutes",
+    "publish_minutes",
+    "approve_previous_minutes",
+}
+# The year's programme for the whole framework (C1), set by the partnership team with the chairs.
+_CALENDAR = {"plan_annual_calendar"}
 _COMMISSIONING = {"commission_project", "extend_project_timeframe"}
 _REPORTING = {"submit_progress_report", "submit_completion_report"}
 
 AUTHORITY: dict[Role, frozenset[str]] = {
-    Role.PARTNERSHIP_OFFICER: frozenset(_GOVERNANCE | _MEMBERSHIP | _MEETINGS),
-    Role.ADMINISTRATOR: frozenset(_GOVERNANCE | _MEMBERSHIP | _MEETINGS),
+    # Officers (and administrators, who also run the importer) keep the whole record, meetings
+    # included: they service every body's meetings, recording what chairs and members did.
+    Role.PARTNERSHIP_OFFICER: frozenset(_GOVERNANCE | _MEMBERSHIP | _MEETINGS | _CALENDAR),
+    Role.ADMINISTRATOR: frozenset(_GOVERNANCE | _MEMBERSHIP | _MEETINGS | _CALENDAR),
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset(_COMMISSIONING),
     Role.PORTFOLIO_HOLDER_EDUCATION: frozenset(_COMMISSIONING),
-    # The Executive Director commissions, agrees briefs (D3) and, as chair of
-    # the conferences, calls additional meetings (C2).
+    # The Executive Director commissions, agrees briefs (D3) and, as chair of the conferences (B2),
+    # runs their meetings: calls additional ones (C2), settles the agenda and clears the minutes (C5).
+    # The application lets them clear only a conference's minutes; other bodies' chairs clear their
+    # own. The framework-wide calendar stays with the partnership team.
     Role.EXECUTIVE_DIRECTOR: frozenset(_COMMISSIONING | _MEETINGS | {"agree_brief"}),
     # Leads report on their own projects only; the application checks whose project it is.
     Role.PROJECT_LEAD: frozenset(_REPORTING),

@@ -1,5 +1,10 @@
 """Demo data made with Faker: bodies, members, meetings and projects over two years.
 
+Meetings already past by "today" go through their whole life: an agenda (now and then with an
+exempt item), small generated text papers in the file store, publication (sometimes late),
+attendance, a decision and an action, minutes drafted, cleared, published (sometimes late) and
+approved at the next meeting, where the last meeting's actions are closed.
+
 The plan is built first as a list of timed actions, then run in time order with
 the application's clock set to each action's moment, so the demo history reads
 as if it had been recorded over two years (and "as at" views have something to
@@ -20,8 +25,10 @@ from application.authority import Role
 from application.hub import BODY_NAMESPACE, PartnershipHub, body_id_for
 from domain.actor import Actor
 from domain.body import Decision
+from domain.meeting import Apology
 from domain.project import Brief
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, Rag
+from domain.working_days import add_working_days, minutes_due, papers_due
 
 OFFICER = Actor("demo-officer", Role.PARTNERSHIP_OFFICER, "Demo partnership officer")
 COMMISSIONERS = [
@@ -65,6 +72,10 @@ class DemoReport:
     bodies: int = 0
     members: int = 0
     meetings: int = 0
+    papers: int = 0
+    actions: int = 0
+    minutes_published: int = 0
+    minutes_approved: int = 0  # each recorded on both meetings: two events for one step
     projects: int = 0
     progress_reports: int = 0
     steps: int = 0
@@ -153,7 +164,7 @@ class DemoPlan:
                     chair, vice = self.rng.sample(candidates, 2)
                     self._add(day, self._election(body_id, chair, vice, day))
         if kind in (BodyKind.CONSULTATIVE_GROUP, BodyKind.STAKEHOLDER_CONFERENCE):
-            self._plan_meetings(body_id, founded)
+            self._plan_meetings(body_id, name, topic, founded)
         if kind is BodyKind.TASK_AND_FINISH_GROUP and until is not None:
             self._plan_project(body_id, name, topic, founded, until)
 
@@ -202,28 +213,155 @@ class DemoPlan:
             position=position,
         )
 
-    def _plan_meetings(self, body_id: UUID, founded: date) -> None:
+    def _plan_meetings(self, body_id: UUID, name: str, topic: str, founded: date) -> None:
         day = founded + timedelta(days=60)
+        previous: tuple[UUID, date] | None = None  # the last meeting whose minutes will be published
         while day < self.today + timedelta(days=200):
             meeting_day = day
             while meeting_day.weekday() >= 5:
                 meeting_day += timedelta(days=1)
             notice = meeting_day - timedelta(days=self.rng.randrange(40, 90))
+            meeting_id = self._id("meeting")
             self._add(
                 max(notice, founded + timedelta(days=1)),
-                self._schedule(body_id, meeting_day),
+                self._schedule(body_id, meeting_day, meeting_id),
             )
             self.report.meetings += 1
+            published = self._plan_meeting_life(meeting_id, meeting_day, name, topic, previous)
+            previous = (meeting_id, meeting_day) if published else None
             day += timedelta(days=self.rng.randrange(160, 190))
 
-    def _schedule(self, body_id: UUID, day: date) -> Callable[[], object]:
+    def _schedule(self, body_id: UUID, day: date, meeting_id: UUID) -> Callable[[], object]:
         return lambda: self.hub.schedule_meeting(
             OFFICER,
             body_id,
             meeting_date=day,
             start_time=time(self.rng.choice([10, 14, 18])),
             place=self.rng.choice(PLACES),
+            meeting_id=meeting_id,
         )
+
+    def _plan_meeting_life(
+        self, meeting_id: UUID, day: date, name: str, topic: str, previous: tuple[UUID, date] | None
+    ) -> bool:
+        """Plans what is already past of one meeting's life, in order; returns whether its minutes got published.
+
+        Each step is planned only if its day is before "today", and a step is never planned after
+        one that was not, so the history never runs ahead of the clock or out of order.
+        """
+        # (day, hour, step, the report's count it adds to)
+        steps: list[tuple[date, int, Callable[[], object], str | None]] = []
+        due = papers_due(day)
+        prepared = due - timedelta(days=self.rng.randrange(4, 12))
+        exempt = self.rng.random() < 0.25
+        # Distinct hours keep the steps of one day in order (item 1 before item 2, an item before its paper).
+        steps.append(
+            (prepared, 9, self._agenda_item(meeting_id, "Minutes of the last meeting and matters arising"), None)
+        )
+        steps.append((prepared, 10, self._agenda_item(meeting_id, f"{topic}: progress report"), None))
+        steps.append((prepared, 11, self._paper(meeting_id, 2, f"{topic} progress report", name), "papers"))
+        if exempt:
+            steps.append((prepared, 12, self._agenda_item(meeting_id, f"{topic} contract award", paragraph=3), None))
+            steps.append((prepared, 13, self._paper(meeting_id, 3, f"{topic} tender evaluation", name), "papers"))
+        late = self.rng.random() < 0.2
+        publish_on = (
+            add_working_days(due, self.rng.randrange(1, 3)) if late else due - timedelta(days=self.rng.randrange(0, 3))
+        )
+        steps.append((min(publish_on, day), 9, lambda: self.hub.publish_agenda(OFFICER, meeting_id), None))
+        # The meeting itself, in the evening of its day.
+        people: list[str] = []
+        while len(people) < 5:  # four members and a substitute, each listed once
+            person = self.fake.name()
+            if person not in people:
+                people.append(person)
+        steps.append((day, 19, self._attendance(meeting_id, people), None))
+        if previous is not None:
+            steps.append((day, 20, self._approve(meeting_id, previous[0]), "minutes_approved"))
+            steps.append((day, 20, self._close_actions(previous[0], meeting_id), None))
+        if self.rng.random() < 0.2:
+            interest = f"{people[0]} declared a personal interest: a relative uses {topic.lower()} services."
+            steps.append((day, 20, self._interest(meeting_id, people[0], interest), None))
+        decision = f"The {topic.lower()} progress report was noted and agreed."
+        steps.append((day, 21, self._decision(meeting_id, 2, decision), None))
+        owner = self.rng.choice(people[:3])
+        action = f"Report back on {topic.lower()} waiting times"
+        steps.append((day, 21, self._action(meeting_id, action, owner, add_working_days(day, 20)), "actions"))
+        # The minutes: drafted, cleared by the chair, published (now and then after the 15 working days).
+        drafted = add_working_days(day, self.rng.randrange(1, 4))
+        cleared = add_working_days(drafted, self.rng.randrange(1, 4))
+        late = self.rng.random() < 0.2
+        published_on = add_working_days(minutes_due(day), 2) if late else max(cleared, add_working_days(day, 12))
+        steps.append((drafted, 9, self._minutes(meeting_id, day, name), None))
+        steps.append((cleared, 9, self._clear(meeting_id), None))
+        steps.append((published_on, 9, lambda: self.hub.publish_minutes(OFFICER, meeting_id), "minutes_published"))
+        planned = 0
+        for step_day, hour, run, counts in steps:
+            if step_day >= self.today:
+                break
+            self.steps.append(Step(self._at(step_day, hour), len(self.steps), run))
+            if counts:
+                setattr(self.report, counts, getattr(self.report, counts) + 1)
+            planned += 1
+        return planned == len(steps)
+
+    def _agenda_item(self, meeting_id: UUID, title: str, paragraph: int | None = None) -> Callable[[], object]:
+        return lambda: self.hub.add_agenda_item(OFFICER, meeting_id, title=title, exemption_paragraph=paragraph)
+
+    def _paper(self, meeting_id: UUID, item: int, title: str, name: str) -> Callable[[], object]:
+        text = f"{title}\n{name}\n\n" + "\n\n".join(self.fake.paragraphs(nb=3))
+        summary = self.fake.sentence(nb_words=14)
+        accessible = self.rng.random() < 0.8
+
+        def attach() -> object:
+            file = self.hub.upload_file(OFFICER, text.encode(), f"{title.lower().replace(' ', '-')}.txt")
+            return self.hub.attach_paper(
+                OFFICER, meeting_id, item=item, title=title, file=file, summary=summary, accessible=accessible
+            )
+
+        return attach
+
+    def _attendance(self, meeting_id: UUID, people: list[str]) -> Callable[[], object]:
+        apologies = [Apology(people[3], people[4] if self.rng.random() < 0.5 else None)]
+        return lambda: self.hub.record_attendance(OFFICER, meeting_id, present=people[:3], apologies=apologies)
+
+    def _interest(self, meeting_id: UUID, person: str, interest: str) -> Callable[[], object]:
+        return lambda: self.hub.declare_interest(OFFICER, meeting_id, person=person, interest=interest, item=2)
+
+    def _decision(self, meeting_id: UUID, item: int, text: str) -> Callable[[], object]:
+        return lambda: self.hub.record_decision(OFFICER, meeting_id, item=item, text=text)
+
+    def _action(self, meeting_id: UUID, description: str, owner: str, due: date) -> Callable[[], object]:
+        return lambda: self.hub.record_action(
+            OFFICER, meeting_id, item=2, description=description, owner=owner, due=due
+        )
+
+    def _minutes(self, meeting_id: UUID, day: date, name: str) -> Callable[[], object]:
+        text = f"Minutes of the meeting of {name} on {day:%-d %B %Y}\n\n" + "\n\n".join(self.fake.paragraphs(nb=4))
+        return lambda: self.hub.record_draft_minutes(
+            OFFICER, meeting_id, file=self.hub.upload_file(OFFICER, text.encode(), f"minutes-{day}.txt")
+        )
+
+    def _clear(self, meeting_id: UUID) -> Callable[[], object]:
+        acting = self.fake.name()
+
+        def clear() -> object:
+            # Before a group's first election there is no chair on record: the officer names who chaired.
+            body = self.hub.body(self.hub.meeting(meeting_id).body_id)
+            return self.hub.clear_minutes(OFFICER, meeting_id, chair=None if body.chair() else acting)
+
+        return clear
+
+    def _approve(self, meeting_id: UUID, previous_id: UUID) -> Callable[[], object]:
+        return lambda: self.hub.approve_previous_minutes(OFFICER, meeting_id, previous_meeting_id=previous_id)
+
+    def _close_actions(self, previous_id: UUID, meeting_id: UUID) -> Callable[[], object]:
+        note = self.fake.sentence(nb_words=8)
+
+        def close() -> None:
+            for action in self.hub.meeting(previous_id).open_actions():
+                self.hub.close_action(OFFICER, previous_id, number=action.number, note=note, at_meeting_id=meeting_id)
+
+        return close
 
     def _plan_project(self, body_id: UUID, name: str, topic: str, founded: date, until: date) -> None:
         commissioner = self.rng.choice(COMMISSIONERS)

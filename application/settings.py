@@ -9,6 +9,7 @@ from pathlib import Path
 DATABASE_URL_VAR = "PARTNERSHIP_HUB_DATABASE_URL"
 READ_MODEL_URL_VAR = "PARTNERSHIP_HUB_READ_MODEL_URL"
 DATA_DIR_VAR = "PARTNERSHIP_HUB_DATA_DIR"
+FILES_DIR_VAR = "PARTNERSHIP_HUB_FILES_DIR"
 
 
 @dataclass(frozen=True)
@@ -16,17 +17,20 @@ class Settings:
     database_url: str
     # Read models live with the events unless configured elsewhere.
     read_model_url: str
+    # Uploaded papers and minutes, named by SHA-256 (application/files.py); created on first upload.
+    files_dir: Path = Path("var/files")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get(DATA_DIR_VAR) or "var")
         url = env.get(DATABASE_URL_VAR) or sqlite_url(data_dir / "partnership-hub.sqlite3")
-        return cls(database_url=url, read_model_url=env.get(READ_MODEL_URL_VAR) or url)
+        files_dir = Path(env.get(FILES_DIR_VAR) or data_dir / "files")
+        return cls(database_url=url, read_model_url=env.get(READ_MODEL_URL_VAR) or url, files_dir=files_dir)
 
     @classmethod
-    def for_url(cls, url: str) -> Settings:
-        return cls(database_url=url, read_model_url=url)
+    def for_url(cls, url: str, files_dir: Path | None = None) -> Settings:
+        return cls(database_url=url, read_model_url=url, files_dir=files_dir or Path("var/files"))
 
 
 def sqlite_url(path: Path) -> str:

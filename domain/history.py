@@ -150,7 +150,83 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             )
         case Meeting.Cancelled():
             return "Cancelled", {"status": {"after": "cancelled"}}
+        case Meeting.AgendaItemAdded():
+            marking = (
+                f" (exempt: paragraph {e.exemption_paragraph} of Schedule 12A, {e.exemption_reason})"
+                if e.exemption_paragraph
+                else ""
+            )
+            return f"Added agenda item {e.number}, '{e.title}'{marking}{_went_out(e)}", {"item": e.number}
+        case Meeting.PaperAttached():
+            accessible = "" if e.accessible else " (not yet in an accessible format)"
+            return (
+                f"Attached paper '{e.title}' ({e.file_name}) to agenda item {e.item}{accessible}{_went_out(e)}",
+                {"paper": e.number, "file_sha256": e.file_sha256},
+            )
+        case Meeting.AgendaPublished():
+            return (
+                f"Published the agenda and papers{_lateness(e.late, e.papers_due)}",
+                {"agenda": {"after": "published"}, "late": e.late},
+            )
+        case Meeting.AttendanceRecorded():
+            subs = sum(1 for a in e.apologies if a["substitute"])
+            return (
+                f"Recorded attendance: {_count(len(e.present), 'person', 'people')} present, "
+                f"{_count(len(e.apologies), 'apology', 'apologies')}, {_count(subs, 'substitute', 'substitutes')}",
+                {},
+            )
+        case Meeting.InterestDeclared():
+            on = f" in agenda item {e.item}" if e.item else ""
+            return f"{e.person} declared an interest{on}: {e.interest}", {}
+        case Meeting.DecisionRecorded():
+            return f"Decision on agenda item {e.item}: {e.text}", {}
+        case Meeting.ActionRecorded():
+            return f"Action {e.number} for {e.owner}, due {_d(e.due)}: {e.description}", {"action": e.number}
+        case Meeting.ActionClosed():
+            at = f" at the meeting of {_d(e.at_meeting_date)}" if e.at_meeting_date else ""
+            return (
+                f"Closed action {e.number} on {_d(e.closed_on)}{at}: {e.note}",
+                {"action": e.number, "status": {"after": "closed"}},
+            )
+        case Meeting.DraftMinutesRecorded():
+            verb = "Replaced the draft minutes with" if e.replaces_draft else "Recorded the draft minutes,"
+            return f"{verb} {e.file_name}", {"minutes": {"after": "draft"}, "file_sha256": e.file_sha256}
+        case Meeting.MinutesCleared():
+            return f"Draft minutes cleared by the chair, {e.cleared_by}, on {_d(e.cleared_on)}", {
+                "minutes": {"before": "draft", "after": "cleared"}
+            }
+        case Meeting.MinutesPublished():
+            return (
+                f"Published the draft minutes{_lateness(e.late, e.minutes_due)}",
+                {"minutes": {"before": "cleared", "after": "published"}, "late": e.late},
+            )
+        case Meeting.PreviousMinutesApproved():
+            return f"Approved the minutes of the meeting of {_d(e.previous_meeting_date)}{_amended(e)}", {}
+        case Meeting.MinutesApproved():
+            return (
+                f"Minutes approved at the meeting of {_d(e.at_meeting_date)}{_amended(e)}",
+                {"minutes": {"before": "published", "after": "approved"}},
+            )
     return type(e).__name__, {}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _lateness(late: bool, due: date) -> str:
+    return f", late: they were due by {_d(due)}" if late else f", on time (due by {_d(due)})"
+
+
+def _went_out(e: Any) -> str:
+    """Something added to an agenda already published goes out at once (rule C4)."""
+    if e.published_on is None:
+        return ""
+    return ", published at once" + (f", late: papers were due by {_d(e.papers_due)}" if e.late else "")
+
+
+def _amended(e: Any) -> str:
+    return f", with amendments: {e.amendments}" if e.amendments else " as a correct record"
 
 
 def describe(event: Any) -> HistoryEntry:

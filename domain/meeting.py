@@ -1,4 +1,10 @@
-"""A meeting of a body: scheduled, moved or cancelled (rules C1, C2).
+"""A meeting of a body and its whole life (rules C1-C8, G1).
+
+Scheduled (C1, C2), moved or cancelled; its agenda and papers published at least 5 working days
+before (C4); held, with attendance, apologies and substitutes, declarations of interest, decisions
+and actions (C7, C8); its draft minutes cleared by the chair and published within 15 working days
+after (C5), then approved at the body's next meeting. Exempt (Part 2) items name their
+access-to-information reason (G1).
 
 Meetings are their own aggregate so that officers editing papers for one meeting
 never conflict with officers editing the body's membership.
@@ -6,17 +12,28 @@ never conflict with officers editing the body's membership.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
+from domain.documents import FileRef
 from domain.errors import DomainError, InvalidInput
-from domain.vocabulary import MeetingStatus
+from domain.vocabulary import EXEMPT_INFORMATION, BodyKind, MeetingStatus, MinutesStatus
+from domain.working_days import add_working_days, minutes_due, papers_due
 
 ADDITIONAL_MEETING_NOTICE_DAYS = 14  # rule C2; calendar days (catalogue AMB-10)
+
+# Rule C1: the annual calendar puts a body's two ordinary meetings six months apart, in March and
+# September (the source names no months, catalogue AMB-13), clear of Christmas and August.
+CALENDAR_MONTHS = (3, 9)
+# Bodies take successive working days from the 1st of each month, so the framework's meetings are
+# spread over about two months instead of clashing; beyond that, days are shared.
+CALENDAR_SPREAD_WORKING_DAYS = 40
 
 
 def check_notice(meeting_date: date, notice_given_on: date) -> None:
@@ -28,6 +45,87 @@ def check_notice(meeting_date: date, notice_given_on: date) -> None:
             f"{meeting_date:%-d %B %Y} is only {days} days after notice given on {notice_given_on:%-d %B %Y}",
             rule="C2",
         )
+
+
+def calendar_dates(year: int, slot: int) -> tuple[date, date]:
+    """Rule C1: the two ordinary meetings of the body in calendar position ``slot`` in ``year``.
+
+    Each is the (slot + 1)-th working day of its month (counted with domain.working_days, so never a
+    weekend or bank holiday), so a body keeps the same place in the spring and the autumn.
+    """
+    if slot < 0:
+        raise ValueError(f"slot must not be negative, got {slot}")
+    offset = slot % CALENDAR_SPREAD_WORKING_DAYS + 1
+    spring, autumn = (add_working_days(date(year, month, 1) - timedelta(days=1), offset) for month in CALENDAR_MONTHS)
+    return spring, autumn
+
+
+def check_calendar_dates(year: int, dates: tuple[date, date]) -> tuple[date, date]:
+    """Rule C1: a body's two programmed meetings fall in the year being planned, in order."""
+    first, second = dates
+    for field, day in (("dates", first), ("dates", second)):
+        if day.year != year:
+            raise InvalidInput(field, f"{day:%-d %B %Y} is not in {year}, the year being planned", rule="C1")
+    if not first < second:
+        raise InvalidInput("dates", "give the two meetings of the year in date order, on different days", rule="C1")
+    return first, second
+
+
+def _required(field: str, value: str | None, message: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field, message)
+    return value.strip()
+
+
+def _d(day: date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else "a date not recorded"
+
+
+@dataclass
+class AgendaItem:
+    number: int
+    title: str
+    exemption_paragraph: int | None  # None: a public (Part 1) item
+    published: bool
+
+    @property
+    def public(self) -> bool:
+        return self.exemption_paragraph is None
+
+
+@dataclass
+class Paper:
+    number: int
+    item: int
+    title: str
+    file: FileRef
+    accessible: bool
+    summary: str
+
+
+@dataclass(frozen=True)
+class Apology:
+    """Rule C7: a member who sent apologies, and who came in their place, if anyone."""
+
+    person: str
+    substitute: str | None = None
+
+
+@dataclass
+class ActionItem:
+    """Rule C8: an action from the meeting, carried as a matter arising until it is closed."""
+
+    number: int
+    description: str
+    owner: str
+    due: date
+    item: int | None
+    closed_on: date | None = None
+    note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
 
 class Meeting(Aggregate):
@@ -44,6 +142,8 @@ class Meeting(Aggregate):
         additional: bool
         notice_given_on: date
         public: bool
+        body_kind: str | None
+        lead_officer: str | None
 
     def __init__(
         self,
@@ -57,17 +157,42 @@ class Meeting(Aggregate):
         additional: bool,
         notice_given_on: date,
         public: bool,
+        # Not in events recorded before the meetings workflow.
+        body_kind: str | None = None,
+        lead_officer: str | None = None,
     ) -> None:
         self.body_id = body_id
         self.body_name = body_name
+        self.body_kind = body_kind
         self.date = meeting_date
         self.start_time = start_time
         self.place = place
         self.additional = additional
         self.notice_given_on = notice_given_on
         self.public = public
+        self.lead_officer = lead_officer
         self.status = MeetingStatus.SCHEDULED
         self.history_of_moves: list[tuple[date, str]] = []
+        # The agenda and papers (C4, G1).
+        self.agenda: dict[int, AgendaItem] = {}
+        self.papers: dict[int, Paper] = {}
+        self.agenda_published_on: date | None = None
+        # What happened at the meeting (C7, C8); once any of it is recorded the meeting was held.
+        self.held = False
+        self.present: list[str] = []
+        self.apologies: list[Apology] = []
+        self.interests: list[tuple[str, int | None, str]] = []
+        self.decisions: list[tuple[int, str]] = []
+        self.actions: dict[int, ActionItem] = {}
+        # The minutes (C5).
+        self.minutes_status = MinutesStatus.NONE
+        self.minutes: FileRef | None = None
+        self.minutes_drafted_on: date | None = None
+        self.minutes_cleared_by: str | None = None
+        self.minutes_cleared_on: date | None = None
+        self.minutes_published_on: date | None = None
+        self.minutes_approved_at: UUID | None = None
+        self.approved_minutes_of: UUID | None = None
 
     @classmethod
     def schedule(
@@ -84,6 +209,8 @@ class Meeting(Aggregate):
         public: bool,
         additional: bool = False,
         notice_given_on: date | None = None,
+        body_kind: BodyKind | str | None = None,
+        lead_officer: str | None = None,
     ) -> Meeting:
         today = at.date()
         notice_given_on = notice_given_on or today
@@ -93,8 +220,17 @@ class Meeting(Aggregate):
             raise InvalidInput("place", "say where the meeting is held")
         if meeting_date < today:
             raise InvalidInput("meeting_date", "a meeting cannot be scheduled in the past")
+        lead_officer = (lead_officer or "").strip() or None
         if additional:
             check_notice(meeting_date, notice_given_on)
+            # Rule C2: a consultative group's chair arranges an additional meeting with the lead officer.
+            if body_kind == BodyKind.CONSULTATIVE_GROUP and lead_officer is None:
+                raise InvalidInput(
+                    "lead_officer",
+                    "an additional meeting of a consultative group needs the agreement of the council's "
+                    "lead officer: name the lead officer who agreed",
+                    rule="C2",
+                )
         return cls._create(
             cls.Scheduled,
             id=id,
@@ -108,13 +244,71 @@ class Meeting(Aggregate):
             additional=additional,
             notice_given_on=notice_given_on,
             public=public,
+            body_kind=BodyKind(body_kind).value if body_kind else None,
+            lead_officer=lead_officer if additional else None,
         )
+
+    # ------------------------------------------------------------ state queries
+
+    @property
+    def papers_due(self) -> date:
+        """Rule C4: the last day to publish the agenda and papers."""
+        return papers_due(self.date)
+
+    @property
+    def minutes_due(self) -> date:
+        """Rule C5: the last day to publish the draft minutes."""
+        return minutes_due(self.date)
+
+    @property
+    def agenda_published(self) -> bool:
+        return self.agenda_published_on is not None
+
+    @property
+    def label(self) -> str:
+        return f"the meeting of {self.body_name} on {_d(self.date)}"
+
+    def open_actions(self) -> list[ActionItem]:
+        return [a for a in self.actions.values() if a.is_open]
+
+    # ------------------------------------------------------------------ checks
 
     def _check_scheduled(self, what: str) -> None:
         if self.status is MeetingStatus.CANCELLED:
             raise DomainError(
                 f"the meeting of {self.body_name} on {self.date:%-d %B %Y} was cancelled; it cannot be {what}"
             )
+
+    def _check_not_held(self, what: str) -> None:
+        if self.held:
+            raise DomainError(f"{self.label} has been held and its proceedings recorded; it cannot be {what}")
+
+    def _check_before_meeting(self, at: datetime, what: str, rule: str) -> None:
+        """The agenda is set before the meeting (or on the day, for an item tabled at it)."""
+        self._check_scheduled("given an agenda or papers")
+        if at.date() > self.date:
+            raise DomainError(f"{self.label} has taken place; its agenda can no longer be {what}", rule=rule)
+
+    def _check_held(self, at: datetime, what: str, rule: str) -> None:
+        """What happened at a meeting is recorded from the meeting day on."""
+        self._check_scheduled("held")
+        if at.date() < self.date:
+            raise DomainError(
+                f"{self.label} has not taken place yet; {what} can be recorded from the day of the meeting",
+                rule=rule,
+            )
+
+    def _item(self, field: str, number: int | None, *, required: bool) -> AgendaItem | None:
+        if number is None:
+            if required:
+                raise InvalidInput(field, "name the agenda item", rule="C7")
+            return None
+        item = self.agenda.get(number)
+        if item is None:
+            raise InvalidInput(field, f"{self.label} has no agenda item {number}")
+        return item
+
+    # ---------------------------------------------------------------- scheduling
 
     class Moved(Event):
         new_date: date
@@ -141,6 +335,7 @@ class Meeting(Aggregate):
         reason: str,
     ) -> None:
         self._check_scheduled("moved")
+        self._check_not_held("moved")
         if not reason.strip():
             raise InvalidInput("reason", "say why the meeting is being moved")
         if not new_place.strip():
@@ -171,6 +366,490 @@ class Meeting(Aggregate):
 
     def cancel(self, *, actor: Actor, at: datetime, reason: str) -> None:
         self._check_scheduled("cancelled again")
+        self._check_not_held("cancelled")
         if not reason.strip():
             raise InvalidInput("reason", "say why the meeting is being cancelled")
         self.trigger_event(self.Cancelled, timestamp=at, **actor.event_fields(), reason=reason.strip())
+
+    # ------------------------------------------------------- agenda and papers
+
+    def _publication(self, at: datetime) -> dict[str, Any]:
+        """Rule C4: for something added to an agenda already published, when it went out and whether late."""
+        published = self.agenda_published
+        return {
+            "published_on": at.date() if published else None,
+            "late": published and at.date() > self.papers_due,
+            "papers_due": self.papers_due,
+        }
+
+    class AgendaItemAdded(Event):
+        number: int
+        title: str
+        exemption_paragraph: int | None
+        exemption_reason: str | None
+        # Added to an agenda already published: it goes out at once, and may be late (C4).
+        published_on: date | None
+        late: bool
+        papers_due: date
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.agenda[self.number] = AgendaItem(
+                self.number, self.title, self.exemption_paragraph, published=self.published_on is not None
+            )
+
+    def add_agenda_item(self, *, actor: Actor, at: datetime, title: str, exemption_paragraph: int | None = None) -> int:
+        """Adds an item, public (Part 1) unless it names its Schedule 12A paragraph (G1); returns its number."""
+        self._check_before_meeting(at, "added to", rule="C4")
+        title = _required("title", title, "give the agenda item a title")
+        if exemption_paragraph is not None and (
+            isinstance(exemption_paragraph, bool)
+            or not isinstance(exemption_paragraph, int)
+            or exemption_paragraph not in EXEMPT_INFORMATION
+        ):
+            raise InvalidInput(
+                "exemption_paragraph",
+                "an exempt item gives its access-to-information reason: a paragraph of Schedule 12A "
+                f"to the Local Government Act 1972, from 1 to {max(EXEMPT_INFORMATION)}",
+                rule="G1",
+            )
+        number = len(self.agenda) + 1
+        self.trigger_event(
+            self.AgendaItemAdded,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            title=title,
+            exemption_paragraph=exemption_paragraph,
+            exemption_reason=EXEMPT_INFORMATION[exemption_paragraph] if exemption_paragraph else None,
+            **self._publication(at),
+        )
+        return number
+
+    class PaperAttached(Event):
+        number: int
+        item: int
+        title: str
+        file_sha256: str
+        file_size: int
+        file_content_type: str
+        file_name: str
+        accessible: bool
+        summary: str
+        # Attached to an agenda already published: it goes out at once, and may be late (C4).
+        published_on: date | None
+        late: bool
+        papers_due: date
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.papers[self.number] = Paper(
+                self.number, self.item, self.title, FileRef.from_event(self), self.accessible, self.summary
+            )
+
+    def attach_paper(
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        item: int,
+        title: str,
+        file: FileRef,
+        accessible: bool,
+        summary: str,
+    ) -> int:
+        """Attaches a paper to an agenda item (C4, C6); returns its number. It shares the item's marking."""
+        self._check_before_meeting(at, "given new papers", rule="C4")
+        self._item("item", item, required=True)
+        title = _required("title", title, "give the paper a title")
+        summary = _required(
+            "summary", summary, "give a plain-English summary of the paper, without jargon or acronyms (rule C6)"
+        )
+        number = len(self.papers) + 1
+        self.trigger_event(
+            self.PaperAttached,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            item=item,
+            title=title,
+            **file.checked().event_fields(),
+            accessible=bool(accessible),
+            summary=summary,
+            **self._publication(at),
+        )
+        return number
+
+    class AgendaPublished(Event):
+        published_on: date
+        papers_due: date
+        late: bool
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.agenda_published_on = self.published_on
+            for item in meeting.agenda.values():
+                item.published = True
+
+    def publish_agenda(self, *, actor: Actor, at: datetime) -> bool:
+        """Rule C4: publishes the agenda and its papers; publishing late is allowed but recorded. Returns late."""
+        self._check_before_meeting(at, "published", rule="C4")
+        if self.agenda_published:
+            raise DomainError(f"the agenda of {self.label} was published on {_d(self.agenda_published_on)}")
+        if not self.agenda:
+            raise DomainError(f"the agenda of {self.label} has no items yet; add them before publishing", rule="C4")
+        late = at.date() > self.papers_due
+        self.trigger_event(
+            self.AgendaPublished,
+            timestamp=at,
+            **actor.event_fields(),
+            published_on=at.date(),
+            papers_due=self.papers_due,
+            late=late,
+        )
+        return late
+
+    # --------------------------------------------------------------- the meeting
+
+    class AttendanceRecorded(Event):
+        present: list[str]
+        apologies: list[dict[str, str | None]]  # {"person": ..., "substitute": ... or None}
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.present = list(self.present)
+            meeting.apologies = [Apology(str(a["person"]), a["substitute"]) for a in self.apologies]
+
+    def record_attendance(
+        self, *, actor: Actor, at: datetime, present: Sequence[str], apologies: Sequence[Apology] = ()
+    ) -> None:
+        """Rule C7: who attended, and who sent apologies and who substituted for them. Replaces any earlier record."""
+        self._check_held(at, "attendance", rule="C7")
+        names = [_required("present", p, "a name in the attendance list is blank") for p in present]
+        sent = [
+            Apology(
+                _required("apologies", a.person, "a name in the apologies is blank"),
+                (a.substitute or "").strip() or None,
+            )
+            for a in apologies
+        ]
+        substitutes = [a.substitute for a in sent if a.substitute]
+        if not names and not substitutes:
+            raise InvalidInput("present", "record who attended the meeting", rule="C7")
+        everyone = [*names, *(a.person for a in sent), *substitutes]
+        seen: set[str] = set()
+        for person in everyone:
+            key = person.casefold()
+            if key in seen:
+                raise InvalidInput(
+                    "present",
+                    f"{person} is listed twice: each person attends, sends apologies or substitutes, once",
+                    rule="C7",
+                )
+            seen.add(key)
+        self.trigger_event(
+            self.AttendanceRecorded,
+            timestamp=at,
+            **actor.event_fields(),
+            present=names,
+            apologies=[{"person": a.person, "substitute": a.substitute} for a in sent],
+        )
+
+    class InterestDeclared(Event):
+        number: int
+        person: str
+        item: int | None
+        interest: str
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.interests.append((self.person, self.item, self.interest))
+
+    def declare_interest(
+        self, *, actor: Actor, at: datetime, person: str, interest: str, item: int | None = None
+    ) -> int:
+        """Rule C7: a declaration of interest, in an agenda item or in the meeting's business generally."""
+        self._check_held(at, "declarations of interest", rule="C7")
+        person = _required("person", person, "say who declared the interest")
+        interest = _required("interest", interest, "describe the interest declared")
+        self._item("item", item, required=False)
+        number = len(self.interests) + 1
+        self.trigger_event(
+            self.InterestDeclared,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            person=person,
+            item=item,
+            interest=interest,
+        )
+        return number
+
+    class DecisionRecorded(Event):
+        number: int
+        item: int
+        text: str
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.decisions.append((self.item, self.text))
+
+    def record_decision(self, *, actor: Actor, at: datetime, item: int, text: str) -> int:
+        """Rule C7: a decision taken on an agenda item."""
+        self._check_held(at, "decisions", rule="C7")
+        self._item("item", item, required=True)
+        text = _required("text", text, "say what was decided")
+        number = len(self.decisions) + 1
+        self.trigger_event(
+            self.DecisionRecorded, timestamp=at, **actor.event_fields(), number=number, item=item, text=text
+        )
+        return number
+
+    class ActionRecorded(Event):
+        number: int
+        description: str
+        owner: str
+        due: date
+        item: int | None
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.actions[self.number] = ActionItem(self.number, self.description, self.owner, self.due, self.item)
+
+    def record_action(
+        self, *, actor: Actor, at: datetime, description: str, owner: str, due: date, item: int | None = None
+    ) -> int:
+        """Rule C8: an action with an owner and a due date, carried as a matter arising until closed."""
+        self._check_held(at, "actions", rule="C8")
+        description = _required("description", description, "say what is to be done")
+        owner = _required("owner", owner, "say who will do it")
+        if due < self.date:
+            raise InvalidInput("due", f"an action from {self.label} cannot be due before it", rule="C8")
+        self._item("item", item, required=False)
+        number = len(self.actions) + 1
+        self.trigger_event(
+            self.ActionRecorded,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            description=description,
+            owner=owner,
+            due=due,
+            item=item,
+        )
+        return number
+
+    class ActionClosed(Event):
+        number: int
+        note: str
+        closed_on: date
+        # The later meeting of the same body at which it was reported done, if any.
+        at_meeting_id: UUID | None
+        at_meeting_date: date | None
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            action = meeting.actions[self.number]
+            action.closed_on = self.closed_on
+            action.note = self.note
+
+    def close_action(
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        number: int,
+        note: str,
+        closed_on: date | None = None,
+        at_meeting: tuple[UUID, date] | None = None,
+    ) -> None:
+        """Rule C8: closes a matter arising with a note saying what was done."""
+        action = self.actions.get(number)
+        if action is None:
+            raise InvalidInput("number", f"{self.label} has no action {number}")
+        if not action.is_open:
+            raise DomainError(f"action {number} of {self.label} was closed on {_d(action.closed_on)}", rule="C8")
+        note = _required("note", note, "say what was done, or why the action is closed")
+        closed_on = closed_on or at.date()
+        if not self.date <= closed_on <= at.date():
+            raise InvalidInput(
+                "closed_on", f"an action is closed between {_d(self.date)} and today, {_d(at.date())}", rule="C8"
+            )
+        if at_meeting is not None and not at_meeting[1] > self.date:
+            raise InvalidInput(
+                "at_meeting_id", "an action is reported done at a later meeting than the one that set it", rule="C8"
+            )
+        if at_meeting is not None and closed_on < at_meeting[1]:
+            raise InvalidInput(
+                "closed_on",
+                f"an action reported done at the meeting of {_d(at_meeting[1])} is closed on that day or later",
+                rule="C8",
+            )
+        self.trigger_event(
+            self.ActionClosed,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            note=note,
+            closed_on=closed_on,
+            at_meeting_id=at_meeting[0] if at_meeting else None,
+            at_meeting_date=at_meeting[1] if at_meeting else None,
+        )
+
+    # ------------------------------------------------------------------- minutes
+
+    class DraftMinutesRecorded(Event):
+        file_sha256: str
+        file_size: int
+        file_content_type: str
+        file_name: str
+        drafted_on: date
+        # A new draft replacing one not yet published: it needs clearing again.
+        replaces_draft: bool
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.minutes = FileRef.from_event(self)
+            meeting.minutes_drafted_on = self.drafted_on
+            meeting.minutes_status = MinutesStatus.DRAFT
+            meeting.minutes_cleared_by = None
+            meeting.minutes_cleared_on = None
+
+    def record_draft_minutes(self, *, actor: Actor, at: datetime, file: FileRef) -> None:
+        """Rule C5: the draft minutes, from the day of the meeting on; a new draft needs clearing again."""
+        self._check_held(at, "minutes", rule="C5")
+        if self.minutes_status in (MinutesStatus.PUBLISHED, MinutesStatus.APPROVED):
+            raise DomainError(
+                f"the minutes of {self.label} are published; amendments are made when the next meeting approves them",
+                rule="C5",
+            )
+        self.trigger_event(
+            self.DraftMinutesRecorded,
+            timestamp=at,
+            **actor.event_fields(),
+            **file.checked().event_fields(),
+            drafted_on=at.date(),
+            replaces_draft=self.minutes_status is not MinutesStatus.NONE,
+        )
+
+    class MinutesCleared(Event):
+        cleared_by: str
+        cleared_on: date
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.minutes_status = MinutesStatus.CLEARED
+            meeting.minutes_cleared_by = self.cleared_by
+            meeting.minutes_cleared_on = self.cleared_on
+
+    def clear_minutes(self, *, actor: Actor, at: datetime, cleared_by: str, cleared_on: date | None = None) -> None:
+        """Rule C5: the chair clears the draft minutes before they are published."""
+        if self.minutes_status is MinutesStatus.NONE:
+            raise DomainError(f"there are no draft minutes of {self.label} to clear", rule="C5")
+        if self.minutes_status is not MinutesStatus.DRAFT:
+            raise DomainError(f"the minutes of {self.label} are already {self.minutes_status.value}", rule="C5")
+        cleared_by = _required("cleared_by", cleared_by, "name the chair who cleared the minutes")
+        cleared_on = cleared_on or at.date()
+        assert self.minutes_drafted_on is not None
+        if not self.minutes_drafted_on <= cleared_on <= at.date():
+            raise InvalidInput(
+                "cleared_on",
+                f"the minutes were drafted on {_d(self.minutes_drafted_on)}; they are cleared between then and today",
+                rule="C5",
+            )
+        self.trigger_event(
+            self.MinutesCleared, timestamp=at, **actor.event_fields(), cleared_by=cleared_by, cleared_on=cleared_on
+        )
+
+    class MinutesPublished(Event):
+        published_on: date
+        minutes_due: date
+        late: bool
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.minutes_status = MinutesStatus.PUBLISHED
+            meeting.minutes_published_on = self.published_on
+
+    def publish_minutes(self, *, actor: Actor, at: datetime) -> bool:
+        """Rule C5: publishes the cleared draft minutes; publishing late is allowed but recorded. Returns late."""
+        if self.minutes_status in (MinutesStatus.NONE, MinutesStatus.DRAFT):
+            raise DomainError(
+                f"the minutes of {self.label} must be cleared by the chair before they are published", rule="C5"
+            )
+        if self.minutes_status is not MinutesStatus.CLEARED:
+            raise DomainError(f"the minutes of {self.label} were published on {_d(self.minutes_published_on)}")
+        late = at.date() > self.minutes_due
+        self.trigger_event(
+            self.MinutesPublished,
+            timestamp=at,
+            **actor.event_fields(),
+            published_on=at.date(),
+            minutes_due=self.minutes_due,
+            late=late,
+        )
+        return late
+
+    class PreviousMinutesApproved(Event):
+        """Recorded on the following meeting: it approved the minutes of the body's previous meeting."""
+
+        previous_meeting_id: UUID
+        previous_meeting_date: date
+        amendments: str
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.approved_minutes_of = self.previous_meeting_id
+
+    class MinutesApproved(Event):
+        """Recorded on the previous meeting, in the same transaction: its minutes were approved."""
+
+        at_meeting_id: UUID
+        at_meeting_date: date
+        amendments: str
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.minutes_status = MinutesStatus.APPROVED
+            meeting.minutes_approved_at = self.at_meeting_id
+
+    def approve_previous_minutes(self, *, actor: Actor, at: datetime, previous: Meeting, amendments: str = "") -> None:
+        """Rule C5: this meeting approves the published minutes of the same body's previous meeting.
+
+        Records the approval on both meetings; the application saves them together, and checks that
+        no other meeting of the body came between them.
+        """
+        self._check_held(at, "the approval of the previous minutes", rule="C5")
+        if self.approved_minutes_of is not None:
+            raise DomainError(f"{self.label} has already approved the minutes of its previous meeting", rule="C5")
+        if previous.id == self.id or previous.body_id != self.body_id or not previous.date < self.date:
+            raise InvalidInput(
+                "previous_meeting_id",
+                f"a meeting approves the minutes of an earlier meeting of the same body, {self.body_name}",
+                rule="C5",
+            )
+        if previous.minutes_status is MinutesStatus.APPROVED:
+            raise DomainError(f"the minutes of {previous.label} have already been approved", rule="C5")
+        if previous.minutes_status is not MinutesStatus.PUBLISHED:
+            raise DomainError(
+                f"the minutes of {previous.label} have not been published, so they cannot be approved yet",
+                rule="C5",
+            )
+        amendments = (amendments or "").strip()
+        fields = {**actor.event_fields(), "amendments": amendments}
+        self.trigger_event(
+            self.PreviousMinutesApproved,
+            timestamp=at,
+            previous_meeting_id=previous.id,
+            previous_meeting_date=previous.date,
+            **fields,
+        )
+        previous.trigger_event(
+            previous.MinutesApproved, timestamp=at, at_meeting_id=self.id, at_meeting_date=self.date, **fields
+        )

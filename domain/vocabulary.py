@@ -108,3 +108,29 @@ EXECUTIVE_DIRECTOR = Commissioner.EXECUTIVE_DIRECTOR.value
 class MeetingStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+
+
+class MinutesStatus(StrEnum):
+    """Rule C5: drafted, cleared by the chair, published, then approved at the body's next meeting."""
+
+    NONE = "none"
+    DRAFT = "draft"
+    CLEARED = "cleared"
+    PUBLISHED = "published"
+    APPROVED = "approved"
+
+
+# Rule G1 (catalogue G2, G3): an exempt (Part 2) item names the paragraph of Schedule 12A to the
+# Local Government Act 1972 (as amended in 2006) under which the press and public are excluded.
+EXEMPT_INFORMATION: dict[int, str] = {
+    1: "information relating to any individual",
+    2: "information which is likely to reveal the identity of an individual",
+    3: "information relating to the financial or business affairs of any particular person "
+    "(including the authority holding that information)",
+    4: "information relating to consultations or negotiations on a labour relations matter "
+    "between the authority and its employees or office holders",
+    5: "information in respect of which a claim to legal professional privilege could be maintained",
+    6: "information which reveals that the authority proposes to give a notice imposing requirements "
+    "on a person, or to make an order or direction, under any enactment",
+    7: "information relating to the prevention, investigation or prosecution of crime",
+}

@@ -18,7 +18,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table, delete, inspect
 from sqlalchemy.exc import SAWarning
 
 APPLICATION_NAME = "PartnershipHub"
@@ -40,9 +40,25 @@ class ReadModelView(SQLAlchemyTrackingRecorder):
 
     def create_table(self) -> None:
         super().create_table()
-        assert self.datastore.engine is not None
+        engine = self.datastore.engine
+        assert engine is not None
+        if self._schema_changed(engine):
+            # Tables that no longer match the code (a column or a table added since they were built)
+            # are dropped and the read model rebuilt from event one on its next catch-up.
+            for table in reversed(self.read_tables):
+                table.drop(engine, checkfirst=True)
+            with self.transaction(commit=True) as session:
+                session.execute(delete(self.tracking_table))
         for table in self.read_tables:
-            table.create(self.datastore.engine, checkfirst=True)
+            table.create(engine, checkfirst=True)
+
+    def _schema_changed(self, engine: Any) -> bool:
+        inspector = inspect(engine)
+        return any(
+            not inspector.has_table(table.name)
+            or {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())
+            for table in self.read_tables
+        )
 
     def drop(self) -> None:
         """Removes the rows and the tracking position, ready to rebuild from zero."""

@@ -1,19 +1,35 @@
-"""The meeting calendar: every meeting with its body, status and the deadlines that hang off it."""
+"""The meeting calendar: every meeting with its body, status and the deadlines that hang off it,
+its agenda and papers, what happened at it, its actions (the matters arising) and its minutes.
+
+Everything here comes from the events alone, so a rebuild writes the same rows. Whether an item,
+paper, decision, declaration or action is public is settled once, from the item's marking, when its
+row is written (G1); the public queries only ever filter on that column and on publication.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from domain.meeting import Meeting
 from domain.working_days import minutes_due, papers_due
 from projections.base import ReadModel, ReadModelView
-from projections.tables import meetings
+from projections.tables import actions, agenda_items, attendance, decisions, interests, meetings, minutes, papers
 
 
 class CalendarView(ReadModelView):
-    read_tables = (meetings,)
+    read_tables = (meetings, agenda_items, papers, attendance, interests, decisions, actions, minutes)
+
+
+def _item_is_public(connection: Connection, meeting_id: Any, item: int | None) -> bool:
+    """Business not tied to an item is public; business on an item shares its marking."""
+    if item is None:
+        return True
+    marking = connection.scalar(
+        select(agenda_items.c.public).where(agenda_items.c.meeting_id == meeting_id, agenda_items.c.number == item)
+    )
+    return bool(marking)
 
 
 class CalendarProjection(ReadModel):
@@ -23,12 +39,14 @@ class CalendarProjection(ReadModel):
     def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
         if not isinstance(event, Meeting.Event):
             return
+        meeting_id = event.originator_id
         version = {"version": event.originator_version}
+        values: dict[str, Any] = {}
         match event:
             case Meeting.Scheduled():
                 connection.execute(
                     insert(meetings).values(
-                        id=event.originator_id,
+                        id=meeting_id,
                         body_id=event.body_id,
                         body_name=event.body_name,
                         meeting_date=event.meeting_date,
@@ -39,12 +57,19 @@ class CalendarProjection(ReadModel):
                         additional=event.additional,
                         papers_due=papers_due(event.meeting_date),
                         minutes_due=minutes_due(event.meeting_date),
+                        # Events recorded before the meetings workflow lack these two.
+                        body_kind=getattr(event, "body_kind", None),
+                        lead_officer=getattr(event, "lead_officer", None),
+                        agenda_published_late=False,
+                        minutes_status="none",
+                        minutes_published_late=False,
+                        held=False,
                         **version,
                     )
                 )
                 return
             case Meeting.Moved():
-                values: dict[str, Any] = {
+                values = {
                     "meeting_date": event.new_date,
                     "start_time": event.new_start_time,
                     "place": event.new_place,
@@ -53,6 +78,155 @@ class CalendarProjection(ReadModel):
                 }
             case Meeting.Cancelled():
                 values = {"status": "cancelled"}
-            case _:
-                values = {}
-        connection.execute(update(meetings).where(meetings.c.id == event.originator_id).values(**values, **version))
+            case Meeting.AgendaItemAdded():
+                connection.execute(
+                    insert(agenda_items).values(
+                        meeting_id=meeting_id,
+                        number=event.number,
+                        title=event.title,
+                        public=event.exemption_paragraph is None,
+                        exemption_paragraph=event.exemption_paragraph,
+                        exemption_reason=event.exemption_reason,
+                        published=event.published_on is not None,
+                        published_on=event.published_on,
+                        published_late=event.late,
+                    )
+                )
+            case Meeting.PaperAttached():
+                connection.execute(
+                    insert(papers).values(
+                        meeting_id=meeting_id,
+                        number=event.number,
+                        item=event.item,
+                        title=event.title,
+                        file_sha256=event.file_sha256,
+                        file_size=event.file_size,
+                        file_content_type=event.file_content_type,
+                        file_name=event.file_name,
+                        accessible=event.accessible,
+                        summary=event.summary,
+                        public=_item_is_public(connection, meeting_id, event.item),
+                        published=event.published_on is not None,
+                        published_on=event.published_on,
+                        published_late=event.late,
+                    )
+                )
+            case Meeting.AgendaPublished():
+                going_out = {"published": True, "published_on": event.published_on, "published_late": event.late}
+                for table in (agenda_items, papers):
+                    connection.execute(
+                        update(table)
+                        .where(table.c.meeting_id == meeting_id, table.c.published.is_(False))
+                        .values(**going_out)
+                    )
+                values = {"agenda_published_on": event.published_on, "agenda_published_late": event.late}
+            case Meeting.AttendanceRecorded():
+                # A new record of attendance replaces the last one.
+                connection.execute(delete(attendance).where(attendance.c.meeting_id == meeting_id))
+                rows = [{"person": p, "attendance": "present", "substitute_for": None} for p in event.present]
+                for apology in event.apologies:
+                    rows.append({"person": apology["person"], "attendance": "apologies", "substitute_for": None})
+                    if apology["substitute"]:
+                        rows.append(
+                            {
+                                "person": apology["substitute"],
+                                "attendance": "substitute",
+                                "substitute_for": apology["person"],
+                            }
+                        )
+                if rows:
+                    connection.execute(
+                        insert(attendance),
+                        [{"meeting_id": meeting_id, "line": n, **row} for n, row in enumerate(rows, start=1)],
+                    )
+                values = {"held": True}
+            case Meeting.InterestDeclared():
+                connection.execute(
+                    insert(interests).values(
+                        meeting_id=meeting_id,
+                        number=event.number,
+                        person=event.person,
+                        item=event.item,
+                        interest=event.interest,
+                        public=_item_is_public(connection, meeting_id, event.item),
+                    )
+                )
+                values = {"held": True}
+            case Meeting.DecisionRecorded():
+                connection.execute(
+                    insert(decisions).values(
+                        meeting_id=meeting_id,
+                        number=event.number,
+                        item=event.item,
+                        text=event.text,
+                        public=_item_is_public(connection, meeting_id, event.item),
+                    )
+                )
+                values = {"held": True}
+            case Meeting.ActionRecorded():
+                body_id = connection.scalar(select(meetings.c.body_id).where(meetings.c.id == meeting_id))
+                connection.execute(
+                    insert(actions).values(
+                        meeting_id=meeting_id,
+                        number=event.number,
+                        body_id=body_id,
+                        item=event.item,
+                        public=_item_is_public(connection, meeting_id, event.item),
+                        description=event.description,
+                        owner=event.owner,
+                        due=event.due,
+                        status="open",
+                    )
+                )
+                values = {"held": True}
+            case Meeting.ActionClosed():
+                connection.execute(
+                    update(actions)
+                    .where(and_(actions.c.meeting_id == meeting_id, actions.c.number == event.number))
+                    .values(
+                        status="closed",
+                        closed_on=event.closed_on,
+                        close_note=event.note,
+                        closed_at_meeting_id=event.at_meeting_id,
+                    )
+                )
+            case Meeting.DraftMinutesRecorded():
+                document = {
+                    "file_sha256": event.file_sha256,
+                    "file_size": event.file_size,
+                    "file_content_type": event.file_content_type,
+                    "file_name": event.file_name,
+                    "drafted_on": event.drafted_on,
+                }
+                if event.replaces_draft:
+                    connection.execute(update(minutes).where(minutes.c.meeting_id == meeting_id).values(**document))
+                else:
+                    connection.execute(insert(minutes).values(meeting_id=meeting_id, **document))
+                values = {
+                    "held": True,
+                    "minutes_status": "draft",
+                    "minutes_drafted_on": event.drafted_on,
+                    "minutes_cleared_by": None,
+                    "minutes_cleared_on": None,
+                }
+            case Meeting.MinutesCleared():
+                values = {
+                    "minutes_status": "cleared",
+                    "minutes_cleared_by": event.cleared_by,
+                    "minutes_cleared_on": event.cleared_on,
+                }
+            case Meeting.MinutesPublished():
+                values = {
+                    "minutes_status": "published",
+                    "minutes_published_on": event.published_on,
+                    "minutes_published_late": event.late,
+                }
+            case Meeting.PreviousMinutesApproved():
+                values = {"held": True, "approved_minutes_of": event.previous_meeting_id}
+            case Meeting.MinutesApproved():
+                values = {
+                    "minutes_status": "approved",
+                    "minutes_approved_on": event.at_meeting_date,
+                    "minutes_approved_at": event.at_meeting_id,
+                }
+        connection.execute(update(meetings).where(meetings.c.id == meeting_id).values(**values, **version))

@@ -117,9 +117,121 @@ meetings = Table(
     Column("additional", Boolean, nullable=False),
     Column("papers_due", Date, nullable=False),
     Column("minutes_due", Date, nullable=False),
+    Column("body_kind", String(40)),
+    Column("lead_officer", String(300)),  # who agreed an additional consultative group meeting (C2)
+    # The agenda and papers (C4): when published, and whether after papers_due.
+    Column("agenda_published_on", Date),
+    Column("agenda_published_late", Boolean, nullable=False, default=False),
+    # The minutes (C5): none / draft / cleared / published / approved.
+    Column("minutes_status", String(20), nullable=False, default="none"),
+    Column("minutes_drafted_on", Date),
+    Column("minutes_cleared_by", String(300)),
+    Column("minutes_cleared_on", Date),
+    Column("minutes_published_on", Date),
+    Column("minutes_published_late", Boolean, nullable=False, default=False),
+    Column("minutes_approved_on", Date),
+    Column("minutes_approved_at", Uuid),  # the following meeting that approved them
+    Column("approved_minutes_of", Uuid),  # the previous meeting whose minutes this one approved
+    Column("held", Boolean, nullable=False, default=False),  # proceedings recorded
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),
+)
+
+# Exempt (Part 2) items and everything hanging off them carry public = false, and an item or paper
+# is published only with the agenda: the public queries filter on those two columns (G1, C4).
+agenda_items = Table(
+    "rm_agenda_items",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("exemption_paragraph", Integer),
+    Column("exemption_reason", Text),
+    Column("published", Boolean, nullable=False),
+    Column("published_on", Date),
+    Column("published_late", Boolean, nullable=False),
+)
+
+papers = Table(
+    "rm_papers",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("item", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("file_size", Integer, nullable=False),
+    Column("file_content_type", String(100), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("accessible", Boolean, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("public", Boolean, nullable=False),  # the item's marking
+    Column("published", Boolean, nullable=False),
+    Column("published_on", Date),
+    Column("published_late", Boolean, nullable=False),
+)
+
+attendance = Table(
+    "rm_attendance",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("line", Integer, primary_key=True),  # the order recorded
+    Column("person", String(300), nullable=False),
+    Column("attendance", String(20), nullable=False),  # present / apologies / substitute
+    Column("substitute_for", String(300)),
+)
+
+interests = Table(
+    "rm_interests",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("person", String(300), nullable=False),
+    Column("item", Integer),
+    Column("interest", Text, nullable=False),
+    Column("public", Boolean, nullable=False),
+)
+
+decisions = Table(
+    "rm_decisions",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("item", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("public", Boolean, nullable=False),
+)
+
+# The matters-arising list (C8): actions stay on the meeting that set them until closed.
+actions = Table(
+    "rm_actions",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("body_id", Uuid, nullable=False),
+    Column("item", Integer),
+    Column("public", Boolean, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("owner", String(300), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(10), nullable=False),  # open / closed
+    Column("closed_on", Date),
+    Column("close_note", Text),
+    Column("closed_at_meeting_id", Uuid),
+    Index("rm_actions_by_body", "body_id", "status"),
+)
+
+minutes = Table(
+    "rm_minutes",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("file_sha256", String(64), nullable=False),
+    Column("file_size", Integer, nullable=False),
+    Column("file_content_type", String(100), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("drafted_on", Date, nullable=False),
 )
 
 # ---------------------------------------------------------- project progress

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +53,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def hub(database_url: str, clock: Clock) -> Iterator[PartnershipHub]:
-    app = PartnershipHub(Settings.for_url(database_url), clock=clock)
+def hub(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[PartnershipHub]:
+    app = PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files"), clock=clock)
     yield app
     app.close()

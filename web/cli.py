@@ -85,7 +85,8 @@ def seed(bodies: int, seed: int) -> None:
         run_steps(hub, bar)
     r = plan.report
     click.echo(
-        f"Demo: {r.bodies} bodies, {r.members} members, {r.meetings} meetings, {r.projects} projects "
+        f"Demo: {r.bodies} bodies, {r.members} members, {r.meetings} meetings ({r.papers} papers, "
+        f"{r.actions} actions, {r.minutes_published} sets of minutes published), {r.projects} projects "
         f"with {r.progress_reports} progress reports ({len(steps)} commands)."
     )
 

@@ -14,7 +14,7 @@ pair its own test id, against the rules it comes from (D1, D3, D4, F4).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +25,7 @@ from application.errors import NotAuthorised
 from application.hub import COMMANDS, PartnershipHub
 from domain.actor import Actor
 from domain.body import Decision
+from domain.documents import FileRef
 from domain.project import Brief
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, MemberRole, Representation
 
@@ -179,6 +180,98 @@ def _cancel_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     return lambda: hub.cancel_meeting(actor, meeting_id, reason="Chair unwell")
 
 
+def _plan_annual_calendar(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    return lambda: hub.plan_annual_calendar(actor, year=2027, place="Hall", body_id=body_id)
+
+
+def held_meeting(hub: PartnershipHub, tag: str, kind: BodyKind = BodyKind.CONSULTATIVE_GROUP) -> UUID:
+    """A meeting taking place today, with one agenda item, so what happens at it can be recorded."""
+    body_id = new_body(hub, f"Forum {tag}", kind)
+    if kind is BodyKind.STAKEHOLDER_CONFERENCE:
+        hub.add_member(
+            SETUP_OFFICER,
+            body_id,
+            person=EXECUTIVE_DIRECTOR,
+            position=EXECUTIVE_DIRECTOR,
+            role=MemberRole.CHAIR.value,
+            representation=Representation.RELEVANT_PARTNER_AGENCY.value,
+            effective_date=date(2026, 1, 1),
+        )
+    today = hub.clock().date()
+    meeting_id = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=today, start_time=time(14), place="Hall")
+    hub.add_agenda_item(SETUP_OFFICER, meeting_id, title="Budget")
+    return meeting_id
+
+
+def upload(hub: PartnershipHub, text: str = "Minutes") -> FileRef:
+    return hub.upload_file(SETUP_OFFICER, text.encode(), "document.txt")
+
+
+def _on_held_meeting(method: str, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        meeting_id = held_meeting(hub, tag)
+        return lambda: getattr(hub, method)(actor, meeting_id, **kwargs)
+
+    return prepare
+
+
+def _add_agenda_item(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    return lambda: hub.add_agenda_item(actor, meeting_id, title="Carers' strategy")
+
+
+def _attach_paper(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    hub.add_agenda_item(SETUP_OFFICER, meeting_id, title="Budget")
+    file = upload(hub, f"Budget paper {tag}")
+    return lambda: hub.attach_paper(actor, meeting_id, item=1, title="Budget", file=file, summary="What we spend")
+
+
+def _publish_agenda(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    hub.add_agenda_item(SETUP_OFFICER, meeting_id, title="Budget")
+    return lambda: hub.publish_agenda(actor, meeting_id)
+
+
+def _close_action(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = held_meeting(hub, tag)
+    hub.record_action(SETUP_OFFICER, meeting_id, description="Write", owner="Ann", due=date(2026, 6, 1))
+    return lambda: hub.close_action(actor, meeting_id, number=1, note="Sent")
+
+
+def _record_draft_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = held_meeting(hub, tag)
+    file = upload(hub, f"Minutes {tag}")
+    return lambda: hub.record_draft_minutes(actor, meeting_id, file=file)
+
+
+def _clear_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # A conference: the Executive Director clears its minutes as its chair (B2, C5).
+    meeting_id = held_meeting(hub, tag, BodyKind.STAKEHOLDER_CONFERENCE)
+    hub.record_draft_minutes(SETUP_OFFICER, meeting_id, file=upload(hub, f"Minutes {tag}"))
+    return lambda: hub.clear_minutes(actor, meeting_id)
+
+
+def _publish_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = held_meeting(hub, tag)
+    hub.record_draft_minutes(SETUP_OFFICER, meeting_id, file=upload(hub, f"Minutes {tag}"))
+    hub.clear_minutes(SETUP_OFFICER, meeting_id, chair="Ann Carer")
+    return lambda: hub.publish_minutes(actor, meeting_id)
+
+
+def _approve_previous_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    previous = held_meeting(hub, tag)
+    body_id = hub.meeting(previous).body_id
+    tomorrow = hub.clock().date() + timedelta(days=1)
+    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=tomorrow, start_time=time(14), place="Hall")
+    hub.record_draft_minutes(SETUP_OFFICER, previous, file=upload(hub, f"Minutes {tag}"))
+    hub.clear_minutes(SETUP_OFFICER, previous, chair="Ann Carer")
+    hub.publish_minutes(SETUP_OFFICER, previous)
+    hub.clock.advance(days=1)  # type: ignore[attr-defined]  # the tests' Clock: the next meeting's day
+    return lambda: hub.approve_previous_minutes(actor, following, previous_meeting_id=previous)
+
+
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "establish_body": _establish_body,
     "adopt_terms_of_reference": _on_body("adopt_terms_of_reference", text="ToR", decision=DECISION),
@@ -213,6 +306,19 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "schedule_meeting": _schedule_meeting,
     "move_meeting": _move_meeting,
     "cancel_meeting": _cancel_meeting,
+    "plan_annual_calendar": _plan_annual_calendar,
+    "add_agenda_item": _add_agenda_item,
+    "attach_paper": _attach_paper,
+    "publish_agenda": _publish_agenda,
+    "record_attendance": _on_held_meeting("record_attendance", present=["Ann Carer"], apologies=["Sam User"]),
+    "declare_interest": _on_held_meeting("declare_interest", person="Ann Carer", interest="Carer", item=1),
+    "record_decision": _on_held_meeting("record_decision", item=1, text="Agreed"),
+    "record_action": _on_held_meeting("record_action", description="Write", owner="Ann", due=date(2026, 6, 1)),
+    "close_action": _close_action,
+    "record_draft_minutes": _record_draft_minutes,
+    "clear_minutes": _clear_minutes,
+    "publish_minutes": _publish_minutes,
+    "approve_previous_minutes": _approve_previous_minutes,
 }
 
 
@@ -247,7 +353,8 @@ def test_every_commissioning_role_stands_for_a_commissioner() -> None:
 
 # The table as the rules settle it: D1 (only the Portfolio Holders and the Executive Director
 # commission), D3 (only the Executive Director agrees a brief), D4/D5 (leads report), C2 (the
-# Executive Director, as conference chair, calls meetings), F4 (officers record governance).
+# Executive Director, as conference chair, runs its meetings), F4 (officers record governance); the
+# framework's annual calendar (C1) is the partnership team's.
 GOVERNANCE = {
     "establish_body",
     "adopt_terms_of_reference",
@@ -263,11 +370,28 @@ GOVERNANCE = {
     "correct_body",
 }
 MEMBERSHIP = {"add_member", "remove_member", "record_election"}
-MEETINGS = {"schedule_meeting", "move_meeting", "cancel_meeting"}
+MEETINGS = {
+    "schedule_meeting",
+    "move_meeting",
+    "cancel_meeting",
+    "add_agenda_item",
+    "attach_paper",
+    "publish_agenda",
+    "record_attendance",
+    "declare_interest",
+    "record_decision",
+    "record_action",
+    "close_action",
+    "record_draft_minutes",
+    "clear_minutes",
+    "publish_minutes",
+    "approve_previous_minutes",
+}
+CALENDAR = {"plan_annual_calendar"}
 COMMISSIONING = {"commission_project", "extend_project_timeframe"}
 EXPECTED: dict[Role, set[str]] = {
-    Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS,
-    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS,
+    Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR,
+    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR,
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: COMMISSIONING,
     Role.PORTFOLIO_HOLDER_EDUCATION: COMMISSIONING,
     Role.EXECUTIVE_DIRECTOR: COMMISSIONING | MEETINGS | {"agree_brief"},

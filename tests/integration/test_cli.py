@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from application.settings import DATABASE_URL_VAR
+from application.settings import DATABASE_URL_VAR, FILES_DIR_VAR
 from web.cli import cli
 
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv(DATABASE_URL_VAR, f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv(FILES_DIR_VAR, str(tmp_path / "files"))
     return CliRunner()
 
 

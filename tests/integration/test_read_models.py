@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date, time
 
 import pytest
+from sqlalchemy import text
 
 from application.hub import PartnershipHub
 from domain.actor import Actor
@@ -16,6 +17,7 @@ from domain.working_days import minutes_due, papers_due
 from projections import queries
 from projections.runner import ReadModels
 from tests.conftest import Clock
+from tests.support.tables import dump
 
 OFFICER = Actor("officer-1", "partnership_officer")
 ED = Actor("ed", "executive_director")
@@ -313,3 +315,21 @@ def test_the_background_follower_picks_up_a_command_by_itself(hub: PartnershipHu
             clock_time.sleep(0.01)
     assert found is not None and found["name"] == "Older People Consultative Group"
     assert set(models.lag().values()) == {0}
+
+
+def test_a_read_model_whose_tables_no_longer_match_is_rebuilt(hub: PartnershipHub, models: ReadModels) -> None:
+    group = _group(hub)
+    hub.schedule_meeting(OFFICER, group, meeting_date=date(2026, 4, 1), start_time=time(14), place="Civic Centre")
+    models.catch_up()
+    before = dump(models.engine)
+    # A read model built by an older version of the code, before a column was added.
+    with models.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE rm_meetings DROP COLUMN held"))
+    again = ReadModels(hub)
+    try:
+        assert again.positions()["calendar"] == 0  # dropped, to be rebuilt from the first event
+        assert again.positions()["directory"] > 0  # the others are left alone
+        again.catch_up()
+        assert dump(again.engine) == before
+    finally:
+        again.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -10,8 +10,9 @@ import pytest
 
 from domain.actor import Actor
 from domain.body import Body, Decision
+from domain.documents import FileRef
 from domain.history import HistoryEntry, describe
-from domain.meeting import Meeting
+from domain.meeting import Apology, Meeting
 from domain.project import Brief, Project
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, MemberRole, Representation
 
@@ -20,6 +21,7 @@ OFFICER = Actor("dmantell", "partnership_officer")
 ED = Actor("tparkin", "executive_director")
 LEAD = Actor("mwatts", "project_lead")
 MARCH_2014 = date(2014, 3, 31)
+BODY = uuid4()
 
 
 def decision(reason: str = "Recommended by the PDS Committee", effective: date | None = date(2013, 9, 1)) -> Decision:
@@ -338,6 +340,72 @@ def test_meeting_events() -> None:
     assert (moved.reason, cancelled.reason) == ("Room unavailable", "Chair unwell")
 
 
+FILE = FileRef("ab" * 32, 1234, "application/pdf", "budget.pdf")
+NEXT_DAY = AT + timedelta(days=1)
+
+
+def held_meetings() -> tuple[Meeting, Meeting]:
+    """A meeting on AT's day taken through its whole life, and the next one, which approves its minutes."""
+
+    def on(day: date) -> Meeting:
+        return Meeting.schedule(
+            id=uuid4(),
+            actor=ED,
+            at=AT,
+            body_id=BODY,
+            body_name="Carers Forum",
+            meeting_date=day,
+            start_time=time(10),
+            place="Civic Centre",
+            public=True,
+        )
+
+    held, following = on(AT.date()), on(NEXT_DAY.date())
+    held.add_agenda_item(actor=OFFICER, at=AT, title="Budget")
+    held.add_agenda_item(actor=OFFICER, at=AT, title="Contract award", exemption_paragraph=3)
+    held.attach_paper(actor=OFFICER, at=AT, item=1, title="Budget report", file=FILE, accessible=False, summary="s")
+    held.publish_agenda(actor=OFFICER, at=AT)
+    held.add_agenda_item(actor=OFFICER, at=AT, title="Any other business")
+    held.record_attendance(actor=OFFICER, at=AT, present=["Ann", "Bo"], apologies=[Apology("Cy", "Di"), Apology("Ed")])
+    held.declare_interest(actor=OFFICER, at=AT, person="Bo", item=1, interest="Works for a provider")
+    held.record_decision(actor=OFFICER, at=AT, item=1, text="Budget agreed")
+    held.record_action(actor=OFFICER, at=AT, description="Write to the CCG", owner="Ann", due=date(2013, 8, 1))
+    held.record_draft_minutes(actor=OFFICER, at=AT, file=FILE)
+    held.record_draft_minutes(actor=OFFICER, at=AT, file=FILE)
+    held.clear_minutes(actor=OFFICER, at=AT, cleared_by="Ann Smith")
+    held.publish_minutes(actor=OFFICER, at=AT)
+    following.approve_previous_minutes(actor=OFFICER, at=NEXT_DAY, previous=held, amendments="")
+    held.close_action(
+        actor=OFFICER, at=NEXT_DAY, number=1, note="Letter sent", at_meeting=(following.id, following.date)
+    )
+    return held, following
+
+
+def test_meeting_workflow_events() -> None:
+    held, following = held_meetings()
+    sentences = [e.sentence for e in entries(held)[1:]]
+    assert sentences == [
+        "Added agenda item 1, 'Budget'",
+        "Added agenda item 2, 'Contract award' (exempt: paragraph 3 of Schedule 12A, information relating to the "
+        "financial or business affairs of any particular person (including the authority holding that information))",
+        "Attached paper 'Budget report' (budget.pdf) to agenda item 1 (not yet in an accessible format)",
+        "Published the agenda and papers, late: they were due by 24 June 2013",
+        "Added agenda item 3, 'Any other business', published at once, late: papers were due by 24 June 2013",
+        "Recorded attendance: 2 people present, 2 apologies, 1 substitute",
+        "Bo declared an interest in agenda item 1: Works for a provider",
+        "Decision on agenda item 1: Budget agreed",
+        "Action 1 for Ann, due 1 August 2013: Write to the CCG",
+        "Recorded the draft minutes, budget.pdf",
+        "Replaced the draft minutes with budget.pdf",
+        "Draft minutes cleared by the chair, Ann Smith, on 1 July 2013",
+        "Published the draft minutes, on time (due by 22 July 2013)",
+        "Minutes approved at the meeting of 2 July 2013 as a correct record",
+        "Closed action 1 on 2 July 2013 at the meeting of 2 July 2013: Letter sent",
+    ]
+    (approved,) = entries(following)[1:]
+    assert approved.sentence == "Approved the minutes of the meeting of 1 July 2013 as a correct record"
+
+
 # ------------------------------------------------- completeness: no event left unworded
 
 
@@ -402,8 +470,9 @@ def _every_event() -> list[Any]:
     )
     meeting.move(actor=OFFICER, at=AT, new_date=date(2013, 9, 2), new_start_time=time(10), new_place="Here", reason="r")
     meeting.cancel(actor=OFFICER, at=AT, reason="r")
+    held, following = held_meetings()
     events: list[Any] = []
-    for aggregate in (forum, other, third, project, meeting):
+    for aggregate in (forum, other, third, project, meeting, held, following):
         events.extend(aggregate.collect_events())
     return events
 
