@@ -1,0 +1,343 @@
+"""Commands on partnership bodies: governance changes and membership."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from application.hub_base import (
+    HubBase,
+    MembershipResult,
+    body_id_for,
+    command,
+)
+from domain.actor import Actor
+from domain.body import Body, Decision
+from domain.membership import ServiceUserShare
+from domain.vocabulary import BodyKind
+
+
+class BodyCommands(HubBase):
+    """Governance changes and membership; each loads one body, lets it check the rule, and saves it."""
+
+    # ------------------------------------------------------------ governance
+
+    @command
+    def establish_body(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        kind: BodyKind | str,
+        decision: Decision,
+        purpose: str = "",
+        parent_id: UUID | None = None,
+        accountability: list[str] | None = None,
+        annual_funding_pence: int | None = None,
+        contract_end: date | None = None,
+        break_clause_months: int | None = None,
+        meets_per_year: int | None = None,
+        open_to_public: bool | None = None,
+        until: date | None = None,
+    ) -> UUID:
+        if parent_id is not None:
+            self._get(Body, parent_id)
+        body = Body.establish(
+            id=body_id_for(name),
+            actor=actor,
+            at=self._now(),
+            name=name,
+            kind=kind,
+            decision=decision,
+            purpose=purpose,
+            parent_id=parent_id,
+            accountability=accountability,
+            annual_funding_pence=annual_funding_pence,
+            contract_end=contract_end,
+            break_clause_months=break_clause_months,
+            meets_per_year=meets_per_year,
+            open_to_public=open_to_public,
+            until=until,
+        )
+        self._save(body)
+        return body.id
+
+    def _change_body(self, body_id: UUID, expected_version: int | None, change: Callable[[Body], Any]) -> int:
+        body = self._get(Body, body_id, expected_version)
+        change(body)
+        self._save(body)
+        return body.version
+
+    @command
+    def adopt_terms_of_reference(
+        self, actor: Actor, body_id: UUID, *, text: str, decision: Decision, expected_version: int | None = None
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.adopt_terms_of_reference(actor=actor, at=self._now(), text=text, decision=decision),
+        )
+
+    @command
+    def change_funding(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        annual_funding_pence: int | None,
+        decision: Decision,
+        council_funding_until: date | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.change_funding(
+                actor=actor,
+                at=self._now(),
+                annual_funding_pence=annual_funding_pence,
+                council_funding_until=council_funding_until,
+                decision=decision,
+            ),
+        )
+
+    @command
+    def extend_contract(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        until: date,
+        decision: Decision,
+        break_clause_months: int | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.extend_contract(
+                actor=actor, at=self._now(), until=until, break_clause_months=break_clause_months, decision=decision
+            ),
+        )
+
+    @command
+    def transform_body(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        into: BodyKind | str,
+        decision: Decision,
+        until: date | None = None,
+        task: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.transform(actor=actor, at=self._now(), into=into, until=until, task=task, decision=decision),
+        )
+
+    @command
+    def replace_body(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        successor_id: UUID,
+        decision: Decision,
+        task: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        successor = self._get(Body, successor_id)
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.replace_with(actor=actor, at=self._now(), successor=successor, task=task, decision=decision),
+        )
+
+    @command
+    def merge_body(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        target_id: UUID,
+        decision: Decision,
+        expected_version: int | None = None,
+    ) -> int:
+        target = self._get(Body, target_id)
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.merge_into(actor=actor, at=self._now(), target=target, decision=decision),
+        )
+
+    @command
+    def give_self_funding_option(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        council_funding_until: date,
+        decision: Decision,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.give_self_funding_option(
+                actor=actor, at=self._now(), council_funding_until=council_funding_until, decision=decision
+            ),
+        )
+
+    @command
+    def transfer_to_provider_forum(
+        self, actor: Actor, body_id: UUID, *, under: str, decision: Decision, expected_version: int | None = None
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.transfer_to_provider_forum(actor=actor, at=self._now(), under=under, decision=decision),
+        )
+
+    @command
+    def maintain_body(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        decision: Decision,
+        as_: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id, expected_version, lambda b: b.maintain(actor=actor, at=self._now(), decision=decision, as_=as_)
+        )
+
+    @command
+    def end_body(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        decision: Decision,
+        remove_council_support: bool = True,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.end(
+                actor=actor, at=self._now(), decision=decision, remove_council_support=remove_council_support
+            ),
+        )
+
+    @command
+    def correct_body(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        corrects_version: int,
+        field: str,
+        value: Any,
+        decision: Decision,
+        expected_version: int | None = None,
+    ) -> int:
+        def correct(body: Body) -> None:
+            body.correct(
+                actor=actor,
+                at=self._now(),
+                corrects_version=corrects_version,
+                corrects_event=event_name_at(self, body_id, corrects_version) or "unknown event",
+                field=field,
+                value=value,
+                decision=decision,
+            )
+
+        return self._change_body(body_id, expected_version, correct)
+
+    # ------------------------------------------------------------ membership
+
+    @command
+    def add_member(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        person: str,
+        role: str,
+        representation: str,
+        effective_date: date,
+        position: str = "",
+        member_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> MembershipResult:
+        body = self._get(Body, body_id, expected_version)
+        share = body.add_member(
+            actor=actor,
+            at=self._now(),
+            member_id=member_id or uuid4().hex[:12],
+            person=person,
+            role=role,
+            representation=representation,
+            effective_date=effective_date,
+            position=position,
+        )
+        self._save(body)
+        return membership_result(body, share)
+
+    @command
+    def remove_member(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        member_id: str,
+        effective_date: date,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> MembershipResult:
+        body = self._get(Body, body_id, expected_version)
+        share = body.remove_member(
+            actor=actor, at=self._now(), member_id=member_id, effective_date=effective_date, reason=reason
+        )
+        self._save(body)
+        return membership_result(body, share)
+
+    @command
+    def record_election(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        chair_id: str,
+        vice_chair_id: str,
+        election_date: date,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.record_election(
+                actor=actor,
+                at=self._now(),
+                chair_id=chair_id,
+                vice_chair_id=vice_chair_id,
+                election_date=election_date,
+            ),
+        )
+
+
+def event_name_at(app: HubBase, body_id: UUID, version: int) -> str:
+    for event in app.events.get(body_id, gt=version - 1, lte=version):
+        return type(event).__name__
+    return ""
+
+
+def membership_result(body: Body, share: ServiceUserShare) -> MembershipResult:
+    warning = share.warning() if body.kind is BodyKind.CONSULTATIVE_GROUP else None
+    return MembershipResult(version=body.version, share=share, warning=warning)

@@ -1,0 +1,270 @@
+"""The application's shared machinery: persistence, authority checks, loading and saving.
+
+Each command: checks the actor's authority, loads the aggregate (checking the
+version the caller saw, when given), calls the domain method that enforces the
+rule, and saves. Saving is optimistic: if another writer saved the same
+aggregate first, the unique (id, version) key refuses the second write and the
+caller gets a ConflictError that names the record; nothing is half-written.
+The commands themselves live in body_commands, project_commands and
+meeting_commands; hub.PartnershipHub puts them together.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, ParamSpec, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.utils import get_topic
+
+from application import authority
+from application.errors import ConflictError, DuplicateError, NotAuthorised, NotFound
+from application.files import FileStore
+from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
+from application.settings import Settings
+from domain.actor import Actor
+from domain.body import Body
+from domain.history import HistoryEntry, describe
+from domain.meeting import Meeting
+from domain.membership import ServiceUserShare
+from domain.project import Project
+
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A", bound=Aggregate)
+
+BODY_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/body")
+MEETING_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/meeting")
+SCAN_BATCH = 1000
+
+
+def body_id_for(name: str) -> UUID:
+    """Bodies are identified by name, so a body cannot be established twice."""
+    return uuid5(BODY_NAMESPACE, " ".join(name.casefold().split()))
+
+
+def calendar_meeting_id(body_id: UUID, year: int, n: int) -> UUID:
+    """The n-th (1 or 2) programmed meeting of a body in a year: planning the calendar twice plans it once."""
+    return uuid5(MEETING_NAMESPACE, f"{body_id}/{year}/{n}")
+
+
+def utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def command(fn: Callable[P, R]) -> Callable[P, R]:
+    """Checks the actor's authority for the command before anything else."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = kwargs.get("actor") if "actor" in kwargs else args[1]
+        if not isinstance(actor, Actor):
+            raise NotAuthorised("every command names its actor")
+        authority.check(actor, name)
+        return fn(*args, **kwargs)
+
+    wrapper.command_name = name  # type: ignore[attr-defined]
+    return wrapper
+
+
+@dataclass(frozen=True)
+class MembershipResult:
+    """What a membership change reports: the share after it, and any warning (rule B3)."""
+
+    version: int
+    share: ServiceUserShare
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """What a command adding a numbered entry to a meeting reports: the meeting's version and the number."""
+
+    version: int
+    number: int
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What publishing an agenda or minutes reports: late publication is allowed and recorded (C4, C5)."""
+
+    version: int
+    late: bool
+    due: date
+
+
+@dataclass
+class CalendarPlan:
+    """The outcome of planning a year's calendar, body by body (C1)."""
+
+    year: int
+    planned: dict[UUID, tuple[UUID, UUID]] = field(default_factory=dict)
+    already_planned: dict[UUID, tuple[UUID, UUID]] = field(default_factory=dict)
+    refused: dict[UUID, str] = field(default_factory=dict)
+
+
+class HubBase(Application[UUID]):
+    """Persistence, clock, loading and optimistic saving, shared by every group of commands."""
+
+    name = "PartnershipHub"
+
+    def __init__(
+        self,
+        settings: Settings | Mapping[str, str] | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        if isinstance(settings, Mapping):
+            # eventsourcing's ProjectionRunner constructs the application from an environment.
+            env = {**dict(settings), **(env or {})}
+            settings = Settings.for_url(env["SQLALCHEMY_URL"]) if "SQLALCHEMY_URL" in env else None
+        self.settings = settings or Settings.from_env()
+        self.clock = clock
+        base_env = {
+            "PERSISTENCE_MODULE": "application.persistence:HubFactory",
+            "SQLALCHEMY_URL": self.settings.database_url,
+        }
+        super().__init__({**base_env, **(env or {})})
+        self.recorder: TimelineRecorder
+        self.files = FileStore(self.settings.files_dir)
+        # Which bodies and meetings exist, for the few commands that look beyond one record.
+        self._index_lock = threading.Lock()
+        self._index_position = 0
+        self._body_ids: list[UUID] = []
+        self._meetings_by_body: dict[UUID, list[UUID]] = {}
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(TimeAsISO())
+        transcoder.register(SetAsList())
+
+    # --------------------------------------------------------------- plumbing
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        # Hand the recorder the rows of the timestamp index for these events.
+        processing_event.saved_kwargs["timeline"] = [
+            {
+                "originator_id": e.originator_id,
+                "originator_version": e.originator_version,
+                "recorded_at": naive_utc(e.timestamp),
+            }
+            for e in processing_event.events
+        ]
+        return super()._record(processing_event)
+
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def _save(self, *aggregates: Body | Project | Meeting) -> int | None:
+        """Saves atomically; a concurrent writer's version wins and this one raises."""
+        created = {a.id for a in aggregates if a.version == len(a.pending_events)}
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise self._conflict(aggregates, created) from None
+        return recordings[-1].notification.id if recordings else None
+
+    def _conflict(self, aggregates: tuple[Body | Project | Meeting, ...], created: set[UUID]) -> Exception:
+        for aggregate in aggregates:
+            try:
+                stored = self.repository.get(aggregate.id)
+            except AggregateNotFoundError:
+                continue
+            if aggregate.id in created:
+                return DuplicateError(f"a {_what(aggregate)} named '{_label(stored)}' already exists")
+            if stored.version >= aggregate.version:
+                return ConflictError(_what(aggregate), _label(aggregate), aggregate.id, stored.version)
+        first = aggregates[0]
+        return ConflictError(_what(first), _label(first), first.id)
+
+    def _get(self, cls: type[A], id: UUID, expected_version: int | None = None) -> A:
+        try:
+            aggregate = self.repository.get(id)
+        except AggregateNotFoundError:
+            raise NotFound(_WHAT[cls], id) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(_WHAT[cls], id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConflictError(_WHAT[cls], _label(aggregate), aggregate.id, aggregate.version)
+        return aggregate
+
+    def body(self, body_id: UUID) -> Body:
+        return self._get(Body, body_id)
+
+    def project(self, project_id: UUID) -> Project:
+        return self._get(Project, project_id)
+
+    def meeting(self, meeting_id: UUID) -> Meeting:
+        return self._get(Meeting, meeting_id)
+
+    def _refresh_index(self) -> None:
+        """Reads the bodies established and meetings scheduled since the index last looked.
+
+        For commands that must see records beyond the one they change (the bodies in the calendar,
+        the meetings of a body); pages read the read models instead. Records are never deleted and a
+        meeting never changes body, so what was read stays true; reading the newer events first means
+        a command sees every record committed before it ran, by any process (the event store gives
+        out positions in commit order, so none is skipped).
+        """
+        body_topic = get_topic(Body.Established)
+        topics = [body_topic, get_topic(Meeting.Scheduled)]
+        with self._index_lock:
+            while notifications := self.recorder.select_notifications(
+                start=self._index_position + 1, limit=SCAN_BATCH, topics=topics
+            ):
+                for notification in notifications:
+                    if notification.topic == body_topic:
+                        self._body_ids.append(notification.originator_id)
+                    else:
+                        scheduled = self.mapper.to_domain_event(notification)
+                        self._meetings_by_body.setdefault(scheduled.body_id, []).append(notification.originator_id)
+                self._index_position = notifications[-1].id
+
+    def find_body(self, name: str) -> Body | None:
+        try:
+            return self._get(Body, body_id_for(name))
+        except NotFound:
+            return None
+
+    # ---------------------------------------------------------------- as at
+
+    def as_at(self, aggregate_id: UUID, moment: datetime) -> Body | Project | Meeting | None:
+        """The aggregate as the record stood at ``moment``; None if it did not exist yet."""
+        version = self.recorder.version_at(aggregate_id, moment)
+        if version is None:
+            return None
+        return self.repository.get(aggregate_id, version=version)
+
+    def history(self, aggregate_id: UUID) -> list[HistoryEntry]:
+        """Every event of one record, oldest first, in plain English."""
+        events = list(self.events.get(aggregate_id))
+        if not events:
+            raise NotFound("record", aggregate_id)
+        return [describe(e) for e in events]
+
+
+_WHAT: dict[type, str] = {Body: "body", Project: "project", Meeting: "meeting"}
+
+
+def _what(aggregate: Aggregate) -> str:
+    return _WHAT.get(type(aggregate), "record")
+
+
+def _label(aggregate: Any) -> str:
+    if isinstance(aggregate, Body):
+        return aggregate.name
+    if isinstance(aggregate, Project):
+        return aggregate.title
+    if isinstance(aggregate, Meeting):
+        return f"{aggregate.body_name} on {aggregate.date:%d %B %Y}"
+    return str(aggregate.id)
