@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from domain.meeting import Meeting
 from domain.working_days import minutes_due, papers_due
 from projections.base import ReadModel, ReadModelView
+from projections.sql import insert_row, update_where
 from projections.tables import actions, agenda_items, attendance, decisions, interests, meetings, minutes, papers
+
+# Statements built once; values are bound at execution (see projections/sql.py).
+_ITEM_MARKING = select(agenda_items.c.public).where(
+    agenda_items.c.meeting_id == bindparam("meeting_id"), agenda_items.c.number == bindparam("number")
+)
+_MEETING_BODY = select(meetings.c.body_id).where(meetings.c.id == bindparam("id"))
 
 
 class CalendarView(ReadModelView):
@@ -26,9 +33,7 @@ def _item_is_public(connection: Connection, meeting_id: Any, item: int | None) -
     """Business not tied to an item is public; business on an item shares its marking."""
     if item is None:
         return True
-    marking = connection.scalar(
-        select(agenda_items.c.public).where(agenda_items.c.meeting_id == meeting_id, agenda_items.c.number == item)
-    )
+    marking = connection.scalar(_ITEM_MARKING, {"meeting_id": meeting_id, "number": item})
     return bool(marking)
 
 
@@ -44,8 +49,10 @@ class CalendarProjection(ReadModel):
         values: dict[str, Any] = {}
         match event:
             case Meeting.Scheduled():
-                connection.execute(
-                    insert(meetings).values(
+                insert_row(
+                    connection,
+                    meetings,
+                    dict(
                         id=meeting_id,
                         body_id=event.body_id,
                         body_name=event.body_name,
@@ -65,7 +72,7 @@ class CalendarProjection(ReadModel):
                         minutes_published_late=False,
                         held=False,
                         **version,
-                    )
+                    ),
                 )
                 return
             case Meeting.Moved():
@@ -79,8 +86,10 @@ class CalendarProjection(ReadModel):
             case Meeting.Cancelled():
                 values = {"status": "cancelled"}
             case Meeting.AgendaItemAdded():
-                connection.execute(
-                    insert(agenda_items).values(
+                insert_row(
+                    connection,
+                    agenda_items,
+                    dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         title=event.title,
@@ -90,11 +99,13 @@ class CalendarProjection(ReadModel):
                         published=event.published_on is not None,
                         published_on=event.published_on,
                         published_late=event.late,
-                    )
+                    ),
                 )
             case Meeting.PaperAttached():
-                connection.execute(
-                    insert(papers).values(
+                insert_row(
+                    connection,
+                    papers,
+                    dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         item=event.item,
@@ -109,7 +120,7 @@ class CalendarProjection(ReadModel):
                         published=event.published_on is not None,
                         published_on=event.published_on,
                         published_late=event.late,
-                    )
+                    ),
                 )
             case Meeting.AgendaPublished():
                 going_out = {"published": True, "published_on": event.published_on, "published_late": event.late}
@@ -141,32 +152,38 @@ class CalendarProjection(ReadModel):
                     )
                 values = {"held": True}
             case Meeting.InterestDeclared():
-                connection.execute(
-                    insert(interests).values(
+                insert_row(
+                    connection,
+                    interests,
+                    dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         person=event.person,
                         item=event.item,
                         interest=event.interest,
                         public=_item_is_public(connection, meeting_id, event.item),
-                    )
+                    ),
                 )
                 values = {"held": True}
             case Meeting.DecisionRecorded():
-                connection.execute(
-                    insert(decisions).values(
+                insert_row(
+                    connection,
+                    decisions,
+                    dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         item=event.item,
                         text=event.text,
                         public=_item_is_public(connection, meeting_id, event.item),
-                    )
+                    ),
                 )
                 values = {"held": True}
             case Meeting.ActionRecorded():
-                body_id = connection.scalar(select(meetings.c.body_id).where(meetings.c.id == meeting_id))
-                connection.execute(
-                    insert(actions).values(
+                body_id = connection.scalar(_MEETING_BODY, {"id": meeting_id})
+                insert_row(
+                    connection,
+                    actions,
+                    dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         body_id=body_id,
@@ -176,19 +193,20 @@ class CalendarProjection(ReadModel):
                         owner=event.owner,
                         due=event.due,
                         status="open",
-                    )
+                    ),
                 )
                 values = {"held": True}
             case Meeting.ActionClosed():
-                connection.execute(
-                    update(actions)
-                    .where(and_(actions.c.meeting_id == meeting_id, actions.c.number == event.number))
-                    .values(
-                        status="closed",
-                        closed_on=event.closed_on,
-                        close_note=event.note,
-                        closed_at_meeting_id=event.at_meeting_id,
-                    )
+                update_where(
+                    connection,
+                    actions,
+                    {"meeting_id": meeting_id, "number": event.number},
+                    {
+                        "status": "closed",
+                        "closed_on": event.closed_on,
+                        "close_note": event.note,
+                        "closed_at_meeting_id": event.at_meeting_id,
+                    },
                 )
             case Meeting.DraftMinutesRecorded():
                 document = {
@@ -199,9 +217,9 @@ class CalendarProjection(ReadModel):
                     "drafted_on": event.drafted_on,
                 }
                 if event.replaces_draft:
-                    connection.execute(update(minutes).where(minutes.c.meeting_id == meeting_id).values(**document))
+                    update_where(connection, minutes, {"meeting_id": meeting_id}, document)
                 else:
-                    connection.execute(insert(minutes).values(meeting_id=meeting_id, **document))
+                    insert_row(connection, minutes, {"meeting_id": meeting_id, **document})
                 values = {
                     "held": True,
                     "minutes_status": "draft",
@@ -229,4 +247,4 @@ class CalendarProjection(ReadModel):
                     "minutes_approved_on": event.at_meeting_date,
                     "minutes_approved_at": event.at_meeting_id,
                 }
-        connection.execute(update(meetings).where(meetings.c.id == meeting_id).values(**values, **version))
+        update_where(connection, meetings, {"id": meeting_id}, {**values, **version})
