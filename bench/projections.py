@@ -60,7 +60,7 @@ DEMO_SEED = 2026
 # A fixed "today", so a store built on another day replays the same history.
 DEMO_TODAY = date(2026, 1, 1)
 # The demo records about 16 events per body (members, meetings, elections, project reports).
-EVENTS_PER_BODY_GUESS = 16
+PROBE_BODIES = 40
 COPY_BATCH = 2_000
 
 REBUILD = "rebuild"
@@ -150,8 +150,13 @@ def counted(steps: Sequence[Step], update: Callable[[int], None]) -> Iterator[St
 
 
 def demo_steps(hub: PartnershipHub, wanted: int) -> list[Step]:
-    """A demo plan with at least ``wanted`` commands; each records one event."""
-    bodies = max(1, math.ceil(wanted / EVENTS_PER_BODY_GUESS))
+    """A demo plan with at least ``wanted`` commands (about one event each), not many more.
+
+    Sized from a small probe plan rather than a fixed guess of steps per body, which went
+    stale when the demo grew the meetings workflow and made the store 2.5 times too big.
+    """
+    probe = DemoPlan(hub, bodies=PROBE_BODIES, seed=DEMO_SEED, today=DEMO_TODAY).build()
+    bodies = max(1, math.ceil(wanted * PROBE_BODIES / max(1, len(probe))))
     while True:
         steps = DemoPlan(hub, bodies=bodies, seed=DEMO_SEED, today=DEMO_TODAY).build()
         if len(steps) >= wanted:
