@@ -1,1 +1,5 @@
-"""The web layer: the command-line interface now; the Flask app and JSON API build on it."""
+"""Partnership Hub's web layer: the UI, the JSON API and the calendar feeds (``flask --app web run``)."""
+
+from web.app import create_app
+
+__all__ = ["create_app"]

@@ -10,11 +10,15 @@ from uuid import UUID
 import click
 from sqlalchemy import func, select
 
+from application.authority import Role
 from application.demo import DemoPlan, run_steps
+from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
 from application.settings import Settings
+from application.users import Users, ensure_demo_users
 from domain.body import Body
+from domain.errors import DomainError
 from domain.vocabulary import BodyKind
 from projections import tables
 from projections.runner import READ_MODELS, ReadModels, run_live
@@ -205,6 +209,79 @@ def demo(ctx: click.Context, bodies: int) -> None:
     models.catch_up()
     ctx.invoke(summary)
     ctx.invoke(history, body="Carers Partnership Group")
+
+
+@cli.group()
+def users() -> None:
+    """Accounts: who may sign in, in which role, and their API tokens."""
+
+
+def _users() -> Users:
+    return Users(Settings.from_env().database_url)
+
+
+@users.command("create")
+@click.argument("user_id")
+@click.option("--name", required=True, help="The person's name as shown on the record.")
+@click.option("--email", required=True, help="Where their reminders go.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.password_option(help="Their password (asked for when not given; at least 10 characters).")
+def create_user(user_id: str, name: str, email: str, role: str, password: str) -> None:
+    """Create an account that signs in as USER_ID."""
+    try:
+        user = _users().create(user_id, name=name, email=email, role=role, password=password)
+    except (DomainError, DuplicateError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.user_id} ({user.name}), {user.role.value.replace('_', ' ')}.")
+
+
+@users.command("list")
+def list_users() -> None:
+    """Every account, with its role."""
+    for user in _users().all():
+        state = "" if user.active else " (deactivated)"
+        click.echo(f"{user.user_id:20s} {user.role.value:32s} {user.name} <{user.email}>{state}")
+
+
+@users.command("token")
+@click.argument("user_id")
+@click.option("--label", default="", help="What the token is for, to tell tokens apart later.")
+def issue_token(user_id: str, label: str) -> None:
+    """Issue an API bearer token for USER_ID; it is shown once and stored only as a hash."""
+    try:
+        token = _users().issue_token(user_id, label)
+    except NotFound as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(token)
+
+
+@users.command("revoke-token")
+@click.argument("token_id")
+def revoke_token(token_id: str) -> None:
+    """Revoke a token by its id (the part after the first underscore)."""
+    if not _users().revoke_token(token_id):
+        raise click.ClickException(f"no active token with id {token_id!r}")
+    click.echo(f"Revoked {token_id}.")
+
+
+@users.command("demo")
+def demo_users() -> None:
+    """Create one demo account per role (local demo only) and print how to sign in."""
+    click.echo("Demo accounts (local demo only):")
+    for user, password in ensure_demo_users(_users()):
+        click.echo(f"  {user.role.value:32s} user {user.user_id:18s} password {password}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web UI, the API and the feeds (Werkzeug's server: for local use and the demo)."""
+    from web.app import create_app
+
+    app = create_app()
+    click.echo(f"Partnership Hub on http://{host}:{port}/ (Ctrl-C stops).")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
 
 if __name__ == "__main__":

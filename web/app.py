@@ -1,0 +1,64 @@
+"""The Flask application factory: `flask --app web run`, `make run` and the tests all come through here.
+
+The web UI (web/ui), the JSON API (web/api) and the calendar feeds (web/feeds) are blueprints over the
+same Services; each package's ``init_app`` registers its blueprints and anything it needs on the app.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from application.settings import DATA_DIR_VAR, Settings
+from web import api, feeds, ui
+from web.services import Services
+
+SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
+# "development" relaxes the Secure cookie flag so the demo works over plain http://localhost.
+ENVIRONMENT_VAR = "PARTNERSHIP_HUB_ENV"
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, services: Services | None = None) -> Flask:
+    app = Flask(__name__)
+    config = dict(config or {})
+    development = config.pop("DEVELOPMENT", os.environ.get(ENVIRONMENT_VAR, "") == "development")
+    app.config.update(
+        SECRET_KEY=os.environ.get(SECRET_KEY_VAR) or _local_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not development,
+        DEVELOPMENT=development,
+        # Keep the read models current from a background thread (off in tests that drive refresh()).
+        FOLLOW_READ_MODELS=True,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,  # papers and minutes uploads
+    )
+    app.config.update(config)
+
+    if services is None:
+        services = Services.from_settings(Settings.from_env())
+        atexit.register(services.close)
+    app.extensions["partnership_hub"] = services
+    services.refresh()
+    if app.config["FOLLOW_READ_MODELS"]:
+        services.follow()
+
+    ui.init_app(app)
+    api.init_app(app)
+    feeds.init_app(app)
+    return app
+
+
+def _local_secret_key() -> str:
+    """A key kept beside the local data, so sessions survive a restart of the demo."""
+    path = Path(os.environ.get(DATA_DIR_VAR) or "var") / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,7 @@
+"""Placeholder until the ui package is built: registers nothing yet."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    pass
