@@ -1,0 +1,59 @@
+"""Who is asking: a signed-in user (session cookie, the UI) or a bearer token (the API), or nobody.
+
+Roles are checked by the application's own authority table (application/authority.py) when a command
+runs; views use ``may`` to decide what to offer and ``require_user`` to refuse anonymous access.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+from application import authority
+from application.authority import Role
+from application.users import User
+from web.services import services
+
+SESSION_KEY = "user_id"
+
+
+def current_user() -> User | None:
+    """The user behind this request, looked up once per request."""
+    if "hub_user" not in g:
+        g.hub_user = _from_bearer() or _from_session()
+    return g.hub_user
+
+
+def _from_bearer() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return services().users.user_for_token(token.strip())
+
+
+def _from_session() -> User | None:
+    user_id = session.get(SESSION_KEY)
+    if not user_id:
+        return None
+    user = services().users.get(user_id)
+    if user is None or not user.active:
+        session.pop(SESSION_KEY, None)
+        return None
+    return user
+
+
+def login_user(user: User) -> None:
+    session.clear()  # a fresh session on sign-in (no fixation)
+    session[SESSION_KEY] = user.user_id
+    g.hub_user = user
+
+
+def logout_user() -> None:
+    session.clear()
+    g.hub_user = None
+
+
+def may(command: str, user: User | None = None) -> bool:
+    """Whether the user's role may run an application command (the same table the hub checks)."""
+    user = user if user is not None else current_user()
+    return user is not None and command in authority.AUTHORITY[Role(user.role)]
