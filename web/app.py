@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask
 
 from application.settings import DATA_DIR_VAR, Settings
-from web import api, feeds, ui
+from web import api, errors, feeds, ui
 from web.services import Services
 
 SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
     ui.init_app(app)
     api.init_app(app)
     feeds.init_app(app)
+    errors.register(app)
     return app
 
 
