@@ -1,0 +1,3 @@
+// Progressive enhancement only: every page works without this (GOV.UK components' JavaScript).
+import { initAll } from "./govuk/govuk-frontend.min.js";
+initAll();

@@ -1,0 +1,55 @@
+"""Templates: the GOV.UK Frontend Jinja macros beside our own, and what the layout asks of every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, request, send_from_directory
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from web.auth import current_user, may
+from web.ui import format as fmt
+
+# govuk-frontend's CSS asks for its fonts and images under /assets; `make setup` copies them here.
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "govuk" / "assets"
+
+# The header's navigation: (label, path, shown when). "Reminders" belongs to the reminders blueprint.
+_NAVIGATION: tuple[tuple[str, str, str], ...] = (
+    ("Dashboard", "/", "officer"),
+    ("Bodies", "/bodies", "signed_in"),
+    ("Projects", "/projects", "signed_in"),
+    ("Audit log", "/audit", "signed_in"),
+    ("Reminders", "/reminders", "signed_in"),
+    ("Public meetings", "/public/meetings", "always"),
+)
+
+
+def navigation() -> list[dict[str, Any]]:
+    user = current_user()
+    items = []
+    for label, path, shown in _NAVIGATION:
+        if shown == "signed_in" and user is None:
+            continue
+        if shown == "officer" and not may("schedule_meeting", user):
+            continue
+        active = request.path == path or (path != "/" and request.path.startswith(path + "/"))
+        items.append({"href": path, "text": label, "active": active})
+    return items
+
+
+def serve_asset(filename: str) -> Any:
+    if not ASSETS_DIR.is_dir():
+        abort(404, "The GOV.UK Frontend assets are missing: run `make setup`.")
+    return send_from_directory(ASSETS_DIR, filename, max_age=3600)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(hub_user=current_user, hub_navigation=navigation, may=may)
+    fmt.register(app.jinja_env)
+    app.add_url_rule("/assets/<path:filename>", "govuk_assets", serve_asset)
