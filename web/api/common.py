@@ -1,0 +1,77 @@
+"""What the API's views share: running a command as the caller, reading after it, paging, 201s."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from flask import Response, jsonify, url_for
+from flask_smorest import abort
+
+from projections.queries import Page
+from web.api.access import require_user, with_etag
+from web.services import services
+
+
+def perform(command: str, *args: Any, **kwargs: Any) -> Any:
+    """Runs a hub command as the caller (its authority table decides), then brings the read models up to date."""
+    user = require_user()
+    result = getattr(services().hub, command)(user.actor, *args, **kwargs)
+    services().refresh()
+    return result
+
+
+def page_out(page: Page) -> dict[str, Any]:
+    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+
+
+def found(row: dict[str, Any] | None, what: str, id: UUID) -> dict[str, Any]:
+    if row is None:
+        abort(404, message=f"There is no {what} with id {id}.")
+    return row  # type: ignore[return-value]
+
+
+def respond(
+    schema: Any, data: Mapping[str, Any], *, status: int = 200, version: int | None = None, location: str | None = None
+) -> Response:
+    """A JSON response dumped with ``schema``, with the record's ETag and, for a create, its Location."""
+    response = jsonify(schema.dump(data))
+    response.status_code = status
+    if version is not None:
+        with_etag(response, version)
+    if location is not None:
+        response.headers["Location"] = location
+    return response
+
+
+def url(endpoint: str, **values: Any) -> str:
+    return url_for(endpoint, **values)
+
+
+def plain(value: Any) -> Any:
+    """Event values as JSON: ISO dates, strings for ids and enums, lists for sets."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def parse_changes(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
