@@ -27,12 +27,14 @@ from projections.base import APPLICATION_NAME, ReadModel
 from projections.calendar import CalendarProjection
 from projections.directory import DirectoryProjection
 from projections.progress import ProgressProjection
+from projections.reminders import RemindersProjection
 
 READ_MODELS: tuple[type[ReadModel], ...] = (
     DirectoryProjection,
     CalendarProjection,
     ProgressProjection,
     AuditProjection,
+    RemindersProjection,
 )
 BATCH_SIZE = 500
 

@@ -1,0 +1,171 @@
+"""The scheduler process: APScheduler runs the reminder scan and the mail sender on intervals.
+
+Jobs live in a persistent SQLAlchemy job store in the event store's database (``apscheduler_jobs``),
+so a restarted scheduler keeps its timetable, and a scan missed while it was down runs once when it
+comes back (``coalesce``). APScheduler 3 does not coordinate several schedulers sharing one job
+store: two processes may both run a job at about the same time. That is safe here by design, not by
+luck: raising a reminder is idempotent by identity and sending needs a claim that only one process
+can save (commands.py, outbox.py). The jobs are referred to by name ("module:function"), as a
+persistent store needs; they find this process's services in ``_runtime``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from application.hub import PartnershipHub, utc_now
+from application.reminders.commands import ReminderCommands, ScanResult
+from application.reminders.outbox import Backoff, MailSender, SendReport
+from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
+from application.reminders.smtp import SmtpSettings
+from application.settings import Settings
+from application.users import Users
+from projections.runner import ReadModels
+
+log = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+SCAN_JOB_ID = "partnership-hub-reminder-scan"
+SEND_JOB_ID = "partnership-hub-mail-outbox"
+JOB_TABLE = "apscheduler_jobs"
+SCAN_MINUTES_VAR = "PARTNERSHIP_HUB_REMINDER_SCAN_MINUTES"
+SEND_SECONDS_VAR = "PARTNERSHIP_HUB_MAIL_SEND_SECONDS"
+DEFAULT_SCAN_EVERY = timedelta(minutes=5)
+DEFAULT_SEND_EVERY = timedelta(seconds=30)
+
+
+@dataclass
+class ReminderRuntime:
+    """This process's hub, read models, accounts, reminder commands and mail sender."""
+
+    hub: PartnershipHub
+    read_models: ReadModels
+    users: Users
+    commands: ReminderCommands
+    sender: MailSender
+    today: Callable[[], date]
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    scans: int = 0
+    sends: int = 0
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        smtp: SmtpSettings,
+        *,
+        as_of: date | None = None,
+        clock: Callable[[], datetime] | None = None,
+        backoff: Backoff | None = None,
+        worker: str | None = None,
+    ) -> ReminderRuntime:
+        hub = PartnershipHub(settings, clock=clock or utc_now)
+        read_models = ReadModels(hub)
+        users = Users(settings.database_url)
+        sender = MailSender(hub, read_models, users, smtp, backoff=backoff, worker=worker)
+
+        def today() -> date:
+            return as_of or hub.clock().astimezone(LONDON).date()
+
+        return cls(hub, read_models, users, ReminderCommands(hub, read_models, users), sender, today)
+
+    def scan(self) -> ScanResult:
+        result = self.commands.scan(today=self.today(), lookback_days=self.lookback_days)
+        self.scans += 1
+        log.info("scan as of %s: %d due, %d raised", result.as_of, result.due, result.raised)
+        return result
+
+    def send(self) -> SendReport:
+        report = self.sender.send_due()
+        self.sends += 1
+        if report.sent or report.deferred or report.withdrawn:
+            log.info("mail: %d sent, %d deferred, %d withdrawn", report.sent, report.deferred, report.withdrawn)
+        return report
+
+    def close(self) -> None:
+        self.read_models.close()
+        self.hub.close()
+        self.users.engine.dispose()
+
+
+_runtime: ReminderRuntime | None = None
+_job_lock = threading.Lock()  # the scan and the sender share one hub; one job at a time per process
+
+
+def scan_job() -> None:
+    assert _runtime is not None, "the scheduler's runtime is not set up"
+    with _job_lock:
+        _runtime.scan()
+
+
+def send_job() -> None:
+    assert _runtime is not None, "the scheduler's runtime is not set up"
+    with _job_lock:
+        _runtime.send()
+
+
+def build_scheduler(
+    runtime: ReminderRuntime,
+    job_store_url: str,
+    *,
+    scan_every: timedelta = DEFAULT_SCAN_EVERY,
+    send_every: timedelta = DEFAULT_SEND_EVERY,
+) -> BackgroundScheduler:
+    """A scheduler with the two jobs in the persistent store, first runs straight away."""
+    global _runtime
+    _runtime = runtime
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=job_store_url, tablename=JOB_TABLE)},
+        executors={"default": ThreadPoolExecutor(2)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        timezone=UTC,
+    )
+    now = datetime.now(tz=UTC)
+    # replace_existing: the interval given now wins over one stored by an earlier run.
+    scheduler.add_job(
+        f"{__name__}:scan_job",
+        "interval",
+        seconds=scan_every.total_seconds(),
+        id=SCAN_JOB_ID,
+        name="reminder scan",
+        replace_existing=True,
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        f"{__name__}:send_job",
+        "interval",
+        seconds=send_every.total_seconds(),
+        id=SEND_JOB_ID,
+        name="mail outbox",
+        replace_existing=True,
+        next_run_time=now,
+    )
+    return scheduler
+
+
+def run(
+    runtime: ReminderRuntime,
+    job_store_url: str,
+    *,
+    scan_every: timedelta = DEFAULT_SCAN_EVERY,
+    send_every: timedelta = DEFAULT_SEND_EVERY,
+    stop: threading.Event | None = None,
+    run_for: float | None = None,
+) -> None:
+    """Runs the scheduler until ``stop`` is set (or ``run_for`` seconds have passed), then finishes its jobs."""
+    stop = stop or threading.Event()
+    scheduler = build_scheduler(runtime, job_store_url, scan_every=scan_every, send_every=send_every)
+    scheduler.start()
+    try:
+        stop.wait(run_for)
+    finally:
+        scheduler.shutdown(wait=True)

@@ -1,0 +1,228 @@
+"""Reminders as people see them in the app, and the mail outbox: the reminders whose e-mail is not yet sent.
+
+Both tables come from the reminder events alone (no "today" in them), so a rebuild writes the same
+rows. The outbox is only a list of work for the sender; whether a message may go is decided on the
+aggregate itself (application/reminders/outbox.py), never on this table, which may lag the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from sqlalchemy import Column, Connection, Date, DateTime, Index, Integer, String, Table, Text, Uuid, func, select
+
+from domain.reminder import EmailState, Reminder, Rule
+from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.sql import insert_row, update_where
+from projections.tables import metadata
+
+reminders = Table(
+    "rm_reminders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("rule", String(40), nullable=False),
+    Column("subject_type", String(20), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    Column("subject_name", String(300), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("raised_on", Date, nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("status", String(10), nullable=False),  # pending / done
+    Column("done_on", Date),
+    Column("email_state", String(20), nullable=False),  # domain.reminder.EmailState
+    Column("sent_at", DateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("rm_reminders_for_user", "recipient", "status", "due_date"),
+    Index("rm_reminders_by_due", "due_date"),
+)
+
+outbox = Table(
+    "rm_mail_outbox",
+    metadata,
+    Column("reminder_id", Uuid, primary_key=True),
+    Column("recipient", String(64), nullable=False),
+    Column("email_to", String(320), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("retry_at", DateTime),  # naive UTC; None: send as soon as possible
+    Column("claimed_until", DateTime),
+    Column("last_error", Text),
+    Column("raised_at", DateTime, nullable=False),
+    Index("rm_mail_outbox_ready", "retry_at"),
+)
+
+
+class RemindersView(ReadModelView):
+    read_tables = (reminders, outbox)
+
+
+class RemindersProjection(ReadModel):
+    name = "reminders"
+    view_class: ClassVar[type[ReadModelView]] = RemindersView
+
+    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+        if not isinstance(event, Reminder.Event):
+            return
+        rid = event.originator_id
+        values: dict[str, Any] = {}
+        match event:
+            case Reminder.Raised():
+                insert_row(
+                    connection,
+                    reminders,
+                    dict(
+                        id=rid,
+                        rule=event.rule,
+                        subject_type=event.subject_type,
+                        subject_id=event.subject_id,
+                        subject_name=event.subject_name,
+                        title=event.title,
+                        due_date=event.due_date,
+                        raised_on=event.raised_on,
+                        recipient=event.recipient,
+                        status="pending",
+                        email_state=(EmailState.WAITING if event.email_to else EmailState.NOT_WANTED).value,
+                        attempts=0,
+                        version=event.originator_version,
+                    ),
+                )
+                if event.email_to:
+                    insert_row(
+                        connection,
+                        outbox,
+                        dict(
+                            reminder_id=rid,
+                            recipient=event.recipient,
+                            email_to=event.email_to,
+                            attempts=0,
+                            raised_at=naive_utc(event.timestamp),
+                        ),
+                    )
+                return
+            case Reminder.Claimed():
+                values = {"email_state": EmailState.CLAIMED.value}
+                update_where(connection, outbox, {"reminder_id": rid}, {"claimed_until": naive_utc(event.until)})
+            case Reminder.SendFailed():
+                attempts = (connection.scalar(select(reminders.c.attempts).where(reminders.c.id == rid)) or 0) + 1
+                values = {"email_state": EmailState.WAITING.value, "attempts": attempts}
+                update_where(
+                    connection,
+                    outbox,
+                    {"reminder_id": rid},
+                    {
+                        "attempts": attempts,
+                        "retry_at": naive_utc(event.retry_at),
+                        "claimed_until": None,
+                        "last_error": event.error,
+                    },
+                )
+            case Reminder.Sent():
+                attempts = (connection.scalar(select(reminders.c.attempts).where(reminders.c.id == rid)) or 0) + 1
+                values = {
+                    "email_state": EmailState.SENT.value,
+                    "sent_at": naive_utc(event.timestamp),
+                    "attempts": attempts,
+                }
+                connection.execute(outbox.delete().where(outbox.c.reminder_id == rid))
+            case Reminder.EmailWithdrawn():
+                values = {"email_state": EmailState.WITHDRAWN.value}
+                connection.execute(outbox.delete().where(outbox.c.reminder_id == rid))
+            case Reminder.MarkedDone():
+                values = {"status": "done", "done_on": event.done_on}
+        update_where(connection, reminders, {"id": rid}, {**values, "version": event.originator_version})
+
+
+# ------------------------------------------------------------------ queries
+
+_USER_COLUMNS = (
+    reminders.c.id,
+    reminders.c.rule,
+    reminders.c.title,
+    reminders.c.subject_type,
+    reminders.c.subject_id,
+    reminders.c.subject_name,
+    reminders.c.due_date,
+    reminders.c.raised_on,
+    reminders.c.status,
+    reminders.c.done_on,
+    reminders.c.email_state,
+    reminders.c.sent_at,
+    reminders.c.version,
+)
+
+
+def _as_user_dict(row: Any) -> dict[str, Any]:
+    item = dict(row)
+    item["reminder_id"] = str(item.pop("id"))
+    item["rule_label"] = Rule(item["rule"]).label
+    item["emailed"] = item["email_state"] == EmailState.SENT.value
+    return item
+
+
+def reminders_for_user(connection: Connection, user_id: str, *, include_done: bool = False) -> list[dict[str, Any]]:
+    """One person's reminders, soonest due first: pending only unless ``include_done``.
+
+    Each has reminder_id (str), rule, rule_label, title, subject_type, subject_id, subject_name, due_date,
+    raised_on, status (pending / done), done_on, emailed (the mail server accepted it), email_state, version.
+    """
+    query = select(*_USER_COLUMNS).where(reminders.c.recipient == user_id)
+    if not include_done:
+        query = query.where(reminders.c.status == "pending")
+    query = query.order_by(reminders.c.status.desc(), reminders.c.due_date, reminders.c.title, reminders.c.id)
+    return [_as_user_dict(r) for r in connection.execute(query).mappings()]
+
+
+def reminder(connection: Connection, reminder_id: UUID) -> dict[str, Any] | None:
+    row = connection.execute(select(reminders).where(reminders.c.id == reminder_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def pending(connection: Connection, *, recipient: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Reminders not yet marked done, soonest due first (``reminders list`` on the command line)."""
+    query = select(reminders).where(reminders.c.status == "pending")
+    if recipient:
+        query = query.where(reminders.c.recipient == recipient)
+    query = query.order_by(reminders.c.due_date, reminders.c.recipient, reminders.c.title).limit(limit)
+    return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def raised_ids(connection: Connection, ids: Iterable[UUID], chunk: int = 500) -> set[UUID]:
+    """Which of ``ids`` the read model already holds (the scan skips those without touching the store)."""
+    wanted = list(ids)
+    found: set[UUID] = set()
+    for first in range(0, len(wanted), chunk):
+        part = wanted[first : first + chunk]
+        found.update(connection.scalars(select(reminders.c.id).where(reminders.c.id.in_(part))))
+    return found
+
+
+def outbox_ready(connection: Connection, *, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
+    """Messages waiting to go, oldest first: not waiting out a back-off, and not held by a live claim."""
+    moment = naive_utc(now)
+    query = (
+        select(outbox)
+        .where(
+            (outbox.c.retry_at.is_(None)) | (outbox.c.retry_at <= moment),
+            (outbox.c.claimed_until.is_(None)) | (outbox.c.claimed_until <= moment),
+        )
+        .order_by(outbox.c.raised_at, outbox.c.reminder_id)
+        .limit(limit)
+    )
+    return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def outbox_size(connection: Connection) -> int:
+    return connection.scalar(select(func.count()).select_from(outbox)) or 0
+
+
+def deadlines_for_user(connection: Connection, user_id: str, *, since: date | None = None) -> list[dict[str, Any]]:
+    """The deadlines behind one person's pending reminders, one per (subject, rule family, date)."""
+    query = select(*_USER_COLUMNS).where(reminders.c.recipient == user_id, reminders.c.status == "pending")
+    if since:
+        query = query.where(reminders.c.due_date >= since)
+    query = query.order_by(reminders.c.due_date, reminders.c.title, reminders.c.id)
+    return [_as_user_dict(r) for r in connection.execute(query).mappings()]
