@@ -66,6 +66,7 @@ class AuditProjection(ReadModel):
                 actor_role=event.actor_role,
                 effective_date=entry.effective_date,
                 recorded_at=naive_utc(event.timestamp),
+                on_date=entry.effective_date or naive_utc(event.timestamp).date(),
                 reason=entry.reason,
                 decided_by=getattr(event, "decided_by", None),
                 decision_ref=getattr(event, "decision_ref", None),

@@ -57,6 +57,7 @@ class ReadModelView(SQLAlchemyTrackingRecorder):
         return any(
             not inspector.has_table(table.name)
             or {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())
+            or {index["name"] for index in inspector.get_indexes(table.name)} != {i.name for i in table.indexes}
             for table in self.read_tables
         )
 

@@ -68,8 +68,8 @@ def status_label(row: dict[str, Any]) -> str:
     return prefix + "active"
 
 
-def _meeting_dates(today: date) -> tuple[Any, Any]:
-    scheduled = and_(meetings.c.body_id == bodies.c.id, meetings.c.status == "scheduled")
+def _meeting_dates(today: date, body_id: Any = bodies.c.id) -> tuple[Any, Any]:
+    scheduled = and_(meetings.c.body_id == body_id, meetings.c.status == "scheduled")
     next_meeting = (
         select(func.min(meetings.c.meeting_date))
         .where(scheduled, meetings.c.meeting_date >= today)
@@ -107,17 +107,25 @@ def directory(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    next_meeting, last_meeting = _meeting_dates(today)
-    query = select(bodies, next_meeting, last_meeting)
+    query = select(bodies)
     if kind:
         query = query.where(bodies.c.kind == kind)
     if status:
         query = query.where(bodies.c.status == status)
     if q:
         query = query.where(func.lower(bodies.c.name).contains(q.lower()))
-    column = DIRECTORY_SORTS.get(sort, bodies.c.name)
-    query = query.order_by(desc(column) if descending else asc(column), bodies.c.name, bodies.c.id)
-    result = _page(connection, query, page, per_page)
+    column = DIRECTORY_SORTS.get(sort, bodies.c.name).name
+    total = connection.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    def ordered(table: Any) -> list[Any]:
+        first = table.c[column]
+        return [desc(first) if descending else asc(first), table.c.name, table.c.id]
+
+    # The next and last meeting are looked up for the page's rows only, after the page is cut.
+    rows = query.order_by(*ordered(bodies)).limit(per_page).offset((page - 1) * per_page).subquery()
+    next_meeting, last_meeting = _meeting_dates(today, rows.c.id)
+    found = connection.execute(select(rows, next_meeting, last_meeting).order_by(*ordered(rows))).mappings()
+    result = Page([dict(r) for r in found], total, page, per_page)
     for item in result.items:
         item["status_label"] = status_label(item)
     return result
@@ -223,11 +231,10 @@ def audit(
         query = query.where(audit_log.c.change == change)
     if actor:
         query = query.where(audit_log.c.actor == actor)
-    when = func.coalesce(audit_log.c.effective_date, func.date(audit_log.c.recorded_at))
     if date_from:
-        query = query.where(when >= date_from)
+        query = query.where(audit_log.c.on_date >= date_from)
     if date_to:
-        query = query.where(when <= date_to)
+        query = query.where(audit_log.c.on_date <= date_to)
     order = desc(audit_log.c.notification_id) if newest_first else asc(audit_log.c.notification_id)
     return _page(connection, query.order_by(order), page, per_page)
 

@@ -66,6 +66,10 @@ bodies = Table(
     Index("rm_bodies_name", "name"),
     Index("rm_bodies_kind_status", "kind", "status"),
     Index("rm_bodies_parent", "parent_id"),
+    # The directory's sortable columns.
+    Index("rm_bodies_funding", "annual_funding_pence"),
+    Index("rm_bodies_members", "member_count"),
+    Index("rm_bodies_share", "service_user_share"),
 )
 
 members = Table(
@@ -296,11 +300,13 @@ audit_log = Table(
     Column("reason", Text),
     Column("decided_by", String(200)),
     Column("decision_ref", String(60)),
+    # The day the change took effect, or the day it was recorded when no effective date was given:
+    # what the audit log's date filter reads (a column, so the filter can use an index).
+    Column("on_date", Date, nullable=False),
     Index("rm_audit_body", "body_id", "notification_id"),
     Index("rm_audit_change", "change", "notification_id"),
     Index("rm_audit_actor", "actor", "notification_id"),
-    Index("rm_audit_effective", "effective_date"),
-    Index("rm_audit_recorded", "recorded_at"),
+    Index("rm_audit_on", "on_date", "notification_id"),
 )
 
 # The audit projection's own lookup of subjects' names and bodies.
