@@ -21,7 +21,9 @@ from web.api.common import page_out, parse_changes
 from web.api.schemas import AuditPageOut, RemindersOut
 from web.services import services
 
-blp = Blueprint("records", __name__, url_prefix="/api/v1", description="The audit log, reminders and the calendar feed")
+blp = Blueprint(
+    "api_records", __name__, url_prefix="/api/v1", description="The audit log, reminders and the calendar feed"
+)
 problems.register(blp)
 SIGNED_IN = {"security": [{"bearerAuth": []}]}
 

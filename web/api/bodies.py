@@ -32,7 +32,7 @@ from web.api.schemas import BodyOut, BodyPageOut, HistoryOut, MembershipChangeOu
 from web.schemas import COMMAND_INPUTS
 from web.services import services
 
-blp = Blueprint("bodies", __name__, url_prefix="/api/v1/bodies", description="Partnership bodies")
+blp = Blueprint("api_bodies", __name__, url_prefix="/api/v1/bodies", description="Partnership bodies")
 problems.register(blp)
 writes_need_a_token(blp)
 WRITE = {"security": [{"bearerAuth": []}]}
@@ -199,7 +199,7 @@ def establish(kwargs: dict[str, Any]) -> Any:
     """Establish a body (partnership officers and administrators). Its id is derived from its name."""
     body_id = perform("establish_body", **kwargs)
     row = _body_row(body_id, members=True)
-    return row, 201, {"ETag": f'"{row["version"]}"', "Location": url_for("bodies.body", body_id=body_id)}
+    return row, 201, {"ETag": f'"{row["version"]}"', "Location": url_for("api_bodies.body", body_id=body_id)}
 
 
 @blp.route("/<uuid:body_id>")

@@ -9,11 +9,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from flask import Response, jsonify, url_for
 from flask_smorest import abort
 
 from projections.queries import Page
-from web.api.access import require_user, with_etag
+from web.api.access import require_user
 from web.services import services
 
 
@@ -33,23 +32,6 @@ def found(row: dict[str, Any] | None, what: str, id: UUID) -> dict[str, Any]:
     if row is None:
         abort(404, message=f"There is no {what} with id {id}.")
     return row  # type: ignore[return-value]
-
-
-def respond(
-    schema: Any, data: Mapping[str, Any], *, status: int = 200, version: int | None = None, location: str | None = None
-) -> Response:
-    """A JSON response dumped with ``schema``, with the record's ETag and, for a create, its Location."""
-    response = jsonify(schema.dump(data))
-    response.status_code = status
-    if version is not None:
-        with_etag(response, version)
-    if location is not None:
-        response.headers["Location"] = location
-    return response
-
-
-def url(endpoint: str, **values: Any) -> str:
-    return url_for(endpoint, **values)
 
 
 def plain(value: Any) -> Any:

@@ -18,7 +18,7 @@ from web.api.access import require_user, writes_need_a_token
 from web.api.schemas import FileOut
 from web.services import services
 
-blp = Blueprint("files", __name__, url_prefix="/api/v1/files", description="Uploads of papers and minutes")
+blp = Blueprint("api_files", __name__, url_prefix="/api/v1/files", description="Uploads of papers and minutes")
 problems.register(blp)
 writes_need_a_token(blp)
 

@@ -34,7 +34,7 @@ from web.schemas import COMMAND_INPUTS
 from web.services import services
 
 blp = Blueprint(
-    "meetings", __name__, url_prefix="/api/v1/meetings", description="Meetings and their papers and minutes"
+    "api_meetings", __name__, url_prefix="/api/v1/meetings", description="Meetings and their papers and minutes"
 )
 problems.register(blp)
 writes_need_a_token(blp)
@@ -85,7 +85,7 @@ def schedule(kwargs: dict[str, Any]) -> Any:
     body_id = kwargs.pop("body_id")
     meeting_id = perform("schedule_meeting", body_id, **kwargs)
     row = _meeting(meeting_id)
-    return row, 201, _headers(row, Location=url_for("meetings.meeting", meeting_id=meeting_id))
+    return row, 201, _headers(row, Location=url_for("api_meetings.meeting", meeting_id=meeting_id))
 
 
 @blp.route("/<uuid:meeting_id>")

@@ -29,7 +29,7 @@ from web.api.schemas import ProjectOut, ProjectPageOut
 from web.schemas import COMMAND_INPUTS
 from web.services import services
 
-blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects", description="Task-and-finish projects")
+blp = Blueprint("api_projects", __name__, url_prefix="/api/v1/projects", description="Task-and-finish projects")
 problems.register(blp)
 writes_need_a_token(blp)
 SIGNED_IN = {"security": [{"bearerAuth": []}]}
@@ -68,7 +68,7 @@ def project_list(args: dict[str, Any]) -> dict[str, Any]:
 def commission(kwargs: dict[str, Any]) -> Any:
     """Commission a project with its brief (rules D1, D2): Portfolio Holders and the Executive Director."""
     project_id = perform("commission_project", **kwargs)
-    return _with_etag(_project(project_id), 201, Location=url_for("projects.project", project_id=project_id))
+    return _with_etag(_project(project_id), 201, Location=url_for("api_projects.project", project_id=project_id))
 
 
 @blp.route("/<uuid:project_id>")
