@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import Environment
 
 from application.authority import Role
+from domain.vocabulary import BodyKind
 
 # GOV.UK tag colours for a project's RAG status.
 RAG_TAG = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
@@ -51,7 +52,10 @@ def words(value: Any) -> str:
     label = getattr(value, "label", None)
     if isinstance(label, str):
         return label
-    return str(value).replace("_", " ")
+    try:
+        return BodyKind(str(value)).label
+    except ValueError:
+        return str(value).replace("_", " ")
 
 
 def role_label(value: str) -> str:
@@ -71,6 +75,11 @@ def error_list(errors: dict[str, str], anchors: dict[str, str] | None = None) ->
     return [{"text": message, "href": "#" + anchors.get(name, name)} for name, message in errors.items()]
 
 
+def words_pair(value: str) -> tuple[str, str]:
+    """An option for a select: the code and its words."""
+    return value, words(value).capitalize()
+
+
 def register(env: Environment) -> None:
     env.filters.update(
         day=day,
@@ -81,5 +90,6 @@ def register(env: Environment) -> None:
         words=words,
         role_label=role_label,
         percent=percent,
+        words_pair=words_pair,
     )
     env.globals.update(RAG_TAG=RAG_TAG, error_list=error_list)

@@ -16,7 +16,7 @@ ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "govuk" / "asse
 
 # The header's navigation: (label, path, shown when). "Reminders" belongs to the reminders blueprint.
 _NAVIGATION: tuple[tuple[str, str, str], ...] = (
-    ("Dashboard", "/", "officer"),
+    ("Dashboard", "/dashboard", "officer"),
     ("Bodies", "/bodies", "signed_in"),
     ("Projects", "/projects", "signed_in"),
     ("Audit log", "/audit", "signed_in"),

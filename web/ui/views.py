@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from web.ui import audit, bodies, commands, dashboard, meetings, projects, public
+
 
 def register(app: Flask) -> None:
-    pass
+    for module in (dashboard, bodies, meetings, projects, audit, public):
+        app.register_blueprint(module.bp)
+    commands.init_app(app)

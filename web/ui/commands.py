@@ -1,0 +1,241 @@
+"""Every command's form: GET shows it, POST validates with the shared schema and runs the command.
+
+The flow of one POST: reshape the browser's fields (web.ui.fields) → load with the command's schema
+(web/schemas, shared with the JSON API) → run the hub's command with the version the user saw →
+refresh the read models (so the next page shows the change) → back to the record with a message.
+A domain rule's refusal is shown next to the field it names; someone else's change in the meantime
+(ConflictError) is shown as such, with a link to the latest version, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request
+from marshmallow import ValidationError
+from werkzeug.datastructures import FileStorage
+
+from application.authority import Role
+from application.errors import ConflictError, NotAuthorised, NotFound
+from domain.errors import DomainError, InvalidInput
+from projections import queries
+from web.auth import current_user, may
+from web.schemas import COMMAND_INPUTS
+from web.services import services
+from web.ui import records
+from web.ui.access import sign_in_redirect
+from web.ui.fields import FieldError, FormContext, flatten_messages, form_values, sentence, to_input
+from web.ui.forms import ALL_FORMS, PLURAL, FormSpec
+
+bp = Blueprint("forms", __name__)
+
+def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
+    if not spec.subject:
+        return None
+    svc = services()
+    with svc.reading() as connection:
+        if spec.subject == "body":
+            row = queries.body(connection, subject_id, today=svc.today())
+        elif spec.subject == "meeting":
+            row = records.meeting_row(connection, subject_id)
+        else:
+            row = queries.project(connection, subject_id, today=svc.today())
+    if row is None:
+        abort(404, f"There is no {spec.subject} with that id.")
+    return row
+
+
+def subject_url(kind: str, subject_id: Any) -> str:
+    return f"/{PLURAL[kind]}/{subject_id}"
+
+
+def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
+    svc = services()
+    ctx = FormContext(subject=subject)
+    with svc.reading() as connection:
+        if spec.subject == "body" and subject:
+            ctx.extra["members"] = queries.body_members(connection, subject["id"], current_only=True)
+        if spec.subject == "meeting" and subject:
+            ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
+            ctx.extra["open_actions"] = records.open_actions_of_meeting(connection, subject["id"])
+            ctx.extra["earlier_meetings"] = records.meetings_of_body(
+                connection, subject["body_id"], before=subject["meeting_date"]
+            )
+            ctx.extra["later_meetings"] = records.meetings_of_body(
+                connection, subject["body_id"], after=subject["meeting_date"]
+            )[::-1]
+    if spec.command == "commission_project":
+        ctx.extra["leads"] = svc.users.all(Role.PROJECT_LEAD)
+
+    def find_body(name: str) -> UUID | None:
+        with svc.reading() as connection:
+            return records.body_id_by_name(connection, name)
+
+    def upload(storage: FileStorage) -> dict[str, Any]:
+        user = current_user()
+        assert user is not None
+        try:
+            ref = svc.hub.upload_file(user.actor, storage.read(), storage.filename or "")
+        except InvalidInput as error:
+            raise FieldError(_field_message(error)) from None
+        return {"sha256": ref.sha256, "size": ref.size, "content_type": ref.content_type, "filename": ref.filename}
+
+    ctx.find_body = find_body
+    ctx.upload = upload
+    return ctx
+
+
+def _field_message(error: InvalidInput) -> str:
+    message = error.message
+    prefix = f"{error.field}: "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+    text = sentence(message)
+    return f"{text} (rule {error.rule})" if error.rule else text
+
+
+def _check_allowed(spec: FormSpec, subject: dict[str, Any] | None) -> None:
+    user = current_user()
+    if not may(spec.command, user):
+        abort(403, f"Your role does not allow you to {spec.title[0].lower() + spec.title[1:]}.")
+    # Leads report on their own projects only (the hub refuses anyone else's too).
+    if spec.command in ("submit_progress_report", "submit_completion_report") and subject is not None:
+        assert user is not None
+        if subject["lead"] != user.user_id:
+            abort(403, "Only the project’s lead may report on it.")
+
+
+def _render(
+    spec: FormSpec,
+    subject: dict[str, Any] | None,
+    ctx: FormContext,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str],
+    expected_version: int | None,
+    conflict: bool = False,
+    status: int = 200,
+) -> tuple[str, int]:
+    anchors = {f.name: f.anchor for f in spec.fields} | {"_form": "form-start"}
+    options = {f.name: f.options(ctx) for f in spec.fields if f.options is not None}
+    return (
+        render_template(
+            "form.html",
+            spec=spec,
+            subject=subject,
+            subject_url=subject_url(spec.subject, subject["id"]) if subject else None,
+            values=values,
+            errors=errors,
+            anchors=anchors,
+            options=options,
+            expected_version=expected_version,
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+def _run(spec: FormSpec, subject_id: UUID | None, kwargs: dict[str, Any], expected_version: int | None) -> Any:
+    user = current_user()
+    assert user is not None
+    method = getattr(services().hub, spec.command)
+    args: list[Any] = [user.actor]
+    if spec.subject:
+        args.append(subject_id)
+    if spec.command not in ("establish_body", "plan_annual_calendar", "commission_project"):
+        kwargs["expected_version"] = expected_version
+    return method(*args, **kwargs)
+
+
+def _after(spec: FormSpec, subject_id: UUID | None, result: Any) -> str:
+    if spec.command == "establish_body":
+        return subject_url("body", result)
+    if spec.command == "commission_project":
+        return subject_url("project", result)
+    if spec.command == "schedule_meeting":
+        return subject_url("meeting", result)
+    if spec.command == "plan_annual_calendar":
+        return "/dashboard"
+    return subject_url(spec.subject, subject_id)
+
+
+def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
+    if current_user() is None:
+        return sign_in_redirect()
+    subject = _subject(spec, subject_id)
+    _check_allowed(spec, subject)
+    ctx = _context(spec, subject)
+    current_version = subject["version"] if subject else None
+    if request.method == "GET":
+        return _render(spec, subject, ctx, values=dict(spec.defaults), errors={}, expected_version=current_version)
+
+    values = form_values(spec.fields, request.form)
+    expected_version = _int_or_none(request.form.get("expected_version")) if spec.subject else None
+    data, errors = to_input(spec.fields, request.form, request.files, ctx)
+    kwargs: dict[str, Any] = {}
+    try:
+        kwargs = COMMAND_INPUTS[spec.command]().load(data)
+    except ValidationError as error:
+        for name, message in flatten_messages(error.messages).items():
+            errors.setdefault(name, message)
+    if not errors:
+        try:
+            result = _run(spec, subject_id, kwargs, expected_version)
+        except NotAuthorised as error:
+            abort(403, sentence(str(error)) + ".")
+        except ConflictError:
+            return _render(
+                spec,
+                subject,
+                ctx,
+                values=values,
+                errors={},
+                expected_version=current_version,
+                conflict=True,
+                status=409,
+            )
+        except InvalidInput as error:
+            errors[_form_field(spec, error.field)] = _field_message(error)
+        except NotFound as error:
+            errors["_schema"] = sentence(str(error))
+        except DomainError as error:
+            errors["_schema"] = sentence(str(error))
+        else:
+            services().refresh()
+            flash(f"{spec.title}: done.")
+            return redirect(_after(spec, subject_id, result))
+    if "_schema" in errors:  # not about one field: shown at the top of the form
+        errors = {"_form": errors.pop("_schema"), **errors}
+    return _render(spec, subject, ctx, values=values, errors=errors, expected_version=expected_version, status=400)
+
+
+def _form_field(spec: FormSpec, field: str) -> str:
+    names = {f.name for f in spec.fields}
+    for candidate in (field, field.replace(".", "__"), f"brief__{field}"):
+        if candidate in names:
+            return candidate
+    return "_schema"
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _endpoint(spec: FormSpec) -> Any:
+    def view(subject_id: UUID | None = None) -> Any:
+        return form_view(spec, subject_id)
+
+    view.__name__ = spec.command
+    return view
+
+
+for _spec in ALL_FORMS:
+    bp.add_url_rule(_spec.url_rule(), _spec.command, _endpoint(_spec), methods=["GET", "POST"])
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,477 @@
+"""One form per application command: what it is about, its title and its fields.
+
+A form's URL comes from what it is about: ``/bodies/<id>/<slug>``, ``/meetings/<id>/<slug>``,
+``/projects/<id>/<slug>``, or a fixed path for the commands that start something new. Who may open
+or send it is the authority table's answer for its command (``web.auth.may``); the hub checks again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.vocabulary import BodyKind, MemberRole, Representation
+from web.ui.fields import Field, FormContext, enum_options, fixed
+
+
+PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects"}
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    command: str
+    subject: str  # body, meeting, project or "" (nothing yet)
+    title: str
+    fields: list[Field] = field(default_factory=list)
+    button: str = "Save"
+    intro: str = ""
+    path: str = ""  # for subject ""
+    defaults: dict[str, str] = field(default_factory=dict)  # what a new form shows (HTML names)
+
+    @property
+    def has_file(self) -> bool:
+        return any(f.kind == "file" for f in self.fields)
+
+    @property
+    def slug(self) -> str:
+        return self.command.replace("_", "-")
+
+    def url_rule(self) -> str:
+        if not self.subject:
+            return self.path
+        return f"/{PLURAL[self.subject]}/<uuid:subject_id>/{self.slug}"
+
+
+def _members(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(m["member_id"], f"{m['person']} ({m['role'].replace('_', ' ')})") for m in ctx.extra.get("members", [])]
+
+
+def _voting_members(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(m["member_id"], m["person"]) for m in ctx.extra.get("members", []) if m.get("votes")]
+
+
+def _items(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(i["number"]), f"{i['number']}. {i['title']}") for i in ctx.extra.get("agenda", [])]
+
+
+def _open_actions(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(a["number"]), f"{a['number']}. {a['description']}") for a in ctx.extra.get("open_actions", [])]
+
+
+def _earlier_meetings(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in ctx.extra.get("earlier_meetings", [])]
+
+
+def _later_meetings(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in ctx.extra.get("later_meetings", [])]
+
+
+def _leads(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(u.user_id, f"{u.name} ({u.user_id})") for u in ctx.extra.get("leads", [])]
+
+
+KINDS = enum_options(BodyKind)
+PARAGRAPHS = fixed(
+    ("1", "1. Information relating to any individual"),
+    ("2", "2. Information likely to reveal the identity of an individual"),
+    ("3", "3. Financial or business affairs of any particular person"),
+    ("4", "4. Labour relations"),
+    ("5", "5. Legal professional privilege"),
+    ("6", "6. Notices, orders or directions"),
+    ("7", "7. Prevention, investigation or prosecution of crime"),
+)
+
+# The decision behind a governance change (rule F4): on every governance form.
+DECISION = [
+    Field("reason", "Reason for the change", "textarea", hint="Say why, as it will appear in the audit log"),
+    Field("effective_date", "Date the change takes effect", "date", hint="Leave blank if it takes effect today"),
+    Field("decided_by", "Who decided", hint="For example, Executive Director or Health and Wellbeing Board"),
+    Field("decision_ref", "Decision reference (optional)"),
+]
+
+BODY_FORMS = [
+    FormSpec(
+        "adopt_terms_of_reference",
+        "body",
+        "Adopt terms of reference",
+        [Field("text", "Terms of reference", "textarea"), *DECISION],
+    ),
+    FormSpec(
+        "change_funding",
+        "body",
+        "Change funding",
+        [
+            Field(
+                "annual_funding_pence",
+                "Annual funding",
+                "money",
+                hint="In pounds. Leave blank when the council no longer funds the body",
+                empty_is_null=True,
+            ),
+            Field("council_funding_until", "Last date of council funding (optional)", "date"),
+            *DECISION,
+        ],
+    ),
+    FormSpec(
+        "extend_contract",
+        "body",
+        "Extend the contract",
+        [
+            Field("until", "New end date of the contract", "date"),
+            Field("break_clause_months", "Break clause notice in months (optional)", "int"),
+            *DECISION,
+        ],
+    ),
+    FormSpec(
+        "transform_body",
+        "body",
+        "Transform into another kind of body",
+        [
+            Field("into", "Kind of body it becomes", "select", options=KINDS),
+            Field("until", "Date the new body ends (optional)", "date"),
+            Field("task", "Task it is given (optional)", "textarea"),
+            *DECISION,
+        ],
+    ),
+    FormSpec(
+        "replace_body",
+        "body",
+        "Replace with another body",
+        [
+            Field("successor_id", "Name of the body that replaces it", "body"),
+            Field("task", "Task it is given (optional)", "textarea"),
+            *DECISION,
+        ],
+    ),
+    FormSpec(
+        "merge_body",
+        "body",
+        "Merge into another body",
+        [Field("target_id", "Name of the body it merges into", "body"), *DECISION],
+    ),
+    FormSpec(
+        "give_self_funding_option",
+        "body",
+        "Give the option to become self-funding",
+        [Field("council_funding_until", "Last date of council funding", "date"), *DECISION],
+    ),
+    FormSpec(
+        "transfer_to_provider_forum",
+        "body",
+        "Transfer under a provider forum",
+        [Field("under", "Provider forum it moves under"), *DECISION],
+    ),
+    FormSpec("maintain_body", "body", "Maintain the body", [Field("as", "What it is kept as (optional)"), *DECISION]),
+    FormSpec(
+        "end_body",
+        "body",
+        "End the body",
+        [Field("remove_council_support", "Remove council support", "bool"), *DECISION],
+        button="End the body",
+        defaults={"remove_council_support": "yes"},
+    ),
+    FormSpec(
+        "correct_body",
+        "body",
+        "Correct the record",
+        [
+            Field("corrects_version", "Version being corrected", "int", hint="The version number shown in the history"),
+            Field("field", "Field being corrected", hint="For example, chair or annual_funding_pence"),
+            Field("value", "Corrected value"),
+            *DECISION,
+        ],
+    ),
+    FormSpec(
+        "add_member",
+        "body",
+        "Add a member",
+        [
+            Field("person", "Name"),
+            Field("position", "Position (optional)"),
+            Field("role", "Role on the body", "select", options=enum_options(MemberRole)),
+            Field("representation", "Whom they represent", "select", options=enum_options(Representation)),
+            Field("effective_date", "Date they join", "date"),
+        ],
+    ),
+    FormSpec(
+        "remove_member",
+        "body",
+        "Remove a member",
+        [
+            Field("member_id", "Member", "select", options=_members),
+            Field("effective_date", "Date they leave", "date"),
+            Field("reason", "Why they leave", "textarea"),
+        ],
+    ),
+    FormSpec(
+        "record_election",
+        "body",
+        "Record an election",
+        [
+            Field("chair_id", "Elected chair", "select", options=_voting_members),
+            Field("vice_chair_id", "Elected vice-chair", "select", options=_voting_members),
+            Field("election_date", "Date of the election", "date"),
+        ],
+    ),
+    FormSpec(
+        "schedule_meeting",
+        "body",
+        "Schedule a meeting",
+        [
+            Field("meeting_date", "Meeting date", "date"),
+            Field("start_time", "Start time", hint="24-hour clock, for example 14:00"),
+            Field("place", "Place"),
+            Field("additional", "This is an additional meeting (outside the two ordinary meetings)", "bool"),
+            Field("lead_officer", "Lead officer who agreed the additional meeting (consultative groups)"),
+        ],
+        button="Schedule meeting",
+    ),
+]
+
+NEW_FORMS = [
+    FormSpec(
+        "establish_body",
+        "",
+        "Establish a body",
+        [
+            Field("name", "Name"),
+            Field("kind", "Kind of body", "select", options=KINDS),
+            Field("purpose", "Purpose (optional)", "textarea"),
+            Field("parent_id", "Name of the body it reports to (optional)", "body"),
+            Field("accountability", "Accountable to (optional)", "lines", hint="One on each line"),
+            Field("annual_funding_pence", "Annual funding (optional)", "money", hint="In pounds"),
+            Field("contract_end", "Contract end date (optional)", "date"),
+            Field("break_clause_months", "Break clause notice in months (optional)", "int"),
+            Field("meets_per_year", "Meetings a year (optional)", "int"),
+            Field("open_to_public", "Its meetings are open to the public", "bool"),
+            Field("until", "Date the body ends (time-limited groups)", "date"),
+            *DECISION,
+        ],
+        button="Establish body",
+        path="/bodies/new",
+    ),
+    FormSpec(
+        "plan_annual_calendar",
+        "",
+        "Plan the year’s meetings",
+        [
+            Field("year", "Year", "int"),
+            Field("place", "Place"),
+            Field("start_time", "Start time (optional)", hint="24-hour clock, for example 14:00"),
+        ],
+        button="Plan the year",
+        intro="Schedules each open conference and consultative group’s two ordinary meetings for the year.",
+        path="/calendar/plan",
+    ),
+    FormSpec(
+        "commission_project",
+        "",
+        "Commission a project",
+        [
+            Field("title", "Project title"),
+            Field("lead", "Project lead", "select", options=_leads),
+            Field("body_id", "Name of the project group (optional)", "body"),
+            Field("brief.aims_and_objectives", "Aims and objectives", "textarea"),
+            Field("brief.outcomes", "Outcomes", "textarea"),
+            Field("brief.start_date", "Start date", "date"),
+            Field("brief.end_date", "End date", "date"),
+            Field("brief.resources", "Resources", "textarea"),
+            Field("brief.key_risks", "Key risks", "textarea"),
+            Field(
+                "brief.reporting_every_months", "Months between progress reports (optional)", "int", hint="Usually 3"
+            ),
+        ],
+        button="Commission project",
+        path="/projects/new",
+    ),
+]
+
+PROJECT_FORMS = [
+    FormSpec(
+        "agree_brief",
+        "project",
+        "Agree the brief",
+        [Field("agreed_on", "Date the brief was agreed", "date", hint="Leave blank for today")],
+        button="Agree the brief",
+    ),
+    FormSpec(
+        "submit_progress_report",
+        "project",
+        "Submit a progress report",
+        [
+            Field("period_start", "First day of the period", "date"),
+            Field("period_end", "Last day of the period", "date"),
+            Field("rag", "RAG status", "radios", options=fixed(("green", "Green"), ("amber", "Amber"), ("red", "Red"))),
+            Field("percent_complete", "Percentage complete", "int", hint="A whole number from 0 to 100"),
+            Field("milestones_achieved", "Milestones achieved", "textarea"),
+            Field("issues_and_concerns", "Issues and concerns", "textarea", hint="Write ‘none’ if there are none"),
+        ],
+        button="Submit report",
+    ),
+    FormSpec(
+        "submit_completion_report",
+        "project",
+        "Submit the completion report",
+        [
+            Field("outcomes_achieved", "Outcomes achieved", "textarea"),
+            Field("completed_on", "Completion date", "date", hint="Leave blank for today"),
+        ],
+        button="Submit completion report",
+    ),
+    FormSpec(
+        "extend_project_timeframe",
+        "project",
+        "Extend the timeframe",
+        [Field("new_end_date", "New end date", "date"), Field("reason", "Reason for the extension", "textarea")],
+    ),
+]
+
+MEETING_FORMS = [
+    FormSpec(
+        "move_meeting",
+        "meeting",
+        "Move the meeting",
+        [
+            Field("new_date", "New date", "date"),
+            Field("new_start_time", "New start time", hint="24-hour clock, for example 14:00"),
+            Field("new_place", "New place"),
+            Field("reason", "Why the meeting moves", "textarea"),
+        ],
+    ),
+    FormSpec(
+        "cancel_meeting",
+        "meeting",
+        "Cancel the meeting",
+        [Field("reason", "Why the meeting is cancelled", "textarea")],
+        button="Cancel the meeting",
+    ),
+    FormSpec(
+        "add_agenda_item",
+        "meeting",
+        "Add an agenda item",
+        [
+            Field("title", "Title"),
+            Field(
+                "exemption_paragraph",
+                "Exempt under Schedule 12A (leave as ‘Public item’ for public business)",
+                "select",
+                options=PARAGRAPHS,
+                blank="Public item",
+            ),
+        ],
+        button="Add item",
+    ),
+    FormSpec(
+        "attach_paper",
+        "meeting",
+        "Attach a paper",
+        [
+            Field("item", "Agenda item", "select", options=_items),
+            Field("title", "Title of the paper"),
+            Field(
+                "file", "The paper", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text, up to 20 MB"
+            ),
+            Field("summary", "Plain-English summary", "textarea"),
+            Field("accessible", "The paper is in an accessible format", "bool"),
+        ],
+        button="Attach paper",
+    ),
+    FormSpec(
+        "publish_agenda",
+        "meeting",
+        "Publish the agenda and papers",
+        button="Publish agenda and papers",
+        intro="Publishes the agenda and its papers. Public items go on the public website; exempt items never do.",
+    ),
+    FormSpec(
+        "record_attendance",
+        "meeting",
+        "Record attendance",
+        [
+            Field("present", "Present", "lines", hint="One name on each line"),
+            Field(
+                "apologies",
+                "Apologies (optional)",
+                "apologies",
+                hint="One on each line; add ‘; substitute name’ if someone came in their place",
+            ),
+        ],
+    ),
+    FormSpec(
+        "declare_interest",
+        "meeting",
+        "Record a declaration of interest",
+        [
+            Field("person", "Who declared it"),
+            Field("interest", "The interest", "textarea"),
+            Field("item", "Agenda item (optional)", "select", options=_items, blank="None"),
+        ],
+    ),
+    FormSpec(
+        "record_decision",
+        "meeting",
+        "Record a decision",
+        [Field("item", "Agenda item", "select", options=_items), Field("text", "The decision", "textarea")],
+    ),
+    FormSpec(
+        "record_action",
+        "meeting",
+        "Record an action",
+        [
+            Field("description", "The action", "textarea"),
+            Field("owner", "Who owns it"),
+            Field("due", "Date it is due", "date"),
+            Field("item", "Agenda item (optional)", "select", options=_items, blank="None"),
+        ],
+    ),
+    FormSpec(
+        "close_action",
+        "meeting",
+        "Close an action",
+        [
+            Field("number", "Action", "select", options=_open_actions),
+            Field("note", "What was done", "textarea"),
+            Field("closed_on", "Date it was closed", "date", hint="Leave blank for today"),
+            Field(
+                "at_meeting_id", "Closed at a later meeting (optional)", "select", options=_later_meetings, blank="None"
+            ),
+        ],
+        button="Close action",
+    ),
+    FormSpec(
+        "record_draft_minutes",
+        "meeting",
+        "Record draft minutes",
+        [Field("file", "The draft minutes", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text")],
+        button="Upload draft minutes",
+    ),
+    FormSpec(
+        "clear_minutes",
+        "meeting",
+        "Record that the chair cleared the minutes",
+        [
+            Field("chair", "Chair who cleared them", hint="Leave blank to use the chair on record"),
+            Field("cleared_on", "Date the chair cleared them", "date", hint="Leave blank for today"),
+        ],
+        button="Record clearance",
+    ),
+    FormSpec(
+        "publish_minutes",
+        "meeting",
+        "Publish the minutes",
+        button="Publish minutes",
+        intro="Publishes the cleared minutes. For a public meeting they appear on the public website.",
+    ),
+    FormSpec(
+        "approve_previous_minutes",
+        "meeting",
+        "Approve the previous meeting’s minutes",
+        [
+            Field("previous_meeting_id", "Previous meeting", "select", options=_earlier_meetings),
+            Field("amendments", "Amendments (optional)", "textarea"),
+        ],
+        button="Record approval",
+    ),
+]
+
+ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS]
+FORMS: dict[str, FormSpec] = {spec.command: spec for spec in ALL_FORMS}
