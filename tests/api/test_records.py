@@ -1,0 +1,59 @@
+"""/api/v1/audit, /api/v1/reminders, /api/v1/calendar.ics."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.api.conftest import ApiClient, assert_problem
+
+
+def test_the_audit_log_is_filtered_and_needs_a_token(api_both: ApiClient) -> None:
+    api = api_both
+    carers = api.establish("Carers Forum")
+    board = api.establish("Carers Partnership Group", "partnership_board")
+    api.post(
+        f"/api/v1/bodies/{board['id']}/changes",
+        who="admin",
+        if_match=1,
+        json={"type": "end", "reason": "replaced by the conference", "effective_date": "2013-09-01"},
+    )
+    assert_problem(api.get("/api/v1/audit"), 401)
+    everything = api.get("/api/v1/audit", who="auditor").get_json()
+    assert [e["change"] for e in everything["items"]] == ["ended", "established", "established"]  # newest first
+    ended = everything["items"][0]
+    assert (ended["actor"], ended["actor_role"], ended["reason"]) == (
+        "admin",
+        "administrator",
+        "replaced by the conference",
+    )
+    assert ended["changes"] == {"status": {"after": "ended"}}
+    assert [
+        e["subject_name"] for e in api.get(f"/api/v1/audit?body={carers['id']}", who="auditor").get_json()["items"]
+    ] == ["Carers Forum"]
+    assert api.get("/api/v1/audit?type=ended", who="auditor").get_json()["total"] == 1
+    assert api.get("/api/v1/audit?actor=admin", who="auditor").get_json()["total"] == 1
+    assert api.get("/api/v1/audit?from=2013-08-01&to=2013-09-30", who="auditor").get_json()["total"] == 1
+    assert_problem(api.get("/api/v1/audit?from=last-week", who="auditor"), 422, "from")
+
+
+def test_reminders_are_the_callers_own(api: ApiClient) -> None:
+    assert_problem(api.get("/api/v1/reminders"), 401)
+    mine = api.get("/api/v1/reminders", who="lead-1")
+    assert mine.status_code == 200, mine.get_json()
+    assert mine.get_json()["user_id"] == "lead-1"
+    assert isinstance(mine.get_json()["items"], list)
+
+
+def test_reminders_list_what_the_scan_raised_for_the_caller(api: ApiClient) -> None:
+    from application.reminders.commands import ReminderCommands
+
+    project = api.commission()
+    api.post(f"/api/v1/projects/{project['id']}/brief-agreement", who="director", if_match=1, json={})
+    due = api.get(f"/api/v1/projects/{project['id']}", who="lead-1").get_json()["next_report_due"]
+    services = api.services
+    ReminderCommands(services.hub, services.read_models, services.users).scan(today=date.fromisoformat(due))
+    services.refresh()
+    mine = api.get("/api/v1/reminders", who="lead-1").get_json()["items"]
+    assert [r["subject_name"] for r in mine] == ["Carers Strategy"]
+    assert mine[0]["due_date"] == due and mine[0]["status"] == "pending"
+    assert api.get("/api/v1/reminders", who="lead-2").get_json()["items"] == []
