@@ -22,6 +22,7 @@ from domain.errors import DomainError
 from domain.vocabulary import BodyKind
 from projections import tables
 from projections.runner import READ_MODELS, ReadModels, run_live
+from web.cli_reminders import reminders, scheduler
 
 
 def _hub() -> PartnershipHub:
@@ -283,6 +284,9 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Partnership Hub on http://{host}:{port}/ (Ctrl-C stops).")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
+
+cli.add_command(scheduler)
+cli.add_command(reminders)
 
 if __name__ == "__main__":
     cli()

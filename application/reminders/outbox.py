@@ -29,7 +29,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.hub import PartnershipHub
-from application.reminders.commands import SCHEDULER
+from application.reminders.commands import SCHEDULER, catch_up
 from application.reminders.smtp import (
     Connection,
     MessageDeferred,
@@ -104,7 +104,7 @@ class MailSender:
         if self.server_retry_at is not None and now < self.server_retry_at:
             report.server_down = True
             return report
-        self.read_models.catch_up()
+        catch_up(self.read_models)
         with self.read_models.engine.connect() as connection:
             rows = outbox_ready(connection, now=now, limit=limit)
         smtp = Connection(self.settings)
@@ -116,7 +116,7 @@ class MailSender:
         finally:
             smtp.close()
         if report.sent or report.deferred or report.withdrawn:
-            self.read_models.catch_up()
+            catch_up(self.read_models)
         return report
 
     def _load(self, reminder_id: object) -> Reminder | None:
