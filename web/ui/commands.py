@@ -9,6 +9,7 @@ A domain rule's refusal is shown next to the field it names; someone else's chan
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from web.ui.fields import FieldError, FormContext, flatten_messages, form_values
 from web.ui.forms import ALL_FORMS, PLURAL, FormSpec
 
 bp = Blueprint("forms", __name__)
+
 
 def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
     if not spec.subject:
@@ -143,7 +145,8 @@ def _run(spec: FormSpec, subject_id: UUID | None, kwargs: dict[str, Any], expect
     args: list[Any] = [user.actor]
     if spec.subject:
         args.append(subject_id)
-    if spec.command not in ("establish_body", "plan_annual_calendar", "commission_project"):
+    # Commands on a record take the version the user saw; scheduling a meeting creates a new record.
+    if "expected_version" in inspect.signature(method).parameters:
         kwargs["expected_version"] = expected_version
     return method(*args, **kwargs)
 

@@ -29,6 +29,7 @@ class Field:
     options: Options | None = None
     empty_is_null: bool = False  # send null (not nothing) when left empty, e.g. "no council funding"
     blank: str = "Choose"  # a select's first, empty choice
+    number: bool = False  # a select whose values are whole numbers (agenda items, paragraphs)
 
     @property
     def name(self) -> str:
@@ -138,7 +139,7 @@ def _convert(
         return True, apologies
     if not raw:
         return False, None
-    if f.kind == "int":
+    if f.kind == "int" or (f.kind == "select" and f.number):
         return True, int(raw) if re.match(r"^-?\d+$", raw) else raw
     if f.kind == "money":
         return True, _pence(raw, f.label)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from domain.vocabulary import BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
-
 PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects"}
 
 
@@ -355,6 +354,7 @@ MEETING_FORMS = [
                 "Exempt under Schedule 12A (leave as ‘Public item’ for public business)",
                 "select",
                 options=PARAGRAPHS,
+                number=True,
                 blank="Public item",
             ),
         ],
@@ -365,7 +365,7 @@ MEETING_FORMS = [
         "meeting",
         "Attach a paper",
         [
-            Field("item", "Agenda item", "select", options=_items),
+            Field("item", "Agenda item", "select", options=_items, number=True),
             Field("title", "Title of the paper"),
             Field(
                 "file", "The paper", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text, up to 20 MB"
@@ -403,14 +403,17 @@ MEETING_FORMS = [
         [
             Field("person", "Who declared it"),
             Field("interest", "The interest", "textarea"),
-            Field("item", "Agenda item (optional)", "select", options=_items, blank="None"),
+            Field("item", "Agenda item (optional)", "select", options=_items, number=True, blank="None"),
         ],
     ),
     FormSpec(
         "record_decision",
         "meeting",
         "Record a decision",
-        [Field("item", "Agenda item", "select", options=_items), Field("text", "The decision", "textarea")],
+        [
+            Field("item", "Agenda item", "select", options=_items, number=True),
+            Field("text", "The decision", "textarea"),
+        ],
     ),
     FormSpec(
         "record_action",
@@ -420,7 +423,7 @@ MEETING_FORMS = [
             Field("description", "The action", "textarea"),
             Field("owner", "Who owns it"),
             Field("due", "Date it is due", "date"),
-            Field("item", "Agenda item (optional)", "select", options=_items, blank="None"),
+            Field("item", "Agenda item (optional)", "select", options=_items, number=True, blank="None"),
         ],
     ),
     FormSpec(
@@ -428,7 +431,7 @@ MEETING_FORMS = [
         "meeting",
         "Close an action",
         [
-            Field("number", "Action", "select", options=_open_actions),
+            Field("number", "Action", "select", options=_open_actions, number=True),
             Field("note", "What was done", "textarea"),
             Field("closed_on", "Date it was closed", "date", hint="Leave blank for today"),
             Field(
