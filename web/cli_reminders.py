@@ -84,6 +84,7 @@ def run_scheduler(
     and each e-mail sent once. Mail settings come from PARTNERSHIP_HUB_SMTP_HOST, _PORT and _FROM.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
     backoff = Backoff(first=timedelta(seconds=retry_seconds))
     runtime = _runtime(_as_of(as_of), backoff)
     stop = threading.Event()

@@ -1,0 +1,110 @@
+"""Two scheduler processes (real OS processes) against one PostgreSQL database deliver each reminder
+exactly once, through a real SMTP server that is down when they start and comes up while they run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from application.demo import seed_demo
+from application.hub import PartnershipHub
+from application.importer import import_framework
+from application.settings import Settings
+from application.users import Users, ensure_demo_users
+from projections.reminders import reminders
+from projections.runner import ReadModels
+from tests.reminders.conftest import add_people
+from tests.reminders.smtp_sink import SmtpSink
+from tests.support.postgres import PostgresServer
+
+AS_OF = date(2026, 3, 2)
+RUN_SECONDS = 6.0
+SERVER_DOWN_FOR = 3.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _history(url: str, files: Path) -> None:
+    hub = PartnershipHub(Settings.for_url(url, files_dir=files))
+    try:
+        import_framework(hub)
+        seed_demo(hub, bodies=8, seed=7, today=AS_OF)
+        models = ReadModels(hub)
+        models.catch_up()
+        models.close()
+    finally:
+        hub.close()
+    users = Users(url)
+    add_people(users)
+    ensure_demo_users(users)  # demo-lead-1 leads some of the demo's projects
+    for n in range(3, 6):
+        users.create(f"officer{n}", name=f"Officer {n}", email=f"officer{n}@council.test", role="partnership_officer")
+    users.engine.dispose()
+
+
+def _scheduler(url: str, smtp: SmtpSink, name: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PARTNERSHIP_HUB_DATABASE_URL": url,
+        "PARTNERSHIP_HUB_SMTP_HOST": "127.0.0.1",
+        "PARTNERSHIP_HUB_SMTP_PORT": str(smtp.port),
+        "PARTNERSHIP_HUB_SMTP_TIMEOUT": "2",
+    }
+    command = [
+        sys.executable, "-m", "web.cli", "scheduler", "run",
+        "--as-of", AS_OF.isoformat(),
+        "--scan-minutes", "0.01",  # every 0.6 s
+        "--send-seconds", "0.2",
+        "--retry-seconds", "0.2",
+        "--for-seconds", str(RUN_SECONDS),
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+@pytest.mark.postgres
+def test_two_scheduler_processes_deliver_each_reminder_exactly_once(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = postgres_server.create_database("two_schedulers")
+    _history(url, tmp_path / "files")
+    smtp = SmtpSink()  # not started: the mail server is down when the schedulers start
+    logs = [tmp_path / "scheduler-a.log", tmp_path / "scheduler-b.log"]
+    processes = [_scheduler(url, smtp, name, log) for name, log in zip("ab", logs, strict=True)]
+    try:
+        time.sleep(SERVER_DOWN_FOR)
+        smtp.start()
+        for process in processes:
+            process.wait(timeout=RUN_SECONDS + 30)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+        smtp.stop()
+    outputs = [log.read_text() for log in logs]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    for output in outputs:
+        ran = re.search(r"Stopped after (\d+) scans and (\d+) sender runs", output)
+        assert ran and int(ran[1]) >= 1 and int(ran[2]) >= 1, output
+
+    # The server was down when they first tried: some sends were put off and retried.
+    assert any(re.search(r"mail: \d+ sent, [1-9]\d* deferred", output) for output in outputs), outputs
+    engine = ReadModels(PartnershipHub(Settings.for_url(url, files_dir=tmp_path / "files"))).engine
+    with engine.connect() as connection:
+        rows = [dict(r) for r in connection.execute(reminders.select()).mappings()]
+    emailed = {str(r["id"]) for r in rows if r["email_state"] != "not_wanted"}
+    assert len(rows) >= 30 and emailed, "the generated history should give a good number of reminders"
+    assert {r["email_state"] for r in rows} == {"sent"}, Counter(r["email_state"] for r in rows)
+    received = Counter(smtp.reminder_ids())
+    assert set(received) == emailed
+    assert set(received.values()) == {1}
+    # Each reminder exists once per (rule, subject, due date, person) however many scans ran.
+    keys = Counter((r["rule"], r["subject_id"], r["due_date"], r["recipient"]) for r in rows)
+    assert set(keys.values()) == {1}
+    print(f"{len(rows)} reminders raised and {sum(received.values())} e-mails delivered once each by two processes")
