@@ -57,3 +57,16 @@ def test_reminders_list_what_the_scan_raised_for_the_caller(api: ApiClient) -> N
     assert [r["subject_name"] for r in mine] == ["Carers Strategy"]
     assert mine[0]["due_date"] == due and mine[0]["status"] == "pending"
     assert api.get("/api/v1/reminders", who="lead-2").get_json()["items"] == []
+
+
+def test_the_calendar_feed_is_public_icalendar(api: ApiClient) -> None:
+    body = api.establish()
+    api.post(
+        "/api/v1/meetings",
+        who="officer",
+        json={"body_id": body["id"], "meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"},
+    )
+    feed = api.get("/api/v1/calendar.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    text = feed.get_data(as_text=True)
+    assert text.startswith("BEGIN:VCALENDAR") and "Carers Forum" in text and "DTSTART" in text

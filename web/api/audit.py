@@ -78,5 +78,5 @@ def calendar_feed() -> Response:
     """The public meeting calendar (iCalendar); subscribe to it from any calendar program."""
     framework_feed = _optional("projections.ical_feeds", "framework_feed")
     with services().reading() as connection:
-        body = framework_feed(connection, public_only=True)
+        body = framework_feed(connection, public_only=True, now=services().now())
     return Response(body, mimetype="text/calendar")

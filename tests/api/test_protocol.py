@@ -1,0 +1,76 @@
+"""What every API route shares: problem documents, tokens not cookies, the OpenAPI document and reference page."""
+
+from __future__ import annotations
+
+from tests.api.conftest import ApiClient, assert_problem
+
+
+def test_unknown_paths_and_methods_are_problem_documents(api: ApiClient) -> None:
+    assert_problem(api.get("/api/v1/nothing-here"), 404)
+    not_allowed = assert_problem(api.call("PUT", "/api/v1/bodies", who="officer"), 405)
+    assert not_allowed["title"] == "Method Not Allowed"
+
+
+def test_a_bad_token_is_refused_not_ignored(api: ApiClient) -> None:
+    refused = api.get("/api/v1/bodies", headers={"Authorization": "Bearer phub_nope_nope"})
+    assert_problem(refused, 401)
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert_problem(api.get("/api/v1/bodies", headers={"Authorization": "Basic b2ZmaWNlcjpwdw=="}), 401)
+    api.services.users.deactivate("officer")
+    assert_problem(api.post("/api/v1/bodies", who="officer", json={}), 401)
+
+
+def test_a_session_cookie_cannot_write_through_the_api(api: ApiClient) -> None:
+    with api.client.session_transaction() as session:
+        session["user_id"] = "officer"  # signed in to the UI
+    refused = api.post("/api/v1/bodies", json={"name": "Carers Forum", "kind": "consultative_group", "reason": "r"})
+    assert_problem(refused, 401)
+    assert api.get("/api/v1/bodies").get_json()["total"] == 0
+
+
+def test_bearer_writes_need_no_csrf_token(api: ApiClient) -> None:
+    assert "csrf" in api.app.extensions  # the UI's CSRF protection is on for the app
+    assert api.app.config.get("WTF_CSRF_ENABLED", True)
+    assert api.establish()["version"] == 1
+
+
+def test_the_openapi_document_describes_every_route(api: ApiClient) -> None:
+    spec = api.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/bodies",
+        "/api/v1/bodies/{body_id}",
+        "/api/v1/bodies/{body_id}/history",
+        "/api/v1/bodies/{body_id}/changes",
+        "/api/v1/bodies/{body_id}/members",
+        "/api/v1/bodies/{body_id}/members/{member_id}",
+        "/api/v1/projects",
+        "/api/v1/projects/{project_id}",
+        "/api/v1/projects/{project_id}/brief-agreement",
+        "/api/v1/projects/{project_id}/progress-reports",
+        "/api/v1/projects/{project_id}/completion-report",
+        "/api/v1/meetings",
+        "/api/v1/meetings/{meeting_id}/papers",
+        "/api/v1/meetings/{meeting_id}/minutes",
+        "/api/v1/meetings/{meeting_id}/minutes/clearance",
+        "/api/v1/meetings/{meeting_id}/minutes/approval",
+        "/api/v1/audit",
+        "/api/v1/reminders",
+        "/api/v1/calendar.ics",
+    ):
+        assert path in spec["paths"], path
+    change = spec["paths"]["/api/v1/bodies/{body_id}/changes"]["post"]
+    one_of = change["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert len(one_of) == 11
+    assert {p["name"] for p in change["parameters"]} >= {"If-Match"}
+    assert spec["components"]["schemas"]["EstablishBodyInput"]["additionalProperties"] is False
+    default_error = spec["components"]["responses"]["DEFAULT_ERROR"]
+    assert list(default_error["content"]) == ["application/problem+json"]
+
+
+def test_the_reference_page_needs_no_script_or_network(api: ApiClient) -> None:
+    page = api.get("/api/reference")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert "/api/v1/bodies/{body_id}/changes" in html and 'id="schema-BodyOut"' in html
