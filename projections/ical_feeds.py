@@ -7,8 +7,10 @@
 - ``deadlines_feed``: one person's pending reminders as all-day events on their due dates.
 
 Each meeting keeps its UID (the meeting id) for life, so a calendar app that subscribed moves or
-cancels its copy (STATUS:CANCELLED) rather than adding another. Times are London times, with the
-VTIMEZONE the library derives from the tz database.
+cancels its copy (STATUS:CANCELLED) rather than adding another. Meetings are set in London time and
+written in UTC ("Z" times): every calendar program reads those the same way, whereas the VTIMEZONE the
+library derives from the tz database (a long RDATE list) was misread by vobject, a month out at the
+change to summer time; calendar programs show UTC times in the reader's own zone.
 """
 
 from __future__ import annotations
@@ -46,12 +48,12 @@ def _calendar(name: str, description: str) -> Calendar:
 
 
 def _finish(calendar: Calendar) -> bytes:
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
 def _meeting_event(row: dict[str, Any], stamp: datetime, *, public_only: bool) -> Event:
-    start = datetime.combine(row["meeting_date"], row["start_time"], tzinfo=LONDON)
+    local_start = datetime.combine(row["meeting_date"], row["start_time"], tzinfo=LONDON)
+    start = local_start.astimezone(UTC)
     kind = "additional meeting" if row["additional"] else "meeting"
     event = Event()
     event.add("uid", f"meeting-{row['id']}@{UID_DOMAIN}")
@@ -62,7 +64,7 @@ def _meeting_event(row: dict[str, Any], stamp: datetime, *, public_only: bool) -
     event.add("location", row["place"])
     cancelled = row["status"] == "cancelled"
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    lines = [f"{row['body_name']}: {kind} on {row['meeting_date']:%A %-d %B %Y} at {start:%H:%M}."]
+    lines = [f"{row['body_name']}: {kind} on {row['meeting_date']:%A %-d %B %Y} at {local_start:%H:%M}."]
     if cancelled:
         lines.append("This meeting is cancelled.")
     elif row["agenda_published_on"] is not None:
