@@ -11,15 +11,17 @@ Two ways to follow the log, one projection code path:
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
 
 from application.hub import PartnershipHub
 from projections.audit import AuditProjection
@@ -37,6 +39,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     RemindersProjection,
 )
 BATCH_SIZE = 500
+logger = logging.getLogger(__name__)
 
 
 class ReadModels:
@@ -87,7 +90,13 @@ class ReadModels:
                 for name, projection in chosen.items():
                     # Each read model takes only what it has not yet recorded.
                     pending = [item for item in batch if item[1].notification_id > positions[name]]
-                    projection.process_batch(pending)
+                    try:
+                        projection.process_batch(pending)
+                    except (IntegrityError, SQLAlchemyIntegrityError):
+                        # Another process recorded some of these first (its transaction won, ours wrote
+                        # nothing): carry on from where the read model now stands.
+                        positions[name] = projection.view.max_tracking_id(APPLICATION_NAME) or 0
+                        continue
                     if pending:
                         positions[name] = pending[-1][1].notification_id
                 read += len(notifications)
@@ -108,7 +117,12 @@ class ReadModels:
 
         def loop() -> None:
             while not stop.is_set():
-                self.catch_up()
+                try:
+                    self.catch_up()
+                except Exception:
+                    # A database that is briefly unavailable must not stop the pages from updating
+                    # for the rest of the process's life: log it and try again next round.
+                    logger.exception("read models: catch-up failed; retrying in %.1f s", interval)
                 stop.wait(interval)
 
         thread = threading.Thread(target=loop, name="read-models", daemon=True)
