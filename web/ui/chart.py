@@ -34,7 +34,8 @@ def progress_svg(reports: list[dict[str, Any]], *, title: str) -> Markup:
     )
     parts = [
         f'<svg class="hub-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="chart-title chart-desc">',
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
+        'font-family="GDS Transport, arial, sans-serif" font-size="14">',
         f'<title id="chart-title">{escape(title)}</title>',
         f'<desc id="chart-desc">Percentage complete and RAG status at each report: {escape(summary)}.</desc>',
     ]
@@ -56,7 +57,7 @@ def progress_svg(reports: list[dict[str, Any]], *, title: str) -> Markup:
             cx, cy = x(i), y(r["percent_complete"])
             colour = RAG_COLOUR.get(r["rag"], "#505a5f")
             parts.append(
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="{colour}" stroke="#ffffff" stroke-width="2"/>'
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="11" fill="{colour}" stroke="#ffffff" stroke-width="2"/>'
                 f'<text x="{cx:.1f}" y="{cy + 5:.1f}" text-anchor="middle" fill="#ffffff" '
                 f'style="fill:#ffffff;font-weight:bold">{RAG_LETTER.get(r["rag"], "?")}</text>'
             )

@@ -1,0 +1,119 @@
+"""Each role is refused every view and form it is not entitled to, on the server: a GET or a POST with a
+valid CSRF token gets 403 (or, signed out, the sign-in page), and a refused POST records nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from application.authority import AUTHORITY, Role
+from application.users import DEMO_USERS
+from projections.tables import bodies, meetings, projects
+from tests.ui.conftest import csrf_token, signed_in
+from web.services import Services
+from web.ui.access import DASHBOARD_COMMAND, MEETING_RECORD_COMMAND
+from web.ui.forms import ALL_FORMS, PLURAL
+
+ROLES: list[tuple[str | None, Role | None]] = [(user_id, role) for user_id, _name, role in DEMO_USERS]
+ROLES.append((None, None))  # signed out
+
+
+def _ids(app: Flask) -> dict[str, Any]:
+    services: Services = app.extensions["partnership_hub"]
+    with services.reading() as connection:
+        return {
+            "body": connection.scalar(select(bodies.c.id).order_by(bodies.c.name).limit(1)),
+            "meeting": connection.scalar(select(meetings.c.id).order_by(meetings.c.meeting_date).limit(1)),
+            "project": connection.scalar(select(projects.c.id).where(projects.c.lead == "demo-lead-1").limit(1)),
+            "other_project": connection.scalar(select(projects.c.id).where(projects.c.lead != "demo-lead-1").limit(1)),
+        }
+
+
+def _event_count(app: Flask) -> int:
+    services: Services = app.extensions["partnership_hub"]
+    return services.hub.recorder.max_notification_id() or 0
+
+
+def _form_path(spec: Any, ids: dict[str, Any], project_key: str = "project") -> str:
+    if not spec.subject:
+        return spec.path
+    key = project_key if spec.subject == "project" else spec.subject
+    return f"/{PLURAL[spec.subject]}/{ids[key]}/{spec.slug}"
+
+
+def _refused(response: Any, signed_out: bool) -> bool:
+    if signed_out:
+        return response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize(("user_id", "role"), ROLES, ids=[r.value if r else "signed_out" for _u, r in ROLES])
+def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | None, role: Role | None) -> None:
+    ids = _ids(app)
+    assert all(ids.values()), ids
+    client = signed_in(app, user_id)
+    allowed = AUTHORITY[role] if role else frozenset()
+    signed_out = role is None
+    refused_count = 0
+
+    # Forms: every command's form, by the authority table.
+    token = csrf_token(client)
+    before = _event_count(app)
+    for spec in ALL_FORMS:
+        path = _form_path(spec, ids)
+        get = client.get(path)
+        if spec.command in allowed:
+            assert get.status_code == 200, f"{role} should open {path}"
+            continue
+        post = client.post(path, data={"csrf_token": token, "expected_version": "1"})
+        assert _refused(get, signed_out), f"{role} was not refused GET {path}: {get.status_code}"
+        assert _refused(post, signed_out), f"{role} was not refused POST {path}: {post.status_code}"
+        refused_count += 1
+    assert _event_count(app) == before, "a refused form recorded something"
+
+    # A project lead reports on their own projects only.
+    if role is Role.PROJECT_LEAD:
+        for command in ("submit_progress_report", "submit_completion_report"):
+            spec = next(s for s in ALL_FORMS if s.command == command)
+            path = _form_path(spec, ids, "other_project")
+            assert client.get(path).status_code == 403
+            assert client.post(path, data={"csrf_token": token}).status_code == 403
+        assert client.get(f"/projects/{ids['other_project']}").status_code == 403
+
+    # Reading pages.
+    pages = {
+        "/dashboard": DASHBOARD_COMMAND,
+        "/meetings": MEETING_RECORD_COMMAND,
+        f"/meetings/{ids['meeting']}": MEETING_RECORD_COMMAND,
+        "/bodies": None,
+        f"/bodies/{ids['body']}": None,
+        f"/bodies/{ids['body']}/history": None,
+        f"/bodies/{ids['body']}/as-at": None,
+        "/directory/as-at": None,
+        "/audit": None,
+        "/audit.csv": None,
+        "/projects": None,
+    }
+    for path, command in pages.items():
+        response = client.get(path)
+        entitled = not signed_out and (command is None or command in allowed)
+        if entitled:
+            assert response.status_code == 200, f"{role} should see {path}"
+        else:
+            assert _refused(response, signed_out), f"{role} was not refused {path}: {response.status_code}"
+            refused_count += 1
+    # The public pages are for everyone.
+    assert client.get("/public/meetings").status_code == 200
+    if role is not Role.PARTNERSHIP_OFFICER and role is not Role.ADMINISTRATOR:
+        assert refused_count > 0
+
+
+def test_a_form_without_the_csrf_token_is_refused(app: Flask) -> None:
+    client = signed_in(app, "officer")
+    ids = _ids(app)
+    response = client.post(f"/bodies/{ids['body']}/add-member", data={"person": "Nobody"})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
