@@ -61,3 +61,11 @@ def test_auditor_filters_the_audit_log_and_downloads_csv(visit: Visit) -> None:
     page.get_by_label("Recorded date").check()
     visit.submit("Show")
     assert "by recorded date" in page.inner_text("main")
+
+
+def test_reminders_pages_pass_axe(visit: Visit) -> None:
+    """The reminders blueprint's pages extend this layout; they are checked like every other page."""
+    visit.sign_in("officer")
+    for path in ("/reminders", "/reminders/preferences"):
+        visit.go(path)
+        assert visit.page.locator("h1").count() == 1, path
