@@ -19,7 +19,7 @@ from uuid import UUID
 
 import sqlalchemy.exc
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 from application.errors import ConflictError, NotAuthorised, NotFound
 from application.hub import PartnershipHub
@@ -47,6 +47,9 @@ def catch_up(read_models: ReadModels) -> None:
             return
         except (IntegrityError, sqlalchemy.exc.IntegrityError):
             log.debug("another process projected the same events first; catching up from its position")
+        except (OperationalError, sqlalchemy.exc.OperationalError) as error:
+            # PostgreSQL may pick this transaction as a deadlock victim when processes project together.
+            log.info("catching up the read models was interrupted (%s); trying again", error)
     read_models.catch_up()
 
 

@@ -4,6 +4,7 @@ goes away and comes back. Runs on a real SQLite file and a real PostgreSQL datab
 from __future__ import annotations
 
 import threading
+import traceback
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -220,7 +221,7 @@ def test_two_senders_racing_send_each_message_once(env: Env, smtp: SmtpSink, tmp
         )
         senders.append(sender)
     barrier = threading.Barrier(len(senders))
-    errors: list[BaseException] = []
+    errors: list[str] = []
 
     def run(sender: object) -> None:
         try:
@@ -228,7 +229,7 @@ def test_two_senders_racing_send_each_message_once(env: Env, smtp: SmtpSink, tmp
             for _ in range(3):
                 sender.send_due()  # type: ignore[attr-defined]
         except BaseException as error:  # reported below
-            errors.append(error)
+            errors.append(f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
 
     threads = [threading.Thread(target=run, args=(s,)) for s in senders]
     for t in threads:
