@@ -65,6 +65,7 @@ bodies = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("rm_bodies_name", "name"),
     Index("rm_bodies_kind_status", "kind", "status"),
+    Index("rm_bodies_until", "until"),  # groups reaching their end date
     Index("rm_bodies_parent", "parent_id"),
     # The directory's sortable columns.
     Index("rm_bodies_funding", "annual_funding_pence"),
@@ -140,6 +141,9 @@ meetings = Table(
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),
+    # The dashboard's "papers due this week" and "minutes overdue".
+    Index("rm_meetings_papers_due", "papers_due"),
+    Index("rm_meetings_minutes_due", "minutes_due"),
 )
 
 # Exempt (Part 2) items and everything hanging off them carry public = false, and an item or paper
@@ -253,6 +257,11 @@ projects = Table(
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=False),
     Column("reporting_every_months", Integer, nullable=False),
+    # The rest of the brief (D2), as commissioned.
+    Column("aims_and_objectives", Text, nullable=False, default=""),
+    Column("outcomes", Text, nullable=False, default=""),
+    Column("resources", Text, nullable=False, default=""),
+    Column("key_risks", Text, nullable=False, default=""),
     Column("latest_rag", String(10)),
     Column("percent_complete", Integer),
     Column("report_count", Integer, nullable=False, default=0),
