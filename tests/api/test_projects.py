@@ -7,6 +7,7 @@ from tests.api.conftest import ApiClient, assert_problem, commission_body
 
 def test_a_project_from_commission_to_completion(api_both: ApiClient) -> None:
     project = api_both.commission()
+    assert project["key_risks"] == "Carers cannot attend in the day"
     assert (project["version"], project["brief_status"], project["commissioned_by"]) == (
         1,
         "awaiting agreement",
