@@ -74,3 +74,12 @@ def test_the_reference_page_needs_no_script_or_network(api: ApiClient) -> None:
     html = page.get_data(as_text=True)
     assert "<script" not in html and "http://" not in html and "https://" not in html
     assert "/api/v1/bodies/{body_id}/changes" in html and 'id="schema-BodyOut"' in html
+
+
+def test_a_body_that_is_not_json_says_so(api: ApiClient) -> None:
+    malformed = api.call("POST", "/api/v1/bodies", who="officer", data="{bad", content_type="application/json")
+    problem = assert_problem(malformed, 400)
+    assert "not valid JSON" in problem["detail"]
+    not_an_object = assert_problem(api.post("/api/v1/bodies", who="officer", json=[1]), 422, "_schema")
+    assert not_an_object["errors"]["_schema"] == ["send a JSON object of this request's fields"]
+    assert api.get("/api/v1/bodies").get_json()["total"] == 0

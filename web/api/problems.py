@@ -105,6 +105,10 @@ def _http_problem(error: HTTPException) -> Response:
     status = error.code or 500
     if status == 422 and "messages" in data:
         response = validation_problem(data["messages"])
+    elif status == 400 and "messages" in data:
+        # webargs could not parse the body at all (it says only "Invalid JSON body.").
+        detail = "the request body is not valid JSON: send one JSON object, with Content-Type: application/json"
+        response = problem(400, "Malformed request body", detail, errors=flatten_messages(data["messages"]))
     else:
         response = problem(status, error.name, data.get("message") or error.description)
     for name, value in (data.get("headers") or {}).items():

@@ -63,7 +63,10 @@ def choice(enum: type, what: str, *, required: bool = True) -> fields.Enum:
     )
 
 
-UNKNOWN_FIELD = {"unknown": "is not a field of this request: remove it or check its spelling"}
+UNKNOWN_FIELD = {
+    "unknown": "is not a field of this request: remove it or check its spelling",
+    "type": "send a JSON object of this request's fields",
+}
 
 
 class CommandInput(Schema):
