@@ -139,10 +139,10 @@ class Visit:
         self.page.locator(f"#{name}-month").fill(str(month))
         self.page.locator(f"#{name}-year").fill(str(year))
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 

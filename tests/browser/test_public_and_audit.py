@@ -39,7 +39,7 @@ def test_auditor_filters_the_audit_log_and_downloads_csv(visit: Visit) -> None:
     visit.sign_in("auditor")
     visit.go("/audit")
     assert page.get_by_role("heading", name="Audit log of governance changes").is_visible()
-    visit.screenshot("audit-log")
+    visit.screenshot("audit-log", full_page=False)
     page.get_by_label("Kind of change").select_option(index=1)
     visit.fill_date("from", 1, 1, 2013)
     visit.submit("Apply filters")

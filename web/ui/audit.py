@@ -70,7 +70,7 @@ def audit_page() -> tuple[str, int] | str:
     filters, values, errors = _filters()
     oldest_first = request.args.get("order") == "oldest"
     with services().reading() as connection:
-        page = queries.audit(connection, **filters, newest_first=not oldest_first, page=page_number(), per_page=50)
+        page = queries.audit(connection, **filters, newest_first=not oldest_first, page=page_number(), per_page=25)
         changes = _changes(connection)
         body_name = None
         if filters["body_id"]:
