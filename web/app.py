@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
     config = dict(config or {})
     development = config.pop("DEVELOPMENT", os.environ.get(ENVIRONMENT_VAR, "") == "development")
     app.config.update(
-        SECRET_KEY=os.environ.get(SECRET_KEY_VAR) or _local_secret_key(),
+        SECRET_KEY=config.pop("SECRET_KEY", None) or os.environ.get(SECRET_KEY_VAR) or _local_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
@@ -60,6 +61,13 @@ def _local_secret_key() -> str:
     path = Path(os.environ.get(DATA_DIR_VAR) or "var") / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Written whole under another name and renamed, so a process starting at the same moment
+        # never reads a half-written (empty) key; if two race, both read the one that landed last.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        if not path.exists():
+            os.replace(temporary, path)
+        else:
+            os.unlink(temporary)
     return path.read_text().strip()
