@@ -44,6 +44,7 @@ from projections.reminders import outbox_ready
 from projections.runner import ReadModels
 
 log = logging.getLogger(__name__)
+SETTLE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -169,25 +170,38 @@ class MailSender:
             self._failed(reminder, str(error), self.backoff.after(reminder.attempts + 1), report)
             return
         except MessageRefused as error:
-            reminder.withdraw_email(actor=SCHEDULER, at=self.clock(), reason=f"the mail server refused it: {error}")
-            if self._save(reminder):
+            reason = f"the mail server refused it: {error}"
+            if self._settle(reminder, lambda r: r.withdraw_email(actor=SCHEDULER, at=self.clock(), reason=reason)):
                 report.withdrawn += 1
             report.errors.append(str(error))
             return
         self.server_failures = 0
         self.server_retry_at = None
-        reminder.record_sent(actor=SCHEDULER, at=self.clock(), worker=self.worker)
-        if self._save(reminder):
-            report.sent += 1
-        else:
+        report.sent += 1
+        if not self._settle(reminder, lambda r: r.record_sent(actor=SCHEDULER, at=self.clock(), worker=self.worker)):
             # Only if our claim expired mid-send and another sender retook it: it may go twice.
             log.warning("reminder %s was sent but another sender had retaken its claim", reminder.id)
-            report.sent += 1
+
+    def _settle(self, reminder: Reminder, record: Callable[[Reminder], None]) -> bool:
+        """Records how our send went. The person may mark the reminder done while we talk to the server,
+        taking the version our event was to have; the claim is still ours, so record it on a fresh copy
+        (otherwise a message that went would later be withdrawn as "done before the e-mail went")."""
+        for _ in range(SETTLE_ATTEMPTS):
+            record(reminder)
+            if self._save(reminder):
+                return True
+            fresh = self._load(reminder.id)
+            if fresh is None or fresh.email_state is not EmailState.CLAIMED or fresh.claimed_by != self.worker:
+                return False  # the claim is no longer ours
+            reminder = fresh
+        return False
 
     def _failed(self, reminder: Reminder, error: str, delay: timedelta, report: SendReport) -> None:
         now = self.clock()
-        reminder.record_failure(actor=SCHEDULER, at=now, worker=self.worker, error=error, retry_at=now + delay)
-        self._save(reminder)
+        self._settle(
+            reminder,
+            lambda r: r.record_failure(actor=SCHEDULER, at=now, worker=self.worker, error=error, retry_at=now + delay),
+        )
         report.deferred += 1
         report.errors.append(error)
         log.info("reminder %s not sent (%s); next try after %s", reminder.id, error, now + delay)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -42,7 +43,10 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.sink.lock:
-            self.sink.received.append(Received(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            received = Received(list(envelope.rcpt_tos), message)  # type: ignore[arg-type]
+            self.sink.received.append(received)
+        if self.sink.on_accept is not None:
+            self.sink.on_accept(received)  # before the 250 reply reaches the sender
         return "250 Message accepted for delivery"
 
 
@@ -53,6 +57,8 @@ class SmtpSink:
     # Address fragment -> SMTP reply, e.g. {"bounce": "550 No such mailbox"}.
     refuse: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Called with each message as it is accepted, before the sender hears so: something that happens meanwhile.
+    on_accept: Callable[[Received], None] | None = None
     _controller: Controller | None = None
 
     def start(self) -> SmtpSink:

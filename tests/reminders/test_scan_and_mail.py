@@ -243,3 +243,32 @@ def test_two_senders_racing_send_each_message_once(env: Env, smtp: SmtpSink, tmp
     counts = Counter(smtp.reminder_ids())
     assert {UUID(k) for k in counts} == expected
     assert set(counts.values()) == {1}
+
+
+def test_marked_done_while_its_email_is_being_sent_still_records_it_sent(env: Env, smtp: SmtpSink) -> None:
+    """The person marks a reminder done in the app while the sender is talking to the mail server: their
+    event takes the version the sender's ``Sent`` was going to have. The message did go, so the record
+    must say sent, never "withdrawn: marked done before the e-mail went"."""
+    _scenario(env)
+    env.commands.scan(today=TODAY)
+    with env.read_models.engine.connect() as connection:
+        target = reminders_for_user(connection, "officer2")[0]["reminder_id"]
+
+    def done_meanwhile(received: object) -> None:
+        if getattr(received, "reminder_id", None) == target:
+            env.commands.mark_done(UUID(target), actor=OFFICER2, on=TODAY)
+
+    smtp.on_accept = done_meanwhile
+    sender = env.sender(smtp)
+    assert sender.send_due().sent == 5
+    env.clock.advance(minutes=10)  # long after the claim would have expired
+    assert sender.send_due().withdrawn == 0
+    reminder: Reminder = env.hub.repository.get(UUID(target))
+    assert (reminder.email_state, reminder.is_done) == (EmailState.SENT, True)
+    env.read_models.catch_up()
+    with env.read_models.engine.connect() as connection:
+        row = next(
+            i for i in reminders_for_user(connection, "officer2", include_done=True) if i["reminder_id"] == target
+        )
+    assert (row["email_state"], row["status"], row["emailed"]) == ("sent", "done", True)
+    assert Counter(smtp.reminder_ids())[target] == 1
