@@ -159,11 +159,13 @@ def calendar(
     body_id: UUID | None = None,
     public_only: bool = False,
     include_cancelled: bool = True,
+    newest_first: bool = False,
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
     """The officers' calendar; ``public_only`` keeps to meetings the public may attend (C3), with the
-    columns the public may see. The website's list of every meeting is ``public_calendar``."""
+    columns the public may see. The website's list of every meeting is ``public_calendar``.
+    ``newest_first`` is for lists of past meetings, read from the most recent back."""
     query = select(*PUBLIC_MEETING_COLUMNS) if public_only else select(meetings)
     if start:
         query = query.where(meetings.c.meeting_date >= start)
@@ -175,7 +177,8 @@ def calendar(
         query = query.where(meetings.c.public.is_(True))
     if not include_cancelled:
         query = query.where(meetings.c.status == "scheduled")
-    query = query.order_by(meetings.c.meeting_date, meetings.c.start_time, meetings.c.id)
+    order = (meetings.c.meeting_date, meetings.c.start_time, meetings.c.id)
+    query = query.order_by(*(desc(c) for c in order) if newest_first else order)
     return _page(connection, query, page, per_page)
 
 

@@ -123,6 +123,18 @@ def test_status_follows_governance_changes(hub: PartnershipHub, models: ReadMode
     assert labels["New Conference"] == "active"
 
 
+def test_past_meetings_can_be_listed_newest_first(hub: PartnershipHub, models: ReadModels) -> None:
+    group = _group(hub)
+    for day in (date(2026, 4, 1), date(2026, 10, 8), date(2027, 3, 3)):
+        hub.schedule_meeting(OFFICER, group, meeting_date=day, start_time=time(14), place="Civic Centre")
+    models.catch_up()
+    with models.engine.connect() as c:
+        oldest_first = [r["meeting_date"] for r in queries.calendar(c, public_only=True).items]
+        newest_first = [r["meeting_date"] for r in queries.calendar(c, public_only=True, newest_first=True).items]
+    assert oldest_first == sorted(oldest_first) and len(oldest_first) == 3
+    assert newest_first == oldest_first[::-1]
+
+
 def test_calendar_carries_the_working_day_deadlines(hub: PartnershipHub, models: ReadModels, clock: Clock) -> None:
     group = _group(hub)
     meeting = hub.schedule_meeting(

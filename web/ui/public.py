@@ -4,6 +4,7 @@ unpublished: every read here goes through the queries' ``public_only=True``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -27,8 +28,9 @@ def calendar() -> str:
         page = queries.calendar(
             connection,
             start=None if past else today,
-            end=today if past else None,
+            end=today - timedelta(days=1) if past else None,
             public_only=True,
+            newest_first=past,
             page=page_number(),
             per_page=50,
         )
