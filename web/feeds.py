@@ -82,12 +82,9 @@ def reminder_list() -> Any:
 def mark_done(reminder_id: UUID) -> Any:
     user = _user()
     svc = services()
-    version = request.form.get("expected_version", "").strip()
     commands = ReminderCommands(svc.hub, svc.read_models, svc.users)
     try:
-        commands.mark_done(
-            reminder_id, actor=user.actor, on=svc.today(), expected_version=int(version) if version.isdigit() else None
-        )
+        commands.mark_done(reminder_id, actor=user.actor, on=svc.today())
     except NotFound:
         abort(404, "There is no such reminder.")
     except NotAuthorised:

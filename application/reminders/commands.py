@@ -56,6 +56,7 @@ def catch_up(read_models: ReadModels) -> None:
 # Who records what the scheduler does (application/authority.py is for people's commands).
 SCHEDULER = Actor("scheduler", "system", "Reminder scheduler")
 RAISE_BATCH = 200
+MARK_DONE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,22 @@ class ReminderCommands:
             raise NotFound("reminder", reminder_id)
         return aggregate
 
-    def mark_done(self, reminder_id: UUID, *, actor: Actor, on: date, expected_version: int | None = None) -> int:
-        """The recipient says it is dealt with; returns the reminder's new version."""
-        reminder = self.get(reminder_id)
-        if actor.user_id != reminder.recipient:
-            raise NotAuthorised("only the person a reminder is for can mark it done")
-        if expected_version is not None and reminder.version != expected_version:
-            raise ConflictError("reminder", reminder.title, reminder.id, reminder.version)
-        reminder.mark_done(actor=actor, at=self.hub.clock(), on=on)
-        try:
-            self.hub.save(reminder)
-        except IntegrityError:
-            raise ConflictError("reminder", reminder.title, reminder.id) from None
-        return reminder.version
+    def mark_done(self, reminder_id: UUID, *, actor: Actor, on: date) -> int:
+        """The recipient says it is dealt with; returns the reminder's new version.
+
+        No expected version: the only change a person makes to a reminder is this one, and doing it twice
+        is refused by the reminder itself ("already marked done on ..."). The sender's events (claimed,
+        sent) move the version on without changing anything the person saw, so they must not turn a
+        "Mark done" into a conflict; a sender saving at the same moment is simply waited out.
+        """
+        for _ in range(MARK_DONE_ATTEMPTS):
+            reminder = self.get(reminder_id)
+            if actor.user_id != reminder.recipient:
+                raise NotAuthorised("only the person a reminder is for can mark it done")
+            reminder.mark_done(actor=actor, at=self.hub.clock(), on=on)
+            try:
+                self.hub.save(reminder)
+            except IntegrityError:
+                continue  # the sender recorded something in between: apply it to the fresh copy
+            return reminder.version
+        raise ConflictError("reminder", reminder.title, reminder.id)

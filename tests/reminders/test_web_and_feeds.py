@@ -179,3 +179,30 @@ def test_the_personal_deadlines_feed_needs_its_key_not_a_cookie(app: Flask) -> N
     client.post("/reminders/feed-key")
     assert anonymous.get(path).status_code == 404
     assert anonymous.get("/reminders/feeds/nonsense.ics").status_code == 404
+
+
+def test_a_reminder_emailed_after_the_page_was_opened_can_still_be_marked_done(app: Flask) -> None:
+    """The e-mail going out (Claimed, Sent) moves the reminder's version on, but it is not a change anyone
+    made to it: "Mark done" on a page opened before the e-mail went must work, not report a conflict."""
+    from application.reminders.outbox import MailSender
+    from application.reminders.smtp import SmtpSettings
+    from tests.reminders.smtp_sink import SmtpSink
+
+    client = app.test_client()
+    _sign_in(client)
+    page = client.get("/reminders").data.decode()
+    action = re.findall(r'action="(/reminders/[0-9a-f-]+/done)"', page)[0]
+    version = re.search(r'name="expected_version" value="(\d+)"', page)[1]
+    services = app.extensions["partnership_hub"]
+    smtp = SmtpSink().start()
+    try:
+        sender = MailSender(services.hub, services.read_models, services.users, SmtpSettings(port=smtp.port))
+        assert sender.send_due().sent > 0
+    finally:
+        smtp.stop()
+    done = client.post(action, data={"expected_version": version})
+    assert done.status_code == 302, done.data.decode()
+    assert "Marked done" in client.get(done.location).data.decode()
+    # Marking it done twice is still refused, saying when it was done.
+    again = client.post(action, data={"expected_version": version})
+    assert again.status_code == 409 and "already marked done" in again.data.decode()
