@@ -8,6 +8,9 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
+from application.authority import Role
+from domain.actor import Actor
+from domain.body import Decision
 from projections.tables import bodies
 from tests.ui.conftest import csrf_token, signed_in
 from web.services import Services
@@ -68,3 +71,36 @@ def test_a_concurrent_edit_is_shown_and_nothing_is_saved_over_it(app: Flask) -> 
     page = first.get(f"/bodies/{body_id}").get_data(as_text=True)
     assert "Terms agreed by the group." in page and "Different terms." not in page
     assert re.search(r"Record version \d+", page)
+
+
+def test_a_membership_warning_is_shown_after_the_change_is_saved(app: Flask) -> None:
+    """Rule B3's 70% is an aim, not a bar: the member is added and the officer is told the share."""
+    services: Services = app.extensions["partnership_hub"]
+    client = signed_in(app, "officer")
+    body_id = services.hub.establish_body(
+        Actor("officer", Role.PARTNERSHIP_OFFICER),
+        name="Warning Test Group",
+        kind="consultative_group",
+        decision=Decision("For the test"),
+    )
+    services.refresh()
+    path = f"/bodies/{body_id}/add-member"
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, path),
+            "expected_version": "1",
+            "person": "Pat Agency",
+            "role": "agency_representative",
+            "representation": "relevant_partner_agency",
+            "effective_date-day": "2",
+            "effective_date-month": "3",
+            "effective_date-year": "2026",
+        },
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Add a member: done." in html
+    assert "Saved, but note (rule B3): service users, carers and community members are 0%" in html
+    assert "Pat Agency" in html

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from application.authority import Role
 from application.errors import ConflictError, NotAuthorised, NotFound
+from application.hub import CalendarPlan, MembershipResult, Publication
 from domain.errors import DomainError, InvalidInput
 from projections import queries
 from web.auth import current_user, may
@@ -206,11 +207,29 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
             errors["_schema"] = sentence(str(error))
         else:
             services().refresh()
-            flash(f"{spec.title}: done.")
+            flash(f"{spec.title}: done.", "success")
+            for note in outcome_notes(result):
+                flash(note, "important")
             return redirect(_after(spec, subject_id, result))
     if "_schema" in errors:  # not about one field: shown at the top of the form
         errors = {"_form": errors.pop("_schema"), **errors}
     return _render(spec, subject, ctx, values=values, errors=errors, expected_version=expected_version, status=400)
+
+
+def outcome_notes(result: Any) -> list[str]:
+    """What a command reports besides success, which the person must see: a warning is not a refusal."""
+    if isinstance(result, MembershipResult) and result.warning:
+        return [f"Saved, but note (rule B3): {result.warning}."]
+    if isinstance(result, Publication) and result.late:
+        return [f"Published late: the deadline was {result.due:%-d %B %Y}. The record notes it was late."]
+    if isinstance(result, CalendarPlan):
+        notes = [
+            f"{len(result.planned)} bodies planned for {result.year}; "
+            f"{len(result.already_planned)} were already planned."
+        ]
+        notes += [f"Not planned: {reason}." for reason in result.refused.values()]
+        return notes
+    return []
 
 
 def _form_field(spec: FormSpec, field: str) -> str:
