@@ -8,7 +8,7 @@ aggregate itself (application/reminders/outbox.py), never on this table, which m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -219,10 +219,19 @@ def outbox_size(connection: Connection) -> int:
     return connection.scalar(select(func.count()).select_from(outbox)) or 0
 
 
-def deadlines_for_user(connection: Connection, user_id: str, *, since: date | None = None) -> list[dict[str, Any]]:
-    """The deadlines behind one person's pending reminders, one per (subject, rule family, date)."""
+# A deadline's "due" and "overdue" reminders are one deadline in a calendar: the later word wins.
+_OVERDUE_OF = {
+    Rule.PAPERS_DUE.value: Rule.PAPERS_OVERDUE.value,
+    Rule.MINUTES_DUE.value: Rule.MINUTES_OVERDUE.value,
+    Rule.PROGRESS_DUE.value: Rule.PROGRESS_OVERDUE.value,
+}
+
+
+def deadlines_for_user(connection: Connection, user_id: str) -> list[dict[str, Any]]:
+    """The deadlines behind one person's pending reminders, soonest first: one per subject, deadline and
+    date, so a deadline with both its "due" and its "overdue" reminder pending appears once, as overdue."""
     query = select(*_USER_COLUMNS).where(reminders.c.recipient == user_id, reminders.c.status == "pending")
-    if since:
-        query = query.where(reminders.c.due_date >= since)
     query = query.order_by(reminders.c.due_date, reminders.c.title, reminders.c.id)
-    return [_as_user_dict(r) for r in connection.execute(query).mappings()]
+    items = [_as_user_dict(r) for r in connection.execute(query).mappings()]
+    overdue = {(i["subject_id"], i["rule"], i["due_date"]) for i in items}
+    return [i for i in items if (i["subject_id"], _OVERDUE_OF.get(i["rule"]), i["due_date"]) not in overdue]

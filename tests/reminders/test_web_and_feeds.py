@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from application.settings import Settings
 from domain.body import Decision
 from domain.vocabulary import BodyKind
+from projections.reminders import reminders_for_user
 from tests.conftest import Clock
 from tests.reminders.conftest import ESTABLISHED, OFFICER, add_people
 from web import create_app
@@ -206,3 +207,24 @@ def test_a_reminder_emailed_after_the_page_was_opened_can_still_be_marked_done(a
     # Marking it done twice is still refused, saying when it was done.
     again = client.post(action, data={"expected_version": version})
     assert again.status_code == 409 and "already marked done" in again.data.decode()
+
+
+def test_the_deadlines_feed_shows_each_deadline_once(app: Flask) -> None:
+    """Once the papers are overdue the person has the "due" and the "overdue" reminder of one deadline;
+    their calendar should show that deadline once (as overdue), not twice on the same day."""
+    from application.reminders.commands import ReminderCommands
+
+    services = app.extensions["partnership_hub"]
+    ReminderCommands(services.hub, services.read_models, services.users).scan(today=date(2026, 3, 10))
+    client = app.test_client()
+    _sign_in(client)
+    with services.reading() as connection:
+        rules = {i["rule"] for i in reminders_for_user(connection, "officer") if i["subject_type"] == "meeting"}
+    assert rules == {"papers_due", "papers_overdue"}
+    made = client.post("/reminders/feed-key")
+    path = re.search(r'id="feed-url">([^<]+)<', made.data.decode())[1].replace("http://localhost", "")
+    events = _parse(app.test_client().get(path).data).vevent_list
+    papers = [e for e in events if "Feed Test Group meeting" in e.summary.value]
+    assert [(e.summary.value.split(":")[0], e.dtstart.value) for e in papers] == [
+        ("Agenda and papers overdue", date(2026, 3, 9))
+    ]
