@@ -6,14 +6,15 @@ caller's own. The iCalendar feed is the public calendar and needs no token.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from projections import queries
+from projections.ical_feeds import framework_feed
+from projections.reminders import reminders_for_user
 from web.api import problems
 from web.api.access import require_user
 from web.api.args import AuditArgs, RemindersArgs
@@ -51,14 +52,6 @@ def audit(args: dict[str, Any]) -> dict[str, Any]:
     return page_out(page)
 
 
-def _optional(module: str, name: str) -> Any:
-    """A function another part of the hub provides; the endpoint answers 501 until it exists."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        abort(501, message=f"This part of Partnership Hub is not installed yet ({module}.{name}).")
-
-
 @blp.route("/reminders")
 @blp.arguments(RemindersArgs, location="query", unknown=RAISE)
 @blp.response(200, RemindersOut)
@@ -66,7 +59,6 @@ def _optional(module: str, name: str) -> Any:
 def reminders(args: dict[str, Any]) -> dict[str, Any]:
     """The caller's reminders, soonest due first; ``include_done`` adds those already done."""
     user = require_user()
-    reminders_for_user = _optional("projections.reminders", "reminders_for_user")
     with services().reading() as connection:
         items = reminders_for_user(connection, user.user_id, include_done=args["include_done"])
     return {"user_id": user.user_id, "items": items}
@@ -76,7 +68,6 @@ def reminders(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, content_type="text/calendar", description="The public meeting calendar as iCalendar")
 def calendar_feed() -> Response:
     """The public meeting calendar (iCalendar); subscribe to it from any calendar program."""
-    framework_feed = _optional("projections.ical_feeds", "framework_feed")
     with services().reading() as connection:
         body = framework_feed(connection, public_only=True, now=services().now())
     return Response(body, mimetype="text/calendar")
