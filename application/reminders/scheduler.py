@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from application.hub import PartnershipHub, utc_now
 from application.reminders.commands import ReminderCommands, ScanResult
@@ -113,6 +115,23 @@ def send_job() -> None:
         _runtime.send()
 
 
+def create_job_table(store: SQLAlchemyJobStore, attempts: int = 5) -> None:
+    """Creates APScheduler's job table, tolerating another scheduler creating it at the same moment.
+
+    Both see no table and both CREATE it; on PostgreSQL the loser fails on the catalog's unique key
+    (or "already exists"), which once seen means the table is there. APScheduler's own start() would
+    let that error end the process, so the table is made here first.
+    """
+    for attempt in range(attempts):
+        try:
+            store.jobs_t.create(store.engine, checkfirst=True)
+            return
+        except (IntegrityError, ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def build_scheduler(
     runtime: ReminderRuntime,
     job_store_url: str,
@@ -123,8 +142,10 @@ def build_scheduler(
     """A scheduler with the two jobs in the persistent store, first runs straight away."""
     global _runtime
     _runtime = runtime
+    store = SQLAlchemyJobStore(url=job_store_url, tablename=JOB_TABLE)
+    create_job_table(store)
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=job_store_url, tablename=JOB_TABLE)},
+        jobstores={"default": store},
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
         timezone=UTC,

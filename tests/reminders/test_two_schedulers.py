@@ -7,16 +7,20 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from sqlalchemy import inspect
 
 from application.demo import seed_demo
 from application.hub import PartnershipHub
 from application.importer import import_framework
+from application.reminders.scheduler import JOB_TABLE, create_job_table
 from application.settings import Settings
 from application.users import Users, ensure_demo_users
 from projections.reminders import reminders
@@ -108,3 +112,31 @@ def test_two_scheduler_processes_deliver_each_reminder_exactly_once(
     keys = Counter((r["rule"], r["subject_id"], r["due_date"], r["recipient"]) for r in rows)
     assert set(keys.values()) == {1}
     print(f"{len(rows)} reminders raised and {sum(received.values())} e-mails delivered once each by two processes")
+
+
+@pytest.mark.postgres
+def test_two_schedulers_starting_together_both_get_the_job_table(postgres_server: PostgresServer) -> None:
+    """Both see no table and both create it; the one that loses the race must not stop (seen once in CI)."""
+    url = postgres_server.create_database("job_table_race")
+    stores = [SQLAlchemyJobStore(url=url, tablename=JOB_TABLE) for _ in "ab"]
+    errors: list[BaseException] = []
+    for _ in range(5):  # bounded: five races
+        start = threading.Barrier(len(stores))
+
+        def create(store: SQLAlchemyJobStore, start: threading.Barrier = start) -> None:
+            try:
+                start.wait(timeout=10)
+                create_job_table(store)
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=create, args=(s,)) for s in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert errors == []
+        assert inspect(stores[0].engine).has_table(JOB_TABLE)
+        stores[0].jobs_t.drop(stores[0].engine)
+    for store in stores:
+        store.engine.dispose()
