@@ -486,13 +486,12 @@ def open_actions(connection: Connection, body_id: UUID, *, public_only: bool) ->
     return _rows(connection, _public_actions(query) if public_only else query)
 
 
-def behind_cadence(connection: Connection, *, today: date, window_months: int = 6) -> list[dict[str, Any]]:
-    """Rule C1: conferences and consultative groups with no ordinary meeting in the six months up to ``today``.
+def twice_yearly_bodies(today: date) -> Select[Any]:
+    """Open conferences and consultative groups (rule C1) with their last ordinary meeting up to ``today``
+    and their next one after it; cancelled and additional meetings do not count (catalogue C24).
 
-    Cancelled and additional meetings do not count (catalogue C24); a body established within the
-    window is not yet behind. The last and next ordinary meetings come with each body.
+    The dashboard's ``behind_cadence`` and the reminder scan's cadence rule both read these rows.
     """
-    since = add_months(today, -window_months)
     ordinary = and_(
         meetings.c.body_id == bodies.c.id,
         meetings.c.status == "scheduled",
@@ -500,24 +499,41 @@ def behind_cadence(connection: Connection, *, today: date, window_months: int = 
     )
     last = select(func.max(meetings.c.meeting_date)).where(ordinary, meetings.c.meeting_date <= today)
     following = select(func.min(meetings.c.meeting_date)).where(ordinary, meetings.c.meeting_date > today)
+    return select(
+        bodies.c.id.label("body_id"),
+        bodies.c.name,
+        bodies.c.kind,
+        bodies.c.established_on,
+        bodies.c.until,
+        last.scalar_subquery().label("last_meeting"),
+        following.scalar_subquery().label("next_meeting"),
+    ).where(
+        bodies.c.kind.in_([k.value for k in TWICE_YEARLY_KINDS]),
+        bodies.c.status.in_([BodyStatus.ACTIVE.value, BodyStatus.TIME_LIMITED.value]),
+    )
+
+
+def behind_cadence(connection: Connection, *, today: date, window_months: int = 6) -> list[dict[str, Any]]:
+    """Rule C1: conferences and consultative groups with no ordinary meeting in the six months up to ``today``.
+
+    A body established within the window is not yet behind. The last and next ordinary meetings come
+    with each body.
+    """
+    since = add_months(today, -window_months)
     inner = (
-        select(
-            bodies.c.id.label("body_id"),
-            bodies.c.name,
-            bodies.c.kind,
-            bodies.c.established_on,
-            last.scalar_subquery().label("last_meeting"),
-            following.scalar_subquery().label("next_meeting"),
-        )
-        .where(
-            bodies.c.kind.in_([k.value for k in TWICE_YEARLY_KINDS]),
-            bodies.c.status.in_([BodyStatus.ACTIVE.value, BodyStatus.TIME_LIMITED.value]),
-            or_(bodies.c.established_on.is_(None), bodies.c.established_on <= since),
-        )
+        twice_yearly_bodies(today)
+        .where(or_(bodies.c.established_on.is_(None), bodies.c.established_on <= since))
         .subquery()
     )
     query = (
-        select(inner)
+        select(
+            inner.c.body_id,
+            inner.c.name,
+            inner.c.kind,
+            inner.c.established_on,
+            inner.c.last_meeting,
+            inner.c.next_meeting,
+        )
         .where(or_(inner.c.last_meeting.is_(None), inner.c.last_meeting < since))
         .order_by(inner.c.name, inner.c.body_id)
     )

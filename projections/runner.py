@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from application.hub import PartnershipHub
 from projections.audit import AuditProjection
@@ -39,6 +40,8 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     RemindersProjection,
 )
 BATCH_SIZE = 500
+# Interrupted transactions (deadlock victims) one catch-up retries before giving up.
+MAX_INTERRUPTIONS = 10
 logger = logging.getLogger(__name__)
 
 
@@ -79,6 +82,7 @@ class ReadModels:
         """Processes every event not yet in the read models; returns how many were read."""
         chosen = {n: self.projections[n] for n in (names or self.projections)}
         read = 0
+        interruptions = 0
         with self._lock:
             positions = {n: p.view.max_tracking_id(APPLICATION_NAME) or 0 for n, p in chosen.items()}
             while True:
@@ -95,6 +99,15 @@ class ReadModels:
                     except (IntegrityError, SQLAlchemyIntegrityError):
                         # Another process recorded some of these first (its transaction won, ours wrote
                         # nothing): carry on from where the read model now stands.
+                        positions[name] = projection.view.max_tracking_id(APPLICATION_NAME) or 0
+                        continue
+                    except (OperationalError, SQLAlchemyOperationalError):
+                        # PostgreSQL may choose this transaction as a deadlock victim when processes
+                        # project together; it wrote nothing, so the batch is simply read again. A
+                        # database that stays unavailable still raises, after a few tries.
+                        interruptions += 1
+                        if interruptions > MAX_INTERRUPTIONS:
+                            raise
                         positions[name] = projection.view.max_tracking_id(APPLICATION_NAME) or 0
                         continue
                     if pending:

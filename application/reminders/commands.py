@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-import sqlalchemy.exc
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError
 
 from application.errors import ConflictError, NotAuthorised, NotFound
 from application.hub import PartnershipHub
@@ -31,28 +30,6 @@ from projections.reminders import raised_ids
 from projections.runner import ReadModels
 
 log = logging.getLogger(__name__)
-CATCH_UP_ATTEMPTS = 10
-
-
-def catch_up(read_models: ReadModels) -> None:
-    """Brings the read models up to date, tolerating another process doing the same at the same moment.
-
-    ``ReadModels.catch_up`` writes rows and tracking in one transaction, so when two processes project
-    the same batch the second one's transaction is refused whole (a duplicate key) and nothing is
-    half-written; reading the positions again and carrying on is all that is needed.
-    """
-    for _ in range(CATCH_UP_ATTEMPTS - 1):
-        try:
-            read_models.catch_up()
-            return
-        except (IntegrityError, sqlalchemy.exc.IntegrityError):
-            log.debug("another process projected the same events first; catching up from its position")
-        except (OperationalError, sqlalchemy.exc.OperationalError) as error:
-            # PostgreSQL may pick this transaction as a deadlock victim when processes project together.
-            log.info("catching up the read models was interrupted (%s); trying again", error)
-    read_models.catch_up()
-
-
 # Who records what the scheduler does (application/authority.py is for people's commands).
 SCHEDULER = Actor("scheduler", "system", "Reminder scheduler")
 RAISE_BATCH = 200
@@ -79,7 +56,7 @@ class ReminderCommands:
 
     def scan(self, *, today: date, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> ScanResult:
         """Raises every reminder due on ``today`` that does not exist yet."""
-        catch_up(self.read_models)
+        self.read_models.catch_up()
         recipients = Recipients.from_users(self.users.all())
         with self.read_models.engine.connect() as connection:
             dues = plan(connection, today=today, recipients=recipients, lookback_days=lookback_days)
@@ -87,7 +64,7 @@ class ReminderCommands:
         fresh = sorted((d for d in dues if d.id not in known), key=lambda d: d.id)  # one lock order for all
         raised = self._raise_all(fresh, today, recipients)
         if raised:
-            catch_up(self.read_models)
+            self.read_models.catch_up()
         return ScanResult(as_of=today, due=len(dues), raised=raised, already=len(dues) - raised)
 
     def _raise_all(self, dues: list[Due], today: date, recipients: Recipients) -> int:

@@ -29,7 +29,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.hub import PartnershipHub
-from application.reminders.commands import SCHEDULER, catch_up
+from application.reminders.commands import SCHEDULER
 from application.reminders.smtp import (
     Connection,
     MessageDeferred,
@@ -105,7 +105,7 @@ class MailSender:
         if self.server_retry_at is not None and now < self.server_retry_at:
             report.server_down = True
             return report
-        catch_up(self.read_models)
+        self.read_models.catch_up()
         with self.read_models.engine.connect() as connection:
             rows = outbox_ready(connection, now=now, limit=limit)
         smtp = Connection(self.settings)
@@ -117,7 +117,7 @@ class MailSender:
         finally:
             smtp.close()
         if report.sent or report.deferred or report.withdrawn:
-            catch_up(self.read_models)
+            self.read_models.catch_up()
         return report
 
     def _load(self, reminder_id: object) -> Reminder | None:

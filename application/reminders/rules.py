@@ -19,15 +19,16 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, select
 
 from application.authority import COMMISSIONER_FOR_ROLE, Role
 from application.importer import NEW_FRAMEWORK_STARTS
 from application.users import User
 from domain.body import add_months
 from domain.reminder import Due, Rule
-from domain.vocabulary import CLOSED_STATUSES, TWICE_YEARLY_KINDS, BodyKind, BodyStatus
+from domain.vocabulary import CLOSED_STATUSES, BodyKind, BodyStatus
 from domain.working_days import reminder_date
+from projections.queries import twice_yearly_bodies
 from projections.tables import bodies, meetings, projects
 
 # An overdue notice is raised at most this many days after the deadline: a scan run for the first
@@ -200,21 +201,7 @@ class Planner:
         reminder's due date, stays put until the body meets again.
         """
         today = self.today
-        ordinary = and_(
-            meetings.c.body_id == bodies.c.id,
-            meetings.c.status == "scheduled",
-            meetings.c.additional.is_(False),
-        )
-        last = select(func.max(meetings.c.meeting_date)).where(ordinary, meetings.c.meeting_date <= today)
-        following = select(func.min(meetings.c.meeting_date)).where(ordinary, meetings.c.meeting_date > today)
-        query = select(
-            bodies.c.id,
-            bodies.c.name,
-            bodies.c.established_on,
-            bodies.c.until,
-            last.scalar_subquery().label("last_meeting"),
-            following.scalar_subquery().label("next_meeting"),
-        ).where(bodies.c.kind.in_([k.value for k in TWICE_YEARLY_KINDS]), bodies.c.status.in_(OPEN_STATUSES))
+        query = twice_yearly_bodies(today)
         for b in self.connection.execute(query):
             anchor = b.last_meeting or b.established_on or NEW_FRAMEWORK_STARTS
             closes = cadence_window_closes(anchor, today)
@@ -228,7 +215,7 @@ class Planner:
                 continue
             self._add(
                 Rule.CADENCE,
-                ("body", b.id, b.name),
+                ("body", b.body_id, b.name),
                 closes,
                 self.recipients.officers,
                 f"{b.name} has no meeting scheduled in the six months to {_day(closes)}: "

@@ -9,9 +9,6 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError as EventStoreIntegrityError
-from sqlalchemy.exc import IntegrityError as SQLIntegrityError
-
 from projections.queries import Page
 from web.api.access import require_user
 from web.services import services
@@ -21,20 +18,8 @@ def perform(command: str, *args: Any, **kwargs: Any) -> Any:
     """Runs a hub command as the caller (its authority table decides), then brings the read models up to date."""
     user = require_user()
     result = getattr(services().hub, command)(user.actor, *args, **kwargs)
-    _refresh()
+    services().refresh()
     return result
-
-
-def _refresh(attempts: int = 3) -> None:
-    """Read-your-writes catch-up. The command is saved by now, so a collision with another process
-    catching up the same read models (a duplicate tracking row) is retried, not turned into a 500."""
-    for attempt in range(attempts):
-        try:
-            services().refresh()
-            return
-        except (EventStoreIntegrityError, SQLIntegrityError):
-            if attempt == attempts - 1:
-                raise
 
 
 def page_out(page: Page) -> dict[str, Any]:
