@@ -1,4 +1,4 @@
-"""Import the real framework (shared/data/partnership-bodies.json) as governance events.
+"""Import the real framework (application/data/partnership-bodies.json) as governance events.
 
 Every body becomes an ``Established`` event and its review recommendation the
 governance change it calls for, with the decision maker, effective date and the
@@ -277,9 +277,8 @@ class FrameworkImporter:
 
 
 def default_data_file() -> Path:
-    """shared/ sits beside the repository: ../shared/data/partnership-bodies.json."""
-    root = Path(__file__).resolve().parent.parent
-    return root.parent / "shared" / "data" / "partnership-bodies.json"
+    """The framework's bodies as the council's review recorded them, shipped with the package (data/README.md)."""
+    return Path(__file__).resolve().parent / "data" / "partnership-bodies.json"
 
 
 def import_framework(hub: PartnershipHub, path: Path | None = None) -> ImportReport:
