@@ -3,13 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where `make run` serves the web UI: `make run PORT=8080 HOST=0.0.0.0`.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# pytest's workers: the suite runs on both cores by default (`make test PYTEST_WORKERS=0` for one process).
+PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench lock clean
 
-$(STAMP): pyproject.toml
+# Every package at the exact version and hash in requirements.lock (pyproject.toml's ranges are the
+# intent, the lock is what is installed), then the project itself as an editable install.
+$(STAMP): requirements.lock pyproject.toml
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # GOV.UK Frontend's CSS, JavaScript, fonts and images from the npm registry, copied into web/static/govuk
@@ -28,19 +36,31 @@ $(GOVUK_STAMP):
 
 setup: $(STAMP) $(GOVUK_STAMP)
 
-# Sets up the SQLite store under ./var, imports the real framework, adds demo data, creates one demo
-# account per role (printed), then serves the web UI on http://127.0.0.1:5000/.
+# Sets up the SQLite store under ./var, imports the real framework, adds demo data and one demo account
+# per role (printed), raises today's reminders, then serves the web UI on http://$(HOST):$(PORT)/.
 run: setup
 	$(BIN)/partnership-hub demo
-	$(BIN)/partnership-hub users demo
-	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub serve --host 127.0.0.1 --port 5000
+	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub serve --host $(HOST) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
+# Every benchmark at its default size; prints each figure beside the floor it is measured against and
+# writes bench/results.md.
+bench: setup
+	$(BIN)/python -m bench
+
+# After changing a dependency in pyproject.toml: re-resolve and re-hash every package into requirements.lock.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--index-url https://pypi.org/simple --quiet -o requirements.lock
+
+# Everything set-up, the demo, the tests and the benchmarks made.
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var build web/static/govuk .pytest_cache .ruff_cache .hypothesis tests/browser/screenshots
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
