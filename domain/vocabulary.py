@@ -48,6 +48,10 @@ class BodyStatus(StrEnum):
     REPLACED = "replaced"
     MERGED = "merged"
 
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", "-")
+
 
 # Statuses after which a body accepts only corrections.
 CLOSED_STATUSES = frozenset({BodyStatus.ENDED, BodyStatus.REPLACED, BodyStatus.MERGED})

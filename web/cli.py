@@ -15,11 +15,12 @@ from application.demo import DemoPlan, run_steps
 from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
+from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
 from application.users import Users, ensure_demo_users
 from domain.body import Body
 from domain.errors import DomainError
-from domain.vocabulary import BodyKind
+from domain.vocabulary import BodyKind, BodyStatus
 from projections import tables
 from projections.runner import READ_MODELS, ReadModels, run_live
 from web.cli_reminders import reminders, scheduler
@@ -51,7 +52,7 @@ def init() -> None:
     "path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="The framework data file (default: ../shared/data/partnership-bodies.json).",
+    help="The framework data file (default: the one shipped in application/data).",
 )
 def import_bodies(path: Path | None) -> None:
     """Import the real bodies and their review recommendations; importing again changes nothing."""
@@ -113,7 +114,7 @@ def history(body: str) -> None:
     found = hub.find_body(body) or _maybe(hub, body_id)
     if found is None:
         raise click.ClickException(f"no body named or with id {body!r}")
-    click.echo(f"{found.name} — {found.kind.label}, {found.status.value}")
+    click.echo(f"{found.name} — {found.kind.label}, {found.status.label}")
     for entry in hub.history(found.id):
         effective = (
             f"effective {entry.effective_date:%d %b %Y}" if entry.effective_date else "effective date not stated"
@@ -144,7 +145,7 @@ def summary() -> None:
         f"{sum(r[2] for r in rows)} bodies, {_event_count(models.hub)} events in {models.hub.settings.database_url}"
     )
     for kind, body_status, count in rows:
-        click.echo(f"  {count:4d}  {BodyKind(kind).label} ({body_status})")
+        click.echo(f"  {count:4d}  {BodyKind(kind).label} ({BodyStatus(body_status).label})")
 
 
 @cli.group()
@@ -202,12 +203,14 @@ def run_worker(interval: float, seconds: float | None) -> None:
 @click.option("--bodies", default=24, show_default=True, type=click.IntRange(1, 100_000))
 @click.pass_context
 def demo(ctx: click.Context, bodies: int) -> None:
-    """Set up the store, import the real framework and seed demo data, then summarise."""
+    """Set up the store, import the real framework, seed demo data and the demo accounts, raise today's
+    reminders, then summarise."""
     ctx.invoke(init)
     ctx.invoke(import_bodies)
     ctx.invoke(seed, bodies=bodies, seed=2026)
-    models = _read_models()
-    models.catch_up()
+    ctx.invoke(demo_users)
+    # The reminders of today, so the demo's reminders page has something on it before the scheduler runs.
+    ctx.invoke(reminders.get_command(ctx, "scan"), as_of=None, lookback_days=DEFAULT_LOOKBACK_DAYS, send=False)
     ctx.invoke(summary)
     ctx.invoke(history, body="Carers Partnership Group")
 

@@ -302,6 +302,13 @@ class Planner:
             else:
                 due = b.established_on or b.status_effective or NEW_FRAMEWORK_STARTS
                 why = "none is on record"
+            # Elections fall due every year. One missed long ago is not reminded as years overdue (an
+            # overdue notice stops after the lookback, as for every deadline; the dashboard lists the
+            # group as due): the reminder is for this year's anniversary instead.
+            anchor, years = due, 0
+            while due + timedelta(days=self.lookback_days) < self.today:
+                years += 1
+                due = add_months(anchor, 12 * years)  # from the anchor, so month ends do not drift
             people = [
                 u
                 for u in self.recipients.officers

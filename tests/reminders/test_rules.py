@@ -190,6 +190,20 @@ def test_time_limited_bodies_elections_break_clauses_and_the_annual_review(conne
     assert {d for _, _, d in found(connection, date(2027, 2, 1), Rule.ANNUAL_REVIEW)} == {date(2027, 3, 31)}
 
 
+def test_an_election_missed_years_ago_is_reminded_for_this_years_anniversary(connection: Connection) -> None:
+    """A group imported in 2013 with no election on record is not told it is 13 years overdue: an overdue
+    notice stops after the lookback like every other, and the reminder is for the coming anniversary."""
+    add_body(connection, "Imported Group", established_on=date(2013, 9, 1), last_election_on=None)
+    assert found(connection, date(2026, 11, 30), Rule.ELECTION_DUE) == set()
+    assert {d for _, _, d in found(connection, date(2027, 8, 2), Rule.ELECTION_DUE)} == {date(2027, 9, 1)}
+    # Within the lookback after an anniversary it is still the anniversary just gone.
+    assert {d for _, _, d in found(connection, date(2026, 9, 20), Rule.ELECTION_DUE)} == {date(2026, 9, 1)}
+    # Month ends do not drift: a 31 January anchor falls due on 31 January, not the 28th, years on.
+    add_body(connection, "January Group", established_on=date(2016, 1, 31), last_election_on=None)
+    january = {d.due_date for d in plan(connection, today=date(2027, 1, 5), recipients=PEOPLE)}
+    assert date(2027, 1, 31) in january
+
+
 def test_identity_is_the_rule_subject_due_date_and_person() -> None:
     one = reminder_id(Rule.PAPERS_DUE, "m-1", date(2026, 3, 9), "officer")
     assert one == reminder_id("papers_due", "m-1", date(2026, 3, 9), "officer")
