@@ -1,4 +1,8 @@
-"""Who may run which command: one table, walked through completely by the tests."""
+"""Who may run which command: the roles, the duties each carries, and the check the dispatcher makes.
+
+Every command names one duty in its definition (application/commands); this table says which roles
+carry which duties. Walked through completely, role by command, by tests/integration/test_authority.py.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,28 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
 
 
+class Duty(StrEnum):
+    """A group of commands that the same people carry out."""
+
+    # Establishing bodies and every governance change of App. 8 (F1, F4).
+    GOVERNANCE = "governance"
+    # Members joining and leaving, and elections (B3-B5).
+    MEMBERSHIP = "membership"
+    # Everything about one meeting: scheduling (C1, C2), its agenda and papers (C4, G1), what happened
+    # at it (C7, C8) and its minutes (C5).
+    MEETINGS = "meetings"
+    # The year's programme for the whole framework (C1), set by the partnership team with the chairs.
+    CALENDAR = "calendar"
+    # Commissioning task-and-finish projects and extending them (D1).
+    COMMISSIONING = "commissioning"
+    # Agreeing a project's brief (D3).
+    BRIEF_AGREEMENT = "brief_agreement"
+    # A project lead's progress and completion reports (D4, D5); the domain checks whose project it is.
+    REPORTING = "reporting"
+    # What any signed-in person does with what is addressed to them (marking their reminders done).
+    PERSONAL = "personal"
+
+
 # The person each commissioning role stands for (rule D1).
 COMMISSIONER_FOR_ROLE: dict[Role, Commissioner] = {
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: Commissioner.PORTFOLIO_HOLDER_CARE_SERVICES,
@@ -27,70 +53,44 @@ COMMISSIONER_FOR_ROLE: dict[Role, Commissioner] = {
     Role.EXECUTIVE_DIRECTOR: Commissioner.EXECUTIVE_DIRECTOR,
 }
 
-_GOVERNANCE = {
-    "establish_body",
-    "adopt_terms_of_reference",
-    "change_funding",
-    "extend_contract",
-    "transform_body",
-    "replace_body",
-    "merge_body",
-    "give_self_funding_option",
-    "transfer_to_provider_forum",
-    "maintain_body",
-    "end_body",
-    "correct_body",
-}
-_MEMBERSHIP = {"add_member", "remove_member", "record_election"}
-# Everything about one meeting: scheduling (C1, C2), its agenda and papers (C4, G1), what happened at
-# it (C7, C8) and its minutes (C5).
-_MEETINGS = {
-    "schedule_meeting",
-    "move_meeting",
-    "cancel_meeting",
-    "add_agenda_item",
-    "attach_paper",
-    "publish_agenda",
-    "record_attendance",
-    "declare_interest",
-    "record_decision",
-    "record_action",
-    "close_action",
-    "record_draft_minutes",
-    "clear_minutes",
-    "publish_minutes",
-    "approve_previous_minutes",
-}
-# The year's programme for the whole framework (C1), set by the partnership team with the chairs.
-_CALENDAR = {"plan_annual_calendar"}
-_COMMISSIONING = {"commission_project", "extend_project_timeframe"}
-_REPORTING = {"submit_progress_report", "submit_completion_report"}
-
-AUTHORITY: dict[Role, frozenset[str]] = {
+AUTHORITY: dict[Role, frozenset[Duty]] = {
     # Officers (and administrators, who also run the importer) keep the whole record, meetings
     # included: they service every body's meetings, recording what chairs and members did.
-    Role.PARTNERSHIP_OFFICER: frozenset(_GOVERNANCE | _MEMBERSHIP | _MEETINGS | _CALENDAR),
-    Role.ADMINISTRATOR: frozenset(_GOVERNANCE | _MEMBERSHIP | _MEETINGS | _CALENDAR),
-    Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset(_COMMISSIONING),
-    Role.PORTFOLIO_HOLDER_EDUCATION: frozenset(_COMMISSIONING),
+    Role.PARTNERSHIP_OFFICER: frozenset(
+        {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL}
+    ),
+    Role.ADMINISTRATOR: frozenset({Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL}),
+    Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset({Duty.COMMISSIONING, Duty.PERSONAL}),
+    Role.PORTFOLIO_HOLDER_EDUCATION: frozenset({Duty.COMMISSIONING, Duty.PERSONAL}),
     # The Executive Director commissions, agrees briefs (D3) and, as chair of the conferences (B2),
     # runs their meetings: calls additional ones (C2), settles the agenda and clears the minutes (C5).
     # The application lets them clear only a conference's minutes; other bodies' chairs clear their
     # own. The framework-wide calendar stays with the partnership team.
-    Role.EXECUTIVE_DIRECTOR: frozenset(_COMMISSIONING | _MEETINGS | {"agree_brief"}),
-    # Leads report on their own projects only; the application checks whose project it is.
-    Role.PROJECT_LEAD: frozenset(_REPORTING),
-    Role.AUDITOR: frozenset(),
+    Role.EXECUTIVE_DIRECTOR: frozenset({Duty.COMMISSIONING, Duty.MEETINGS, Duty.BRIEF_AGREEMENT, Duty.PERSONAL}),
+    Role.PROJECT_LEAD: frozenset({Duty.REPORTING, Duty.PERSONAL}),
+    Role.AUDITOR: frozenset({Duty.PERSONAL}),
 }
 
-ALL_COMMANDS: frozenset[str] = frozenset().union(*AUTHORITY.values())
 
-
-def check(actor: Actor, command: str) -> Role:
+def role_of(actor: Actor) -> Role:
     try:
-        role = Role(actor.role)
+        return Role(actor.role)
     except ValueError:
         raise NotAuthorised(f"{actor.role!r} is not a role of Partnership Hub") from None
-    if command not in AUTHORITY[role]:
-        raise NotAuthorised(f"a {role.value.replace('_', ' ')} may not {command.replace('_', ' ')}")
+
+
+def may(role: Role | str, duty: Duty) -> bool:
+    """Whether a role carries a duty (what the pages offer; the dispatcher checks the same)."""
+    try:
+        return duty in AUTHORITY[Role(role)]
+    except ValueError:
+        return False
+
+
+def check(actor: Actor, duty: Duty, doing: str) -> Role:
+    """Refuses an actor whose role does not carry ``duty``; ``doing`` names the command in the refusal."""
+    role = role_of(actor)
+    if duty not in AUTHORITY[role]:
+        words = role.value.replace("_", " ")
+        raise NotAuthorised(f"{'an' if words[0] in 'aeiou' else 'a'} {words} may not {doing}")
     return role

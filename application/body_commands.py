@@ -11,7 +11,6 @@ from application.hub_base import (
     HubBase,
     MembershipResult,
     body_id_for,
-    command,
 )
 from domain.actor import Actor
 from domain.body import Body, Decision
@@ -24,7 +23,6 @@ class BodyCommands(HubBase):
 
     # ------------------------------------------------------------ governance
 
-    @command
     def establish_body(
         self,
         actor: Actor,
@@ -70,7 +68,6 @@ class BodyCommands(HubBase):
         self._save(body)
         return body.version
 
-    @command
     def adopt_terms_of_reference(
         self, actor: Actor, body_id: UUID, *, text: str, decision: Decision, expected_version: int | None = None
     ) -> int:
@@ -80,7 +77,6 @@ class BodyCommands(HubBase):
             lambda b: b.adopt_terms_of_reference(actor=actor, at=self._now(), text=text, decision=decision),
         )
 
-    @command
     def change_funding(
         self,
         actor: Actor,
@@ -103,7 +99,6 @@ class BodyCommands(HubBase):
             ),
         )
 
-    @command
     def extend_contract(
         self,
         actor: Actor,
@@ -122,7 +117,6 @@ class BodyCommands(HubBase):
             ),
         )
 
-    @command
     def transform_body(
         self,
         actor: Actor,
@@ -140,7 +134,6 @@ class BodyCommands(HubBase):
             lambda b: b.transform(actor=actor, at=self._now(), into=into, until=until, task=task, decision=decision),
         )
 
-    @command
     def replace_body(
         self,
         actor: Actor,
@@ -158,7 +151,6 @@ class BodyCommands(HubBase):
             lambda b: b.replace_with(actor=actor, at=self._now(), successor=successor, task=task, decision=decision),
         )
 
-    @command
     def merge_body(
         self,
         actor: Actor,
@@ -175,7 +167,6 @@ class BodyCommands(HubBase):
             lambda b: b.merge_into(actor=actor, at=self._now(), target=target, decision=decision),
         )
 
-    @command
     def give_self_funding_option(
         self,
         actor: Actor,
@@ -193,7 +184,6 @@ class BodyCommands(HubBase):
             ),
         )
 
-    @command
     def transfer_to_provider_forum(
         self, actor: Actor, body_id: UUID, *, under: str, decision: Decision, expected_version: int | None = None
     ) -> int:
@@ -203,7 +193,6 @@ class BodyCommands(HubBase):
             lambda b: b.transfer_to_provider_forum(actor=actor, at=self._now(), under=under, decision=decision),
         )
 
-    @command
     def maintain_body(
         self,
         actor: Actor,
@@ -217,7 +206,6 @@ class BodyCommands(HubBase):
             body_id, expected_version, lambda b: b.maintain(actor=actor, at=self._now(), decision=decision, as_=as_)
         )
 
-    @command
     def end_body(
         self,
         actor: Actor,
@@ -235,7 +223,6 @@ class BodyCommands(HubBase):
             ),
         )
 
-    @command
     def correct_body(
         self,
         actor: Actor,
@@ -262,7 +249,6 @@ class BodyCommands(HubBase):
 
     # ------------------------------------------------------------ membership
 
-    @command
     def add_member(
         self,
         actor: Actor,
@@ -277,10 +263,11 @@ class BodyCommands(HubBase):
         expected_version: int | None = None,
     ) -> MembershipResult:
         body = self._get(Body, body_id, expected_version)
+        member_id = member_id or uuid4().hex[:12]
         share = body.add_member(
             actor=actor,
             at=self._now(),
-            member_id=member_id or uuid4().hex[:12],
+            member_id=member_id,
             person=person,
             role=role,
             representation=representation,
@@ -288,9 +275,8 @@ class BodyCommands(HubBase):
             position=position,
         )
         self._save(body)
-        return membership_result(body, share)
+        return membership_result(body, share, member_id)
 
-    @command
     def remove_member(
         self,
         actor: Actor,
@@ -306,9 +292,8 @@ class BodyCommands(HubBase):
             actor=actor, at=self._now(), member_id=member_id, effective_date=effective_date, reason=reason
         )
         self._save(body)
-        return membership_result(body, share)
+        return membership_result(body, share, member_id)
 
-    @command
     def record_election(
         self,
         actor: Actor,
@@ -338,6 +323,6 @@ def event_name_at(app: HubBase, body_id: UUID, version: int) -> str:
     return ""
 
 
-def membership_result(body: Body, share: ServiceUserShare) -> MembershipResult:
+def membership_result(body: Body, share: ServiceUserShare, member_id: str) -> MembershipResult:
     warning = share.warning() if body.kind is BodyKind.CONSULTATIVE_GROUP else None
-    return MembershipResult(version=body.version, share=share, warning=warning)
+    return MembershipResult(version=body.version, share=share, warning=warning, member_id=member_id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.errors import DomainError
+from domain.errors import DomainError, NotPermitted
 
 
-class NotAuthorised(DomainError):
-    """The actor's role does not allow this command, or not on this record."""
+class NotAuthorised(NotPermitted):
+    """The actor's role does not allow this command."""
 
 
 class NotFound(DomainError):

@@ -15,24 +15,19 @@ from application.hub_base import (
     Publication,
     body_id_for,
     calendar_meeting_id,
-    command,
     utc_now,
 )
 from application.meeting_commands import MeetingCommands
 from application.project_commands import ProjectCommands
+from application.reminders.marking import ReminderMarking
 
 
-class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands):
+class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking):
     name = "PartnershipHub"
 
 
-COMMANDS: frozenset[str] = frozenset(
-    name for cls in PartnershipHub.__mro__ for name, member in vars(cls).items() if hasattr(member, "command_name")
-)
-
 __all__ = [
     "BODY_NAMESPACE",
-    "COMMANDS",
     "CalendarPlan",
     "MembershipResult",
     "Numbered",
@@ -40,6 +35,5 @@ __all__ = [
     "Publication",
     "body_id_for",
     "calendar_meeting_id",
-    "command",
     "utc_now",
 ]

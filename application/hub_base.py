@@ -1,22 +1,24 @@
-"""The application's shared machinery: persistence, authority checks, loading and saving.
+"""The application's shared machinery: persistence, loading and saving, and what a save reports.
 
-Each command: checks the actor's authority, loads the aggregate (checking the
-version the caller saw, when given), calls the domain method that enforces the
-rule, and saves. Saving is optimistic: if another writer saved the same
-aggregate first, the unique (id, version) key refuses the second write and the
-caller gets a ConflictError that names the record; nothing is half-written.
+Each command handler loads the aggregate (checking the version the caller saw,
+when given), calls the domain method that enforces the rule, and saves; who may
+run it is the dispatcher's check (application/commands), made before this runs.
+Saving is optimistic: if another writer saved the same aggregate first, the
+unique (id, version) key refuses the second write and the caller gets a
+ConflictError that names the record; nothing is half-written.
 The commands themselves live in body_commands, project_commands and
 meeting_commands; hub.PartnershipHub puts them together.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -24,19 +26,17 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import get_topic
 
-from application import authority
-from application.errors import ConflictError, DuplicateError, NotAuthorised, NotFound
+from application.errors import ConflictError, DuplicateError, NotFound
 from application.files import FileStore
 from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
 from application.settings import Settings
-from domain.actor import Actor
 from domain.body import Body
 from domain.history import HistoryEntry, describe
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
 from domain.project import Project
+from domain.reminder import Reminder
 
-P = ParamSpec("P")
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
 
@@ -55,24 +55,38 @@ def calendar_meeting_id(body_id: UUID, year: int, n: int) -> UUID:
     return uuid5(MEETING_NAMESPACE, f"{body_id}/{year}/{n}")
 
 
+def store_env(database_url: str) -> dict[str, str]:
+    """The eventsourcing environment of the event store at ``database_url`` (with the timeline index)."""
+    return {"PERSISTENCE_MODULE": "application.persistence:HubFactory", "SQLALCHEMY_URL": database_url}
+
+
 def utc_now() -> datetime:
     return datetime.now(tz=UTC)
 
 
-def command(fn: Callable[P, R]) -> Callable[P, R]:
-    """Checks the actor's authority for the command before anything else."""
-    name = fn.__name__
+@dataclass(frozen=True)
+class Saved:
+    """One aggregate a command saved: its version after the command, and the log position of its last event."""
 
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        actor = kwargs.get("actor") if "actor" in kwargs else args[1]
-        if not isinstance(actor, Actor):
-            raise NotAuthorised("every command names its actor")
-        authority.check(actor, name)
-        return fn(*args, **kwargs)
+    aggregate_id: UUID
+    version: int
+    position: int | None
 
-    wrapper.command_name = name  # type: ignore[attr-defined]
-    return wrapper
+
+# What the commands running in this thread (or task) have saved, for the dispatcher to report: a
+# context variable, so concurrent requests sharing one hub never see each other's saves.
+_saves: ContextVar[list[Saved] | None] = ContextVar("partnership_hub_saves", default=None)
+
+
+@contextmanager
+def recording_saves() -> Iterator[list[Saved]]:
+    """Collects every save made inside the block (the dispatcher wraps each command in one)."""
+    saves: list[Saved] = []
+    token = _saves.set(saves)
+    try:
+        yield saves
+    finally:
+        _saves.reset(token)
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class MembershipResult:
     version: int
     share: ServiceUserShare
     warning: str | None
+    member_id: str  # the id of the member who joined or left
 
 
 @dataclass(frozen=True)
@@ -129,11 +144,7 @@ class HubBase(Application[UUID]):
             settings = Settings.for_url(env["SQLALCHEMY_URL"]) if "SQLALCHEMY_URL" in env else None
         self.settings = settings or Settings.from_env()
         self.clock = clock
-        base_env = {
-            "PERSISTENCE_MODULE": "application.persistence:HubFactory",
-            "SQLALCHEMY_URL": self.settings.database_url,
-        }
-        super().__init__({**base_env, **(env or {})})
+        super().__init__({**store_env(self.settings.database_url), **(env or {})})
         self.recorder: TimelineRecorder
         self.files = FileStore(self.settings.files_dir)
         # Which bodies and meetings exist, for the few commands that look beyond one record.
@@ -165,16 +176,22 @@ class HubBase(Application[UUID]):
     def _now(self) -> datetime:
         return self.clock()
 
-    def _save(self, *aggregates: Body | Project | Meeting) -> int | None:
+    def _save(self, *aggregates: Aggregate) -> int | None:
         """Saves atomically; a concurrent writer's version wins and this one raises."""
         created = {a.id for a in aggregates if a.version == len(a.pending_events)}
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
             raise self._conflict(aggregates, created) from None
+        saves = _saves.get()
+        if saves is not None:
+            positions: dict[UUID, int] = {}
+            for recording in recordings:
+                positions[recording.domain_event.originator_id] = recording.notification.id
+            saves.extend(Saved(a.id, a.version, positions.get(a.id)) for a in aggregates)
         return recordings[-1].notification.id if recordings else None
 
-    def _conflict(self, aggregates: tuple[Body | Project | Meeting, ...], created: set[UUID]) -> Exception:
+    def _conflict(self, aggregates: tuple[Aggregate, ...], created: set[UUID]) -> Exception:
         for aggregate in aggregates:
             try:
                 stored = self.repository.get(aggregate.id)
@@ -253,7 +270,7 @@ class HubBase(Application[UUID]):
         return [describe(e) for e in events]
 
 
-_WHAT: dict[type, str] = {Body: "body", Project: "project", Meeting: "meeting"}
+_WHAT: dict[type, str] = {Body: "body", Project: "project", Meeting: "meeting", Reminder: "reminder"}
 
 
 def _what(aggregate: Aggregate) -> str:
@@ -267,4 +284,6 @@ def _label(aggregate: Any) -> str:
         return aggregate.title
     if isinstance(aggregate, Meeting):
         return f"{aggregate.body_name} on {aggregate.date:%d %B %Y}"
+    if isinstance(aggregate, Reminder):
+        return aggregate.title
     return str(aggregate.id)

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-from application.hub import PartnershipHub
+from application.commands import Dispatcher, bodies
+from application.commands.inputs import CommandInput
 from domain.actor import Actor
 from domain.body import Body, Decision
 from domain.vocabulary import BodyKind, MemberRole, Representation
@@ -59,16 +61,17 @@ def _pence(gbp: int | float | None) -> int | None:
 
 
 class FrameworkImporter:
-    def __init__(self, hub: PartnershipHub, data: dict[str, Any]) -> None:
-        self.hub = hub
+    def __init__(self, dispatcher: Dispatcher, data: dict[str, Any]) -> None:
+        self.dispatcher = dispatcher
+        self.hub = dispatcher.hub
         self.data = data
         self.decided_by: str = data["decision"]["decided_by"]
         self.report = ImportReport()
         self.new_names = {b["name"] for b in data["new_framework"]}
 
     @classmethod
-    def from_file(cls, hub: PartnershipHub, path: Path) -> FrameworkImporter:
-        return cls(hub, json.loads(path.read_text(encoding="utf-8")))
+    def from_file(cls, dispatcher: Dispatcher, path: Path) -> FrameworkImporter:
+        return cls(dispatcher, json.loads(path.read_text(encoding="utf-8")))
 
     def run(self) -> ImportReport:
         existing = self.data["existing_bodies"]
@@ -84,6 +87,10 @@ class FrameworkImporter:
         return self.report
 
     # ----------------------------------------------------------------- helpers
+
+    def _do(self, command: type[CommandInput], actor: Actor, subject_id: UUID | None = None, **values: Any) -> Any:
+        """Runs one command through the dispatcher, as every change to the record is made."""
+        return self.dispatcher.execute(command, actor, subject_id=subject_id, **values).result
 
     def _decision(self, ref: str, reason: str, effective: date | None) -> Decision:
         return Decision(
@@ -109,7 +116,7 @@ class FrameworkImporter:
     def _establish(self, name: str, ref: str, **kwargs: Any) -> Body:
         body = self.hub.find_body(name)
         if body is None:
-            self.hub.establish_body(IMPORTER, name=name, **kwargs)
+            self._do(bodies.EstablishBody, IMPORTER, name=name, **kwargs)
             self.report.bodies_created += 1
             body = self._body(name)
         else:
@@ -179,7 +186,8 @@ class FrameworkImporter:
         for person, position, role, representation in wanted:
             if person.casefold() in present:
                 continue
-            self.hub.add_member(
+            self._do(
+                bodies.AddMember,
                 IMPORTER,
                 body.id,
                 person=person,
@@ -199,7 +207,8 @@ class FrameworkImporter:
         body = self._body(name)
 
         if contract.get("contract_extended_until") and not self._done(body, f"{name}:contract"):
-            self.hub.extend_contract(
+            self._do(
+                bodies.ExtendContract,
                 IMPORTER,
                 body.id,
                 until=date.fromisoformat(contract["contract_extended_until"]),
@@ -219,26 +228,34 @@ class FrameworkImporter:
         decision = self._decision(ref, reason, effective)
         match action:
             case "end":
-                self.hub.end_body(
-                    IMPORTER, body.id, decision=decision, remove_council_support=rec.get("remove_council_support", True)
+                self._do(
+                    bodies.EndBody,
+                    IMPORTER,
+                    body.id,
+                    decision=decision,
+                    remove_council_support=rec.get("remove_council_support", True),
                 )
             case "replace_with":
-                self.hub.replace_body(IMPORTER, body.id, successor_id=self._body(rec["target"]).id, decision=decision)
+                self._do(
+                    bodies.ReplaceBody, IMPORTER, body.id, successor_id=self._body(rec["target"]).id, decision=decision
+                )
             case "merge_into":
-                self.hub.merge_body(IMPORTER, body.id, target_id=self._body(rec["target"]).id, decision=decision)
+                self._do(bodies.MergeBody, IMPORTER, body.id, target_id=self._body(rec["target"]).id, decision=decision)
             case "self_funding_option":
-                self.hub.give_self_funding_option(
+                self._do(
+                    bodies.GiveSelfFundingOption,
                     IMPORTER,
                     body.id,
                     council_funding_until=date.fromisoformat(rec["council_funding_until"]),
                     decision=decision,
                 )
             case "transfer_to_provider_forum":
-                self.hub.transfer_to_provider_forum(IMPORTER, body.id, under=rec["under"], decision=decision)
+                self._do(bodies.TransferToProviderForum, IMPORTER, body.id, under=rec["under"], decision=decision)
             case "maintain":
-                self.hub.maintain_body(IMPORTER, body.id, as_=rec.get("as"), decision=decision)
+                self._do(bodies.MaintainBody, IMPORTER, body.id, as_=rec.get("as"), decision=decision)
             case "time_limited_project_group" if rec["mode"] == "maintain":
-                self.hub.transform_body(
+                self._do(
+                    bodies.TransformBody,
                     IMPORTER,
                     body.id,
                     into=BodyKind.TASK_AND_FINISH_GROUP,
@@ -248,8 +265,13 @@ class FrameworkImporter:
                 )
             case "time_limited_project_group":
                 successor = self._body(REPLACEMENT_PROJECT_GROUPS[name])
-                self.hub.replace_body(
-                    IMPORTER, body.id, successor_id=successor.id, task=rec.get("task"), decision=decision
+                self._do(
+                    bodies.ReplaceBody,
+                    IMPORTER,
+                    body.id,
+                    successor_id=successor.id,
+                    task=rec.get("task"),
+                    decision=decision,
                 )
             case _:
                 raise ValueError(f"{name}: unknown recommendation {action!r}")
@@ -262,7 +284,8 @@ class FrameworkImporter:
         ref = f"{body.name}:joins-new-framework"
         if body.kind is kind or body.is_closed or self._done(body, ref):
             return
-        self.hub.transform_body(
+        self._do(
+            bodies.TransformBody,
             IMPORTER,
             body.id,
             into=kind,
@@ -281,8 +304,8 @@ def default_data_file() -> Path:
     return Path(__file__).resolve().parent / "data" / "partnership-bodies.json"
 
 
-def import_framework(hub: PartnershipHub, path: Path | None = None) -> ImportReport:
-    return FrameworkImporter.from_file(hub, path or default_data_file()).run()
+def import_framework(dispatcher: Dispatcher, path: Path | None = None) -> ImportReport:
+    return FrameworkImporter.from_file(dispatcher, path or default_data_file()).run()
 
 
 __all__ = ["FrameworkImporter", "ImportReport", "import_framework"]

@@ -7,7 +7,7 @@ from datetime import date, time
 from uuid import UUID, uuid4
 
 from application import authority
-from application.authority import Role
+from application.authority import Duty, Role
 from application.errors import NotAuthorised
 from application.hub_base import (
     CalendarPlan,
@@ -16,7 +16,6 @@ from application.hub_base import (
     Publication,
     R,
     calendar_meeting_id,
-    command,
 )
 from domain.actor import Actor
 from domain.body import Body
@@ -31,7 +30,6 @@ class MeetingCommands(HubBase):
 
     # ------------------------------------------------------------- meetings
 
-    @command
     def schedule_meeting(
         self,
         actor: Actor,
@@ -67,7 +65,6 @@ class MeetingCommands(HubBase):
         self._save(meeting)
         return meeting.id
 
-    @command
     def plan_annual_calendar(
         self,
         actor: Actor,
@@ -111,8 +108,12 @@ class MeetingCommands(HubBase):
                 plan.already_planned[body.id] = ids
                 continue
             try:
-                days = check_calendar_dates(year, dates) if dates else calendar_dates(year, slots[body.id])
                 now = self._now()
+                days = (
+                    check_calendar_dates(year, dates, today=now.date())
+                    if dates
+                    else calendar_dates(year, slots[body.id])
+                )
                 meetings = [
                     Meeting.schedule(
                         id=meeting_id,
@@ -151,7 +152,6 @@ class MeetingCommands(HubBase):
         meetings = [m for m in (self._get(Meeting, i) for i in ids) if m.status is MeetingStatus.SCHEDULED]
         return sorted(meetings, key=meeting_order)
 
-    @command
     def move_meeting(
         self,
         actor: Actor,
@@ -175,7 +175,6 @@ class MeetingCommands(HubBase):
         self._save(meeting)
         return meeting.version
 
-    @command
     def cancel_meeting(
         self, actor: Actor, meeting_id: UUID, *, reason: str, expected_version: int | None = None
     ) -> int:
@@ -205,10 +204,9 @@ class MeetingCommands(HubBase):
         Not a command: storing bytes records no event (the paper or minutes that name the file do), so
         it is allowed to whoever may attach papers.
         """
-        authority.check(actor, "attach_paper")
+        authority.check(actor, Duty.MEETINGS, "upload papers or minutes")
         return self.files.put(data, filename)
 
-    @command
     def add_agenda_item(
         self,
         actor: Actor,
@@ -227,7 +225,6 @@ class MeetingCommands(HubBase):
             ),
         )
 
-    @command
     def attach_paper(
         self,
         actor: Actor,
@@ -256,7 +253,6 @@ class MeetingCommands(HubBase):
             ),
         )
 
-    @command
     def publish_agenda(self, actor: Actor, meeting_id: UUID, *, expected_version: int | None = None) -> Publication:
         def publish(meeting: Meeting) -> Publication:
             late = meeting.publish_agenda(actor=actor, at=self._now())
@@ -266,7 +262,6 @@ class MeetingCommands(HubBase):
 
     # ------------------------------------------------------------ the meeting
 
-    @command
     def record_attendance(
         self,
         actor: Actor,
@@ -284,7 +279,6 @@ class MeetingCommands(HubBase):
 
         return self._change_meeting(meeting_id, expected_version, record)
 
-    @command
     def declare_interest(
         self,
         actor: Actor,
@@ -301,7 +295,6 @@ class MeetingCommands(HubBase):
             lambda m: m.declare_interest(actor=actor, at=self._now(), person=person, interest=interest, item=item),
         )
 
-    @command
     def record_decision(
         self, actor: Actor, meeting_id: UUID, *, item: int, text: str, expected_version: int | None = None
     ) -> Numbered:
@@ -309,7 +302,6 @@ class MeetingCommands(HubBase):
             meeting_id, expected_version, lambda m: m.record_decision(actor=actor, at=self._now(), item=item, text=text)
         )
 
-    @command
     def record_action(
         self,
         actor: Actor,
@@ -329,7 +321,6 @@ class MeetingCommands(HubBase):
             ),
         )
 
-    @command
     def close_action(
         self,
         actor: Actor,
@@ -364,7 +355,6 @@ class MeetingCommands(HubBase):
 
     # ---------------------------------------------------------------- minutes
 
-    @command
     def record_draft_minutes(
         self, actor: Actor, meeting_id: UUID, *, file: FileRef, expected_version: int | None = None
     ) -> int:
@@ -376,7 +366,6 @@ class MeetingCommands(HubBase):
 
         return self._change_meeting(meeting_id, expected_version, record)
 
-    @command
     def clear_minutes(
         self,
         actor: Actor,
@@ -413,7 +402,6 @@ class MeetingCommands(HubBase):
         self._save(meeting)
         return meeting.version
 
-    @command
     def publish_minutes(self, actor: Actor, meeting_id: UUID, *, expected_version: int | None = None) -> Publication:
         def publish(meeting: Meeting) -> Publication:
             late = meeting.publish_minutes(actor=actor, at=self._now())
@@ -421,7 +409,6 @@ class MeetingCommands(HubBase):
 
         return self._change_meeting(meeting_id, expected_version, publish)
 
-    @command
     def approve_previous_minutes(
         self,
         actor: Actor,

@@ -4,7 +4,7 @@ Run it as ``.venv/bin/python -m bench.projections [--events N] [--backend sqlite
 
 Four rates are measured, side by side, in one run, on the same database and the same event log:
 
-- **rebuild**: ``ReadModels(hub).rebuild()``, every read model from event one: events per second.
+- **rebuild**: ``ReadModels.rebuild()``, every read model from event one: events per second.
 - **raw read**: the whole notification log read with ``hub.recorder.select_notifications`` in the
   runner's batch size, nothing written: the floor that any projection pays to see the events.
 - **read + decode**: the same, plus ``hub.mapper.to_domain_event`` on every notification: what the
@@ -48,11 +48,12 @@ import click
 from eventsourcing.persistence import Notification
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, insert, select
 
-from application.demo import DemoPlan, Step, run_steps
+from application.commands import Dispatcher
 from application.hub import PartnershipHub
 from application.importer import import_framework
 from application.persistence import event_timeline
 from application.settings import Settings, sqlite_url
+from demo.seed import DemoPlan, Step, run_steps
 from projections.runner import BATCH_SIZE, ReadModels
 
 BENCH_DIR = Path("var") / "bench"
@@ -155,10 +156,10 @@ def demo_steps(hub: PartnershipHub, wanted: int) -> list[Step]:
     Sized from a small probe plan rather than a fixed guess of steps per body, which went
     stale when the demo grew the meetings workflow and made the store 2.5 times too big.
     """
-    probe = DemoPlan(hub, bodies=PROBE_BODIES, seed=DEMO_SEED, today=DEMO_TODAY).build()
+    probe = DemoPlan(Dispatcher(hub), bodies=PROBE_BODIES, seed=DEMO_SEED, today=DEMO_TODAY).build()
     bodies = max(1, math.ceil(wanted * PROBE_BODIES / max(1, len(probe))))
     while True:
-        steps = DemoPlan(hub, bodies=bodies, seed=DEMO_SEED, today=DEMO_TODAY).build()
+        steps = DemoPlan(Dispatcher(hub), bodies=bodies, seed=DEMO_SEED, today=DEMO_TODAY).build()
         if len(steps) >= wanted:
             return steps
         bodies = math.ceil(bodies * wanted / len(steps)) + 1
@@ -166,10 +167,10 @@ def demo_steps(hub: PartnershipHub, wanted: int) -> list[Step]:
 
 def generate_events(hub: PartnershipHub, events: int) -> None:
     """Imports the real framework, then records demo history through the application's commands."""
-    import_framework(hub)
+    import_framework(Dispatcher(hub))
     steps = demo_steps(hub, events - event_count(hub))
     with progress("Recording demo history", len(steps)) as update:
-        run_steps(hub, counted(steps, update))
+        run_steps(Dispatcher(hub), counted(steps, update))
     if event_count(hub) < events:
         raise click.ClickException(f"the demo recorded {event_count(hub):,} events, fewer than {events:,}")
 
@@ -285,7 +286,7 @@ def repeated(label: str, measure: Callable[[], float], repeats: int, budget: flo
 def measure_backend(backend: str, hub: PartnershipHub, repeats: int, budget: float) -> BackendResult:
     result = BackendResult(backend, event_count(hub), mean_event_bytes(hub))
     click.echo(f"Measuring {backend}: {result.events:,} events, {result.event_bytes} bytes each on average.")
-    models = ReadModels(hub)
+    models = ReadModels(hub, hub.settings.read_model_url)
     try:
         rows = plain_payloads(result.events, result.event_bytes)
         plan: dict[str, Callable[[], float]] = {

@@ -8,7 +8,6 @@ list of members.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +16,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
+from domain.bounds import DECISION_REF_LENGTH, MAX_ACCOUNTABILITY, check_date, check_names, check_pence, check_text
+from domain.deadlines import election_due_by, overdue
 from domain.errors import BodyClosed, DomainError, InvalidInput
 from domain.membership import Membership, ServiceUserShare, service_user_share
 from domain.vocabulary import (
@@ -28,19 +29,13 @@ from domain.vocabulary import (
     MemberRole,
     Representation,
 )
+from domain.working_days import add_months
 
 
 def _required(field: str, value: str) -> str:
     if not value or not value.strip():
         raise InvalidInput(field, "must not be blank")
     return value.strip()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (or earlier), clamped to the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -57,6 +52,11 @@ class Decision:
     def fields(self) -> dict[str, Any]:
         if not self.reason or not self.reason.strip():
             raise InvalidInput("reason", "say why this change is being made", rule="F4")
+        check_text("reason", self.reason, long=True)
+        check_date("effective_date", self.effective_date)
+        check_text("decided_by", self.decided_by)
+        check_text("decision_ref", self.decision_ref, max_length=DECISION_REF_LENGTH)
+        check_text("source_ref", self.source_ref)
         return {
             "reason": self.reason.strip(),
             "effective_date": self.effective_date,
@@ -180,6 +180,11 @@ class Body(Aggregate):
             raise InvalidInput("kind", f"{kind!r} is not a kind of body; use one of {allowed}") from None
         _check_money("annual_funding_pence", annual_funding_pence)
         _check_break_clause(break_clause_months)
+        check_text("name", name)
+        check_text("purpose", purpose, long=True)
+        check_names("accountability", accountability, max_items=MAX_ACCOUNTABILITY)
+        check_date("contract_end", contract_end)
+        check_date("until", until)
         if kind is BodyKind.TASK_AND_FINISH_GROUP and until is None:
             raise InvalidInput("until", "a task-and-finish group is time-limited: give its end date", rule="A5")
         if until is not None and decision.effective_date and until <= decision.effective_date:
@@ -229,9 +234,8 @@ class Body(Aggregate):
         """Rule B5: a consultative group elects its chair and vice-chair every year."""
         if self.kind is not BodyKind.CONSULTATIVE_GROUP or self.is_closed:
             return False
-        if self.last_election_on is None:
-            return True
-        return on > add_months(self.last_election_on, 12)
+        due = election_due_by(self.last_election_on, None)
+        return due is None or overdue(due, on)
 
     def break_clause_notice_date(self) -> date | None:
         """The last day to give notice under the break clause to end at the contract end."""
@@ -259,6 +263,7 @@ class Body(Aggregate):
 
     def adopt_terms_of_reference(self, *, actor: Actor, at: datetime, text: str, decision: Decision) -> None:
         self._check_open("adopting terms of reference")
+        check_text("text", text, long=True)
         self.trigger_event(
             self.TermsOfReferenceAdopted,
             timestamp=at,
@@ -288,6 +293,7 @@ class Body(Aggregate):
     ) -> None:
         self._check_open("changing its funding")
         _check_money("annual_funding_pence", annual_funding_pence)
+        check_date("council_funding_until", council_funding_until)
         if annual_funding_pence == self.annual_funding_pence and council_funding_until == self.council_funding_until:
             raise DomainError(f"{self.name} already has that funding; nothing to change")
         self.trigger_event(
@@ -320,6 +326,7 @@ class Body(Aggregate):
     ) -> None:
         self._check_open("extending its contract")
         _check_break_clause(break_clause_months)
+        check_date("until", until)
         if self.contract_end is not None and until <= self.contract_end:
             raise InvalidInput(
                 "until",
@@ -363,6 +370,8 @@ class Body(Aggregate):
     ) -> None:
         self._check_open("transforming it")
         into = _kind("into", into)
+        check_date("until", until)
+        check_text("task", task, long=True)
         if into is BodyKind.TASK_AND_FINISH_GROUP and until is None:
             raise InvalidInput("until", "a time-limited project group needs its end date", rule="A5")
         if into is self.kind and until == self.until:
@@ -403,6 +412,7 @@ class Body(Aggregate):
     ) -> None:
         self._check_open("replacing it")
         self._check_successor(successor)
+        check_text("task", task, long=True)
         self.trigger_event(
             self.Replaced,
             timestamp=at,
@@ -455,6 +465,7 @@ class Body(Aggregate):
     ) -> None:
         """Rule A7 / F1: council funding continues until a date, then the body may fund itself."""
         self._check_open("giving it the self-funding option")
+        check_date("council_funding_until", council_funding_until)
         self.trigger_event(
             self.SelfFundingOptionGiven,
             timestamp=at,
@@ -475,6 +486,7 @@ class Body(Aggregate):
         self._check_open("transferring it")
         if self.kind is BodyKind.PROVIDER_FORUM:
             raise DomainError(f"{self.name} is already a provider forum")
+        check_text("under", under)
         self.trigger_event(
             self.TransferredToProviderForum,
             timestamp=at,
@@ -493,6 +505,7 @@ class Body(Aggregate):
     def maintain(self, *, actor: Actor, at: datetime, decision: Decision, as_: str | None = None) -> None:
         """Records a decision to keep the body as it is (rule F1 'maintain')."""
         self._check_open("maintaining it")
+        check_text("as", as_)
         self.trigger_event(self.Maintained, timestamp=at, **actor.event_fields(), kind_as=as_, **decision.fields())
 
     class Ended(GovernanceEvent):
@@ -556,6 +569,7 @@ class Body(Aggregate):
                 "field", f"{field!r} cannot be corrected; use one of {', '.join(sorted(self.CORRECTABLE_FIELDS))}"
             )
         value = _coerce_field(field, value)
+        _check_corrected(field, value)
         if value == getattr(self, field):
             raise DomainError(f"{field.replace('_', ' ')} is already {value!r}; nothing to correct")
         self.trigger_event(
@@ -609,6 +623,10 @@ class Body(Aggregate):
         role = _enum(MemberRole, "role", role)
         representation = _enum(Representation, "representation", representation)
         person = _required("person", person)
+        check_text("person", person)
+        check_text("position", position)
+        check_text("member_id", member_id, max_length=64)
+        check_date("effective_date", effective_date)
         if member_id in self.members:
             raise InvalidInput("member_id", f"{member_id} is already a member id on {self.name}")
         if any(m.person.casefold() == person.casefold() for m in self.current_members()):
@@ -678,6 +696,8 @@ class Body(Aggregate):
         member = self.members.get(member_id)
         if member is None or member.left_on is not None:
             raise InvalidInput("member_id", f"{member_id} is not a current member of {self.name}")
+        check_date("effective_date", effective_date)
+        check_text("reason", reason, long=True)
         if effective_date < member.joined_on:
             raise InvalidInput("effective_date", "a member cannot leave before the date they joined")
         self.trigger_event(
@@ -713,6 +733,7 @@ class Body(Aggregate):
             raise DomainError("only a consultative group elects its chair and vice-chair", rule="B5")
         if chair_id == vice_chair_id:
             raise InvalidInput("vice_chair_id", "the chair and the vice-chair must be different people")
+        check_date("election_date", election_date)
         for field, member_id in (("chair_id", chair_id), ("vice_chair_id", vice_chair_id)):
             member = self.members.get(member_id)
             if member is None or member.left_on is not None:
@@ -737,17 +758,16 @@ class Body(Aggregate):
 
 
 def _check_money(field: str, pence: int | None) -> None:
-    if pence is None:
-        return
-    if isinstance(pence, bool) or not isinstance(pence, int):
-        raise InvalidInput(field, "give an amount in whole pence")
-    if pence < 0:
-        raise InvalidInput(field, "must not be negative")
+    check_pence(field, pence)
+
+
+# A contract's break clause gives at most two years' notice (F2); the input schema says the same.
+MAX_BREAK_CLAUSE_MONTHS = 24
 
 
 def _check_break_clause(months: int | None) -> None:
-    if months is not None and not 0 < months <= 24:
-        raise InvalidInput("break_clause_months", "must be between 1 and 24 months")
+    if months is not None and not 0 < months <= MAX_BREAK_CLAUSE_MONTHS:
+        raise InvalidInput("break_clause_months", f"must be between 1 and {MAX_BREAK_CLAUSE_MONTHS} months")
 
 
 def _kind(field: str, value: BodyKind | str) -> BodyKind:
@@ -763,6 +783,26 @@ def _enum(enum: Any, field: str, value: Any) -> Any:
 
 
 _DATE_FIELDS = {"contract_end", "until", "status_effective", "council_funding_until"}
+
+
+def _check_corrected(field: str, value: Any) -> None:
+    """A corrected value keeps to the bounds of the field it replaces (domain/bounds.py).
+
+    Checked when the correction is made, not in ``_coerce_field``: replaying a recorded correction
+    never refuses.
+    """
+    if value is None:
+        return
+    if field in _DATE_FIELDS:
+        check_date("value", value)
+    elif field == "annual_funding_pence":
+        check_pence("value", value)
+    elif field == "break_clause_months" and value > MAX_BREAK_CLAUSE_MONTHS:
+        raise InvalidInput("value", f"a break clause is at most {MAX_BREAK_CLAUSE_MONTHS} months")
+    elif field == "accountability":
+        check_names("value", value, max_items=MAX_ACCOUNTABILITY)
+    else:
+        check_text("value", value, long=field in ("purpose", "task"))
 
 
 def _coerce_field(field: str, value: Any) -> Any:

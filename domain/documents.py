@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from domain.bounds import check_text
 from domain.errors import InvalidInput
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -29,6 +30,8 @@ class FileRef:
             raise InvalidInput(field, "the file is empty")
         if not self.content_type or not self.filename or not self.filename.strip():
             raise InvalidInput(field, "the file needs a type and a name")
+        check_text(field, self.content_type)
+        check_text(field, self.filename)
         return self
 
     def event_fields(self) -> dict[str, Any]:

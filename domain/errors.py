@@ -9,7 +9,7 @@ class DomainError(Exception):
     def __init__(self, message: str, *, rule: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        # The numbered rule in shared/domain-rules.md, where there is one.
+        # The numbered rule in docs/rules.md, where there is one.
         self.rule = rule
 
     def __str__(self) -> str:
@@ -26,3 +26,7 @@ class InvalidInput(DomainError):
 
 class BodyClosed(DomainError):
     """The body has ended (or was replaced or merged) and accepts only corrections."""
+
+
+class NotPermitted(DomainError):
+    """The actor may not do this to this record: it is someone else's (their project, their reminder)."""

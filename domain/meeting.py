@@ -21,6 +21,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
+from domain.bounds import check_date, check_meeting_date, check_names, check_text
 from domain.documents import FileRef
 from domain.errors import DomainError, InvalidInput
 from domain.vocabulary import EXEMPT_INFORMATION, BodyKind, MeetingStatus, MinutesStatus
@@ -60,15 +61,25 @@ def calendar_dates(year: int, slot: int) -> tuple[date, date]:
     return spring, autumn
 
 
-def check_calendar_dates(year: int, dates: tuple[date, date]) -> tuple[date, date]:
-    """Rule C1: a body's two programmed meetings fall in the year being planned, in order."""
+def check_calendar_dates(year: int, dates: tuple[date, date], *, today: date | None = None) -> tuple[date, date]:
+    """Rule C1: a body's two programmed meetings fall in the year being planned, in order (and, given
+    ``today``, no more than five years after it)."""
     first, second = dates
     for field, day in (("dates", first), ("dates", second)):
+        if today is None:
+            check_date(field, day)
+        else:
+            check_meeting_date(day, today, field)
         if day.year != year:
             raise InvalidInput(field, f"{day:%-d %B %Y} is not in {year}, the year being planned", rule="C1")
     if not first < second:
         raise InvalidInput("dates", "give the two meetings of the year in date order, on different days", rule="C1")
     return first, second
+
+
+def _check_local(field: str, start_time: time) -> None:
+    if isinstance(start_time, time) and start_time.tzinfo is not None:
+        raise InvalidInput(field, "a meeting's time is London time, like 14:00, without a UTC offset")
 
 
 def _required(field: str, value: str | None, message: str) -> str:
@@ -214,10 +225,15 @@ class Meeting(Aggregate):
     ) -> Meeting:
         today = at.date()
         notice_given_on = notice_given_on or today
+        check_meeting_date(meeting_date, today)
+        check_date("notice_given_on", notice_given_on)
         if notice_given_on > today:
             raise InvalidInput("notice_given_on", "notice cannot be given on a day still to come")
         if not place.strip():
             raise InvalidInput("place", "say where the meeting is held")
+        check_text("place", place)
+        check_text("lead_officer", lead_officer)
+        _check_local("start_time", start_time)
         if meeting_date < today:
             raise InvalidInput("meeting_date", "a meeting cannot be scheduled in the past")
         lead_officer = (lead_officer or "").strip() or None
@@ -340,6 +356,10 @@ class Meeting(Aggregate):
             raise InvalidInput("reason", "say why the meeting is being moved")
         if not new_place.strip():
             raise InvalidInput("new_place", "say where the meeting is held")
+        check_text("reason", reason, long=True)
+        check_text("new_place", new_place)
+        check_meeting_date(new_date, at.date(), "new_date")
+        _check_local("new_start_time", new_start_time)
         if new_date < at.date():
             raise InvalidInput("new_date", "a meeting cannot be moved into the past")
         if self.additional:
@@ -369,6 +389,7 @@ class Meeting(Aggregate):
         self._check_not_held("cancelled")
         if not reason.strip():
             raise InvalidInput("reason", "say why the meeting is being cancelled")
+        check_text("reason", reason, long=True)
         self.trigger_event(self.Cancelled, timestamp=at, **actor.event_fields(), reason=reason.strip())
 
     # ------------------------------------------------------- agenda and papers
@@ -401,7 +422,7 @@ class Meeting(Aggregate):
     def add_agenda_item(self, *, actor: Actor, at: datetime, title: str, exemption_paragraph: int | None = None) -> int:
         """Adds an item, public (Part 1) unless it names its Schedule 12A paragraph (G1); returns its number."""
         self._check_before_meeting(at, "added to", rule="C4")
-        title = _required("title", title, "give the agenda item a title")
+        title = check_text("title", _required("title", title, "give the agenda item a title"))
         if exemption_paragraph is not None and (
             isinstance(exemption_paragraph, bool)
             or not isinstance(exemption_paragraph, int)
@@ -461,10 +482,11 @@ class Meeting(Aggregate):
         """Attaches a paper to an agenda item (C4, C6); returns its number. It shares the item's marking."""
         self._check_before_meeting(at, "given new papers", rule="C4")
         self._item("item", item, required=True)
-        title = _required("title", title, "give the paper a title")
+        title = check_text("title", _required("title", title, "give the paper a title"))
         summary = _required(
             "summary", summary, "give a plain-English summary of the paper, without jargon or acronyms (rule C6)"
         )
+        check_text("summary", summary, long=True)
         number = len(self.papers) + 1
         self.trigger_event(
             self.PaperAttached,
@@ -526,6 +548,9 @@ class Meeting(Aggregate):
     ) -> None:
         """Rule C7: who attended, and who sent apologies and who substituted for them. Replaces any earlier record."""
         self._check_held(at, "attendance", rule="C7")
+        check_names("present", present)
+        check_names("apologies", [a.person for a in apologies])
+        check_names("apologies", [a.substitute for a in apologies if a.substitute])
         names = [_required("present", p, "a name in the attendance list is blank") for p in present]
         sent = [
             Apology(
@@ -572,8 +597,9 @@ class Meeting(Aggregate):
     ) -> int:
         """Rule C7: a declaration of interest, in an agenda item or in the meeting's business generally."""
         self._check_held(at, "declarations of interest", rule="C7")
-        person = _required("person", person, "say who declared the interest")
+        person = check_text("person", _required("person", person, "say who declared the interest"))
         interest = _required("interest", interest, "describe the interest declared")
+        check_text("interest", interest, long=True)
         self._item("item", item, required=False)
         number = len(self.interests) + 1
         self.trigger_event(
@@ -601,7 +627,7 @@ class Meeting(Aggregate):
         """Rule C7: a decision taken on an agenda item."""
         self._check_held(at, "decisions", rule="C7")
         self._item("item", item, required=True)
-        text = _required("text", text, "say what was decided")
+        text = check_text("text", _required("text", text, "say what was decided"), long=True)
         number = len(self.decisions) + 1
         self.trigger_event(
             self.DecisionRecorded, timestamp=at, **actor.event_fields(), number=number, item=item, text=text
@@ -626,7 +652,9 @@ class Meeting(Aggregate):
         """Rule C8: an action with an owner and a due date, carried as a matter arising until closed."""
         self._check_held(at, "actions", rule="C8")
         description = _required("description", description, "say what is to be done")
-        owner = _required("owner", owner, "say who will do it")
+        check_text("description", description, long=True)
+        owner = check_text("owner", _required("owner", owner, "say who will do it"))
+        check_date("due", due)
         if due < self.date:
             raise InvalidInput("due", f"an action from {self.label} cannot be due before it", rule="C8")
         self._item("item", item, required=False)
@@ -673,8 +701,8 @@ class Meeting(Aggregate):
             raise InvalidInput("number", f"{self.label} has no action {number}")
         if not action.is_open:
             raise DomainError(f"action {number} of {self.label} was closed on {_d(action.closed_on)}", rule="C8")
-        note = _required("note", note, "say what was done, or why the action is closed")
-        closed_on = closed_on or at.date()
+        note = check_text("note", _required("note", note, "say what was done, or why the action is closed"), long=True)
+        closed_on = check_date("closed_on", closed_on) or at.date()
         if not self.date <= closed_on <= at.date():
             raise InvalidInput(
                 "closed_on", f"an action is closed between {_d(self.date)} and today, {_d(at.date())}", rule="C8"
@@ -753,8 +781,10 @@ class Meeting(Aggregate):
             raise DomainError(f"there are no draft minutes of {self.label} to clear", rule="C5")
         if self.minutes_status is not MinutesStatus.DRAFT:
             raise DomainError(f"the minutes of {self.label} are already {self.minutes_status.value}", rule="C5")
-        cleared_by = _required("cleared_by", cleared_by, "name the chair who cleared the minutes")
-        cleared_on = cleared_on or at.date()
+        cleared_by = check_text(
+            "cleared_by", _required("cleared_by", cleared_by, "name the chair who cleared the minutes")
+        )
+        cleared_on = check_date("cleared_on", cleared_on) or at.date()
         assert self.minutes_drafted_on is not None
         if not self.minutes_drafted_on <= cleared_on <= at.date():
             raise InvalidInput(
@@ -841,7 +871,7 @@ class Meeting(Aggregate):
                 f"the minutes of {previous.label} have not been published, so they cannot be approved yet",
                 rule="C5",
             )
-        amendments = (amendments or "").strip()
+        amendments = check_text("amendments", (amendments or "").strip(), long=True)
         fields = {**actor.event_fields(), "amendments": amendments}
         self.trigger_event(
             self.PreviousMinutesApproved,

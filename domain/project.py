@@ -10,7 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
-from domain.errors import DomainError, InvalidInput
+from domain.bounds import check_date, check_text
+from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.vocabulary import EXECUTIVE_DIRECTOR, Commissioner, Rag
 
 
@@ -31,10 +32,13 @@ class Brief:
         for field in ("aims_and_objectives", "outcomes", "resources", "key_risks"):
             if not str(getattr(self, field) or "").strip():
                 raise InvalidInput(f"brief.{field}", "every part of the brief is required", rule="D2")
+        for field in ("aims_and_objectives", "outcomes", "resources", "key_risks"):
+            check_text(f"brief.{field}", getattr(self, field), long=True)
         for field in ("start_date", "end_date"):
             value = getattr(self, field)
             if not isinstance(value, date) or isinstance(value, datetime):
                 raise InvalidInput(f"brief.{field}", "the timeframe needs a start and an end date", rule="D2")
+            check_date(f"brief.{field}", value)
         if self.end_date <= self.start_date:
             raise InvalidInput("brief.end_date", "the timeframe must end after it starts", rule="D2")
         if not 1 <= self.reporting_every_months <= 12:
@@ -124,6 +128,8 @@ class Project(Aggregate):
             raise InvalidInput("title", "must not be blank")
         if not lead.strip():
             raise InvalidInput("lead", "name the project lead")
+        check_text("title", title)
+        check_text("lead", lead, max_length=64)
         return cls._create(
             cls.Commissioned,
             id=id,
@@ -166,6 +172,7 @@ class Project(Aggregate):
             raise DomainError(f"the brief must be agreed by the {EXECUTIVE_DIRECTOR}", rule="D3")
         if self.brief_agreed_on is not None:
             raise DomainError(f"the brief of {self.title} was already agreed on {self.brief_agreed_on:%-d %B %Y}")
+        check_date("agreed_on", agreed_on)
         self.trigger_event(
             self.BriefAgreed, timestamp=at, **actor.event_fields(), agreed_by=agreed_by, agreed_on=agreed_on
         )
@@ -193,6 +200,10 @@ class Project(Aggregate):
                 )
             )
 
+    def _check_lead(self, actor: Actor, doing: str) -> None:
+        if not leads(self.lead, actor):
+            raise NotPermitted(f"only the lead of '{self.title}' may {doing}")
+
     def report_progress(
         self,
         *,
@@ -206,6 +217,7 @@ class Project(Aggregate):
         percent_complete: int,
     ) -> None:
         """Rule D4 and E1: milestones, issues, a RAG status and a percentage."""
+        self._check_lead(actor, "report on it")
         self._check_not_complete("reported")
         if self.brief_agreed_on is None:
             raise DomainError(
@@ -223,8 +235,12 @@ class Project(Aggregate):
             or not 0 <= percent_complete <= 100
         ):
             raise InvalidInput("percent_complete", "give a whole number from 0 to 100")
+        check_date("period_start", period_start)
+        check_date("period_end", period_end)
         if period_end < period_start:
             raise InvalidInput("period_end", "the period must end on or after it starts")
+        check_text("milestones_achieved", milestones_achieved, long=True)
+        check_text("issues_and_concerns", issues_and_concerns, long=True)
         if not milestones_achieved.strip():
             raise InvalidInput("milestones_achieved", "say which milestones were achieved (or 'none')", rule="D4")
         last = self.latest_report()
@@ -257,10 +273,12 @@ class Project(Aggregate):
 
     def extend_timeframe(self, *, actor: Actor, at: datetime, new_end_date: date, reason: str) -> None:
         self._check_not_complete("extended")
+        check_date("new_end_date", new_end_date)
         if new_end_date <= self.end_date:
             raise InvalidInput("new_end_date", f"must be after the current end date, {self.end_date:%-d %B %Y}")
         if not reason.strip():
             raise InvalidInput("reason", "say why the timeframe is being extended")
+        check_text("reason", reason, long=True)
         self.trigger_event(
             self.TimeframeExtended,
             timestamp=at,
@@ -281,11 +299,14 @@ class Project(Aggregate):
 
     def complete(self, *, actor: Actor, at: datetime, outcomes_achieved: str, completed_on: date) -> None:
         """Rule D5: the completion report records the outcomes achieved and closes the project."""
+        self._check_lead(actor, "report its completion")
         self._check_not_complete("reported")
         if self.brief_agreed_on is None:
             raise DomainError("a project whose brief was never agreed cannot be completed", rule="D3")
         if not outcomes_achieved.strip():
             raise InvalidInput("outcomes_achieved", "record the outcomes achieved", rule="D5")
+        check_text("outcomes_achieved", outcomes_achieved, long=True)
+        check_date("completed_on", completed_on)
         self.trigger_event(
             self.Completed,
             timestamp=at,
@@ -293,3 +314,8 @@ class Project(Aggregate):
             outcomes_achieved=outcomes_achieved.strip(),
             completed_on=completed_on,
         )
+
+
+def leads(lead: str, actor: Actor) -> bool:
+    """Whether ``actor`` is the project's lead: only the lead reports on a project (D4, D5)."""
+    return actor.user_id == lead

@@ -24,7 +24,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
-from domain.errors import DomainError, InvalidInput
+from domain.bounds import check_date
+from domain.errors import DomainError, InvalidInput, NotPermitted
 
 REMINDER_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/reminder")
 
@@ -257,7 +258,8 @@ class Reminder(Aggregate):
     def mark_done(self, *, actor: Actor, at: datetime, on: date) -> None:
         """Only the person reminded says it is done; doing it twice is refused with the date it was done."""
         if actor.user_id != self.recipient:
-            raise ReminderError("only the person a reminder is for can mark it done")
+            raise NotPermitted("only the person a reminder is for can mark it done")
         if self.done_on is not None:
             raise ReminderError(f"this reminder was already marked done on {self.done_on:%-d %B %Y}")
+        check_date("on", on)
         self.trigger_event(self.MarkedDone, timestamp=at, **actor.event_fields(), done_on=on)

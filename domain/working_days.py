@@ -12,8 +12,10 @@ Everything here is pure: dates in, dates out, no clock.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import calendar
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -119,3 +121,21 @@ def reminder_date(due: date, working_days_before: int) -> date:
     if working_days_before < 0:
         raise ValueError(f"working_days_before must not be negative, got {working_days_before}")
     return add_working_days(due, -working_days_before)
+
+
+# The council's days (deadlines, "today") are London days.
+LONDON = ZoneInfo("Europe/London")
+
+
+def council_day(moment: datetime) -> date:
+    """The day in London at ``moment`` (a moment without a zone is taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(LONDON).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), clamped to the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from domain.body import Body
+from domain.deadlines import election_due_by
 from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
 from projections.base import ReadModel, ReadModelView, naive_utc
@@ -16,6 +17,9 @@ from projections.tables import bodies, body_states, members
 # Statements built once; values are bound at execution (see projections/sql.py).
 _NAME = select(bodies.c.name).where(bodies.c.id == bindparam("id"))
 _BODY = select(bodies).where(bodies.c.id == bindparam("id"))
+_ELECTION_DATES = select(bodies.c.last_election_on, bodies.c.established_on, bodies.c.status_effective).where(
+    bodies.c.id == bindparam("id")
+)
 _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
     members.c.body_id == bindparam("body_id"), members.c.left_on.is_(None)
 )
@@ -66,6 +70,7 @@ class DirectoryProjection(ReadModel):
                     ),
                 )
                 self._record_state(connection, event)
+                self._election_due(connection, body_id)
                 return
             case Body.TermsOfReferenceAdopted():
                 values = {"terms_of_reference": event.text, "terms_of_reference_version": event.version}
@@ -161,6 +166,17 @@ class DirectoryProjection(ReadModel):
         update_where(connection, bodies, {"id": body_id}, {**values, **stamp})
         if isinstance(event, Body.GovernanceEvent):
             self._record_state(connection, event)
+        if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
+            self._election_due(connection, body_id)
+
+    @staticmethod
+    def _election_due(connection: Connection, body_id: Any) -> None:
+        """When the group's next election falls due (B5), by the domain's one definition, kept beside the
+        dates it comes from so the dashboard and the reminder scan compare a column with today."""
+        row = connection.execute(_ELECTION_DATES, {"id": body_id}).first()
+        if row is not None:
+            due = election_due_by(row.last_election_on, row.established_on or row.status_effective)
+            update_where(connection, bodies, {"id": body_id}, {"election_due_by": due})
 
     @staticmethod
     def _membership_figures(connection: Connection, body_id: Any) -> dict[str, Any]:

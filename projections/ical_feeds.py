@@ -2,7 +2,7 @@
 
 - ``framework_feed``: every meeting of the framework; ``body_feed``: one body's meetings. With
   ``public_only`` (the default, and what the unauthenticated addresses serve) a feed holds only meetings
-  open to the public (C3), built from the public columns of a meeting (``queries.PUBLIC_MEETING_COLUMNS``),
+  open to the public (C3), built from the public columns of a meeting (``queries.calendar.meetings_query``),
   so nothing exempt or unpublished can reach it: no agenda item, paper or proceedings appear at all.
 - ``deadlines_feed``: one person's pending reminders as all-day events on their due dates.
 
@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from sqlalchemy import Connection, select
 
-from projections.queries import PUBLIC_MEETING_COLUMNS
+from projections.queries.calendar import meetings_query
 from projections.reminders import deadlines_for_user
-from projections.tables import bodies, meetings
+from projections.tables import bodies
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "partnership-hub"
@@ -80,12 +80,7 @@ def _meeting_event(row: dict[str, Any], stamp: datetime, *, public_only: bool) -
 
 
 def _meeting_rows(connection: Connection, *, public_only: bool, body_id: UUID | None) -> Iterable[dict[str, Any]]:
-    query = select(*PUBLIC_MEETING_COLUMNS) if public_only else select(meetings)
-    if public_only:
-        query = query.where(meetings.c.public.is_(True))
-    if body_id is not None:
-        query = query.where(meetings.c.body_id == body_id)
-    query = query.order_by(meetings.c.meeting_date, meetings.c.start_time, meetings.c.id)
+    query = meetings_query(public_only=public_only, body_id=body_id)
     return (dict(r) for r in connection.execute(query).mappings())
 
 

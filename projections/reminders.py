@@ -181,6 +181,12 @@ def reminder(connection: Connection, reminder_id: UUID) -> dict[str, Any] | None
     return dict(row) if row else None
 
 
+def user_reminder(connection: Connection, reminder_id: UUID) -> dict[str, Any] | None:
+    """One reminder in the shape ``reminders_for_user`` gives each."""
+    row = connection.execute(select(*_USER_COLUMNS).where(reminders.c.id == reminder_id)).mappings().first()
+    return _as_user_dict(row) if row else None
+
+
 def pending(connection: Connection, *, recipient: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
     """Reminders not yet marked done, soonest due first (``reminders list`` on the command line)."""
     query = select(reminders).where(reminders.c.status == "pending")

@@ -15,16 +15,16 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
+from eventsourcing.application import Application
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Mapper, OperationalError, Tracking
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-from application.hub import PartnershipHub
 from projections.audit import AuditProjection
 from projections.base import APPLICATION_NAME, ReadModel
 from projections.calendar import CalendarProjection
@@ -45,12 +45,23 @@ MAX_INTERRUPTIONS = 10
 logger = logging.getLogger(__name__)
 
 
-class ReadModels:
-    """All the read models of one hub, in the database at ``url`` (the event store's by default)."""
+class EventLog(Protocol):
+    """What the read models follow: the event store's notification log and the mapper that decodes it
+    (the eventsourcing application has both; projections never import the application itself)."""
 
-    def __init__(self, hub: PartnershipHub, url: str | None = None) -> None:
-        self.hub = hub
-        self.url = url or hub.settings.read_model_url
+    @property
+    def recorder(self) -> ApplicationRecorder: ...
+
+    @property
+    def mapper(self) -> Mapper[Any]: ...
+
+
+class ReadModels:
+    """All the read models of one event log, in the database at ``url``."""
+
+    def __init__(self, log: EventLog, url: str) -> None:
+        self.log = log
+        self.url = url
         self.datastore = SQLAlchemyDatastore(url=self.url)
         self.projections: dict[str, ReadModel] = {}
         for cls in READ_MODELS:
@@ -69,7 +80,7 @@ class ReadModels:
 
     def lag(self) -> dict[str, int]:
         """Events each read model is behind the log."""
-        head = self.hub.recorder.max_notification_id() or 0
+        head = self.log.recorder.max_notification_id() or 0
         return {name: head - position for name, position in self.positions().items()}
 
     def catch_up(
@@ -87,10 +98,10 @@ class ReadModels:
             positions = {n: p.view.max_tracking_id(APPLICATION_NAME) or 0 for n, p in chosen.items()}
             while True:
                 start = min(positions.values()) + 1
-                notifications = self.hub.recorder.select_notifications(start=start, limit=batch_size)
+                notifications = self.log.recorder.select_notifications(start=start, limit=batch_size)
                 if not notifications:
                     return read
-                batch = [(self.hub.mapper.to_domain_event(n), Tracking(APPLICATION_NAME, n.id)) for n in notifications]
+                batch = [(self.log.mapper.to_domain_event(n), Tracking(APPLICATION_NAME, n.id)) for n in notifications]
                 for name, projection in chosen.items():
                     # Each read model takes only what it has not yet recorded.
                     pending = [item for item in batch if item[1].notification_id > positions[name]]
@@ -151,8 +162,9 @@ class ReadModels:
             self.datastore.engine.dispose()
 
 
-def live_env(event_store_url: str, read_model_url: str) -> dict[str, str]:
-    env = {"PERSISTENCE_MODULE": "application.persistence:HubFactory", "SQLALCHEMY_URL": event_store_url}
+def live_env(application_env: dict[str, str], read_model_url: str) -> dict[str, str]:
+    """The application's own environment plus, for each read model, where its view lives."""
+    env = dict(application_env)
     for cls in READ_MODELS:
         # The library builds each view from the environment named after the projection.
         env[f"{cls.name.upper()}_PERSISTENCE_MODULE"] = "eventsourcing_sqlalchemy"
@@ -161,16 +173,19 @@ def live_env(event_store_url: str, read_model_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def run_live(event_store_url: str, read_model_url: str) -> Iterator[list[ProjectionRunner[Any, Any]]]:
-    """Runs every read model under eventsourcing's ProjectionRunner (PostgreSQL only)."""
-    if not event_store_url.startswith("postgresql"):
+def run_live(
+    application_class: type[Application[Any]], application_env: dict[str, str], read_model_url: str
+) -> Iterator[list[ProjectionRunner[Any, Any]]]:
+    """Runs every read model under eventsourcing's ProjectionRunner (PostgreSQL only), following the log
+    of ``application_class`` built from ``application_env`` (the composition root gives both)."""
+    if not application_env.get("SQLALCHEMY_URL", "").startswith("postgresql"):
         raise RuntimeError("the live projection runner needs PostgreSQL; on SQLite use catch_up polling")
-    env = live_env(event_store_url, read_model_url)
+    env = live_env(application_env, read_model_url)
     with ExitStack() as stack:
         runners = [
             stack.enter_context(
                 ProjectionRunner(
-                    application_class=PartnershipHub,
+                    application_class=application_class,
                     projection_class=cls,
                     view_class=cls.view_class,
                     env=env,

@@ -61,6 +61,8 @@ bodies = Table(
     Column("share_base", Integer, nullable=False, default=0),
     Column("service_user_share", Float),
     Column("last_election_on", Date),
+    # When the next election of a consultative group falls due (B5: domain.deadlines.election_due_by).
+    Column("election_due_by", Date),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("rm_bodies_name", "name"),

@@ -11,6 +11,7 @@ import pytest
 
 from application.hub import PartnershipHub
 from application.settings import Settings
+from projections.runner import ReadModels
 from tests.support.postgres import PostgresServer
 
 _db_counter = itertools.count()
@@ -57,3 +58,8 @@ def hub(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[Partnership
     app = PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files"), clock=clock)
     yield app
     app.close()
+
+
+def read_models_of(hub: PartnershipHub) -> ReadModels:
+    """The read models that follow ``hub``'s log, where its settings keep them (as the composition root builds them)."""
+    return ReadModels(hub, hub.settings.read_model_url)

@@ -1,7 +1,8 @@
 """The Flask application factory: `flask --app web run`, `make run` and the tests all come through here.
 
 The web UI (web/ui), the JSON API (web/api) and the calendar feeds (web/feeds) are blueprints over the
-same Services; each package's ``init_app`` registers its blueprints and anything it needs on the app.
+same Services (built by application/bootstrap.py, the composition root); each package's ``init_app``
+registers its blueprints and anything it needs on the app.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any
 
 from flask import Flask
 
+from application import bootstrap
+from application.bootstrap import Services
 from application.settings import DATA_DIR_VAR, Settings
 from web import api, errors, feeds, ui
-from web.services import Services
 
 SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
 # "development" relaxes the Secure cookie flag so the demo works over plain http://localhost.
@@ -42,7 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
     app.config.update(config)
 
     if services is None:
-        services = Services.from_settings(Settings.from_env())
+        services = bootstrap.build(Settings.from_env())
         atexit.register(services.close)
     app.extensions["partnership_hub"] = services
     services.refresh()

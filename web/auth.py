@@ -1,7 +1,7 @@
 """Who is asking: a signed-in user (session cookie, the UI) or a bearer token (the API), or nobody.
 
-Roles are checked by the application's own authority table (application/authority.py) when a command
-runs; views use ``may`` to decide what to offer and ``require_user`` to refuse anonymous access.
+Roles are checked by the dispatcher against the authority table (application/authority.py) when a
+command runs; views use ``may`` to decide what to offer and ``require_user`` to refuse anonymous access.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import g, request, session
 
 from application import authority
-from application.authority import Role
+from application.commands import Dispatcher
+from application.commands.dispatcher import CommandRef
 from application.users import User
 from web.services import services
 
@@ -53,7 +54,11 @@ def logout_user() -> None:
     g.hub_user = None
 
 
-def may(command: str, user: User | None = None) -> bool:
-    """Whether the user's role may run an application command (the same table the hub checks)."""
+def may(command: CommandRef, user: User | None = None) -> bool:
+    """Whether the user's role may run a command (its definition's duty, as the dispatcher checks it).
+
+    Templates name commands as strings (``may('publish_agenda')``); an unknown name is an error, not a
+    quiet "no", so a misspelt link cannot hide itself.
+    """
     user = user if user is not None else current_user()
-    return user is not None and command in authority.AUTHORITY[Role(user.role)]
+    return user is not None and authority.may(user.role, Dispatcher.command(command).duty)

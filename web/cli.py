@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import json
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 import click
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from application import bootstrap
 from application.authority import Role
-from application.demo import DemoPlan, run_steps
+from application.bootstrap import Services
+from application.commands import COMMANDS
 from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
 from application.users import Users, ensure_demo_users
+from demo.seed import DemoPlan, run_steps
 from domain.body import Body
 from domain.errors import DomainError
 from domain.vocabulary import BodyKind, BodyStatus
 from projections import tables
-from projections.runner import READ_MODELS, ReadModels, run_live
+from projections.runner import READ_MODELS, ReadModels
 from web.cli_reminders import reminders, scheduler
 
 
+def _services() -> Services:
+    return bootstrap.build(Settings.from_env())
+
+
 def _hub() -> PartnershipHub:
-    return PartnershipHub(Settings.from_env())
+    return _services().hub
 
 
 def _event_count(hub: PartnershipHub) -> int:
@@ -56,12 +64,13 @@ def init() -> None:
 )
 def import_bodies(path: Path | None) -> None:
     """Import the real bodies and their review recommendations; importing again changes nothing."""
-    hub = _hub()
+    services = _services()
+    hub = services.hub
     path = path or default_data_file()
     if not path.exists():
         raise click.ClickException(f"{path} not found; pass --file with the path to partnership-bodies.json")
     before = _event_count(hub)
-    report = import_framework(hub, path)
+    report = import_framework(services.dispatcher, path)
     click.echo(
         f"Imported {path.name}: {report.bodies_created} bodies established, {report.changes_recorded} governance "
         f"changes, {report.members_added} members; {report.skipped} steps already recorded. "
@@ -80,15 +89,16 @@ def import_bodies(path: Path | None) -> None:
 @click.option("--seed", default=2026, show_default=True, help="Faker seed, so the same demo comes out each time.")
 def seed(bodies: int, seed: int) -> None:
     """Add Faker demo data spread over the last two years."""
-    hub = _hub()
-    plan = DemoPlan(hub, bodies=bodies, seed=seed, today=datetime.now(tz=UTC).date())
+    services = _services()
+    hub = services.hub
+    plan = DemoPlan(services.dispatcher, bodies=bodies, seed=seed, today=services.today())
     steps = plan.build()
     first = next((s for s in steps), None)
     if first is not None and _demo_present(hub, plan):
         click.echo("Demo data with this seed is already present; nothing added.")
         return
     with click.progressbar(steps, label="Recording demo history", show_pos=True) as bar:
-        run_steps(hub, bar)
+        run_steps(services.dispatcher, bar)
     r = plan.report
     click.echo(
         f"Demo: {r.bodies} bodies, {r.members} members, {r.meetings} meetings ({r.papers} papers, "
@@ -141,9 +151,7 @@ def summary() -> None:
             .group_by(tables.bodies.c.kind, tables.bodies.c.status)
             .order_by(tables.bodies.c.kind, tables.bodies.c.status)
         ).all()
-    click.echo(
-        f"{sum(r[2] for r in rows)} bodies, {_event_count(models.hub)} events in {models.hub.settings.database_url}"
-    )
+    click.echo(f"{sum(r[2] for r in rows)} bodies, {models.log.recorder.max_notification_id() or 0} events")
     for kind, body_status, count in rows:
         click.echo(f"  {count:4d}  {BodyKind(kind).label} ({BodyStatus(body_status).label})")
 
@@ -154,14 +162,14 @@ def projections() -> None:
 
 
 def _read_models() -> ReadModels:
-    return ReadModels(_hub())
+    return _services().read_models
 
 
 @projections.command()
 def status() -> None:
     """How many events each read model is behind the log."""
     models = _read_models()
-    head = models.hub.recorder.max_notification_id() or 0
+    head = models.log.recorder.max_notification_id() or 0
     click.echo(f"{head} events in the log; read models in {models.url}")
     for name, behind in models.lag().items():
         click.echo(f"  {name:10s} {behind:8d} events behind")
@@ -172,7 +180,7 @@ def status() -> None:
 def rebuild(names: tuple[str, ...]) -> None:
     """Drop the read models (all, or NAMES) and rebuild them from the first event."""
     models = _read_models()
-    total = models.hub.recorder.max_notification_id() or 0
+    total = models.log.recorder.max_notification_id() or 0
     with click.progressbar(length=total, label="Rebuilding read models", show_pos=True) as bar:
         read = models.rebuild(list(names) or None, progress=bar.update)
     click.echo(f"Rebuilt {', '.join(names or models.projections)} from {read} events.")
@@ -183,14 +191,15 @@ def rebuild(names: tuple[str, ...]) -> None:
 @click.option("--seconds", default=None, type=float, help="Stop after this long (default: run until stopped).")
 def run_worker(interval: float, seconds: float | None) -> None:
     """Keep the read models current as a long-lived worker (live LISTEN/NOTIFY on PostgreSQL)."""
-    models = _read_models()
+    services = _services()
+    models = services.read_models
     models.catch_up()  # the bulk of any backlog, in batches
-    settings = models.hub.settings
+    settings = services.settings
     click.echo(f"Following {settings.database_url} (Ctrl-C stops).")
     try:
         if settings.database_url.startswith("postgresql"):
-            with run_live(settings.database_url, models.url) as runners:
-                runners[0].run_forever(timeout=seconds)
+            with services.live_projections() as runners:
+                runners[0].run_forever(timeout=seconds)  # type: ignore[attr-defined]
         else:
             with models.following(interval):
                 threading.Event().wait(seconds)
@@ -274,6 +283,43 @@ def demo_users() -> None:
     click.echo("Demo accounts (local demo only):")
     for user, password in ensure_demo_users(_users()):
         click.echo(f"  {user.role.value:32s} user {user.user_id:18s} password {password}")
+
+
+@cli.command("command")
+@click.argument("name", type=click.Choice(list(COMMANDS)), metavar="NAME")
+@click.option("--as", "user_id", required=True, help="The account whose role and name the change is recorded under.")
+@click.option("--subject", "subject_id", type=click.UUID, default=None, help="The id of the record it acts on.")
+@click.option("--if-match", "expected_version", type=int, default=None, help="The version of the record you read.")
+@click.option("--data", default="{}", show_default=True, help="The command's input as a JSON object.")
+def run_command(name: str, user_id: str, subject_id: UUID | None, expected_version: int | None, data: str) -> None:
+    """Run one command NAME through the dispatcher, as the web UI and the API do (`commands` lists them)."""
+    services = _services()
+    user = services.users.get(user_id)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {user_id!r}")
+    try:
+        values = json.loads(data)
+        outcome = services.dispatcher.run(
+            name, user.actor, subject_id=subject_id, expected_version=expected_version, data=values
+        )
+    except ValueError as error:
+        raise click.ClickException(f"--data is not JSON: {error}") from None
+    except ValidationError as error:
+        raise click.ClickException(f"invalid input: {json.dumps(error.messages, default=str)}") from None
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{outcome.command.title}: saved. {outcome.subject or 'record'} {outcome.subject_id or ''} "
+        f"version {outcome.version}, log position {outcome.position}."
+    )
+
+
+@cli.command("commands")
+def list_commands() -> None:
+    """Every command, with what it acts on and what it does."""
+    for command in COMMANDS.values():
+        about = f"--subject <{command.about.value} id>" if command.about else ""
+        click.echo(f"{command.name:28s} {about:24s} {command.summary}")
 
 
 @cli.command()

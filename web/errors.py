@@ -1,16 +1,38 @@
 """HTTP errors outside any view's own handling: a problem document under /api/, an HTML page elsewhere.
 
 Registered last by the app factory, so it also replaces any app-wide handler an extension installed
-(flask-smorest installs one that would answer the UI's 404s in JSON).
+(flask-smorest installs one that would answer the UI's 404s in JSON). Every request has an id (sent back
+as ``X-Request-Id``); an unexpected error is logged with its traceback and that id, and the page or
+problem document shows the id. It says "nothing was saved" only when this request saved nothing: a
+command that saved and then failed, or a failure after a command in the same request, is answered as
+saved, with the record's version.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+import logging
+import re
+import uuid
+
+from flask import Flask, Response, g, jsonify, render_template, request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from application.commands import Outcome, SavedThenFailed
+from web.saved import saved_outcomes
+
 PROBLEM_TYPE = "about:blank"
+REQUEST_ID_HEADER = "X-Request-Id"
+# A request id from a proxy in front of us is kept if it looks like one; anything else is replaced.
+_GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+log = logging.getLogger(__name__)
+
+
+def request_id() -> str:
+    if "request_id" not in g:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+    return g.request_id
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: object) -> Response:
@@ -33,23 +55,61 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     status = error.code or 500
     title = error.name
     if is_api_request():
-        response = problem(status, title, error.description)
+        extra = {"request_id": request_id()} if status >= 500 else {}
+        response = problem(status, title, error.description, **extra)
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
     try:
-        return render_template("error.html", status=status, title=title, detail=error.description), status
+        page = render_template(
+            "error.html", status=status, title=title, detail=error.description, request_id=request_id()
+        )
+        return page, status
     except TemplateNotFound:
         return f"{status} {title}: {error.description}", status
+
+
+def _saved_sentence(outcomes: list[Outcome]) -> str:
+    last = outcomes[-1]
+    what = f"{last.subject.value} version {last.version}" if last.subject and last.version else "the record"
+    return f"Your change was saved ({last.command.title.lower()}: {what}), but something went wrong afterwards"
 
 
 def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    return handle_http_exception(InternalServerError("Something went wrong on our side; nothing was saved."))
+    rid = request_id()
+    log.error("unexpected error on %s %s (request %s)", request.method, request.path, rid, exc_info=error)
+    outcomes = saved_outcomes()
+    if isinstance(error, SavedThenFailed):
+        outcomes.append(error.outcome)
+    if outcomes:
+        detail = f"{_saved_sentence(outcomes)} on our side. Do not send it again. Reference: {rid}."
+        if is_api_request():
+            last = outcomes[-1]
+            return problem(
+                500,
+                "Saved, then something went wrong",
+                detail,
+                saved=True,
+                id=str(last.subject_id) if last.subject_id else None,
+                version=last.version,
+                position=last.position,
+                request_id=rid,
+            )
+    else:
+        detail = f"Something went wrong on our side; nothing was saved. Reference: {rid}."
+    return handle_http_exception(InternalServerError(detail))
 
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    # A command that saved and then failed is answered as saved, in tests too.
+    app.register_error_handler(SavedThenFailed, handle_unexpected)
     if not app.testing and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)
+
+    @app.after_request
+    def _send_request_id(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = request_id()
+        return response

@@ -14,15 +14,16 @@ from uuid import UUID
 
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, url_for
 
-from application.errors import ConflictError, NotAuthorised, NotFound
-from application.reminders.commands import ReminderCommands
+from application.commands.reminders import MarkReminderDone
+from application.errors import ConflictError, NotFound
 from application.reminders.feed_keys import FeedKeys
 from application.users import User
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotPermitted
 from domain.reminder import ReminderError
 from projections.ical_feeds import body_feed, body_name, deadlines_feed, framework_feed
 from projections.reminders import reminders_for_user
 from web.auth import current_user
+from web.saved import saved
 from web.services import services
 from web.ui.access import requires_sign_in
 
@@ -82,17 +83,16 @@ def reminder_list() -> Any:
 def mark_done(reminder_id: UUID) -> Any:
     user = _user()
     svc = services()
-    commands = ReminderCommands(svc.hub, svc.read_models, svc.users)
     try:
-        commands.mark_done(reminder_id, actor=user.actor, on=svc.today())
+        outcome = svc.dispatcher.run(MarkReminderDone, user.actor, subject_id=reminder_id, data={})
     except NotFound:
         abort(404, "There is no such reminder.")
-    except NotAuthorised:
+    except NotPermitted:
         abort(403, "That reminder is for someone else; only they can mark it done.")
     except (ReminderError, ConflictError) as error:
         svc.refresh()
         return _list_page({f"reminder-{reminder_id}": error.message}, 409)
-    svc.refresh()
+    saved(outcome)
     return redirect(url_for("reminders.reminder_list", done=str(reminder_id)))
 
 

@@ -1,8 +1,7 @@
-"""Raising reminders (the scan) and marking them done.
+"""Raising reminders: the scan, the system acting on a schedule rather than a person with a role.
 
-These are not ``@command``s of the hub: the scan is the system acting on a schedule, not a person with
-a role, and marking a reminder done is allowed to exactly one person, the one it is for, whatever
-their role. Both record an actor like every other event.
+Marking a reminder done is a person's command (application/commands/reminders.py). The scan records
+an actor like every other event.
 
 Raising is idempotent by identity: a reminder's id comes from its rule, subject, due date and
 recipient, so a second attempt to create it (a second scan, a restarted scheduler, a scheduler in
@@ -15,12 +14,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from application.errors import ConflictError, NotAuthorised, NotFound
 from application.hub import PartnershipHub
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS, Recipients, plan
 from application.users import Users
@@ -33,7 +29,6 @@ log = logging.getLogger(__name__)
 # Who records what the scheduler does (application/authority.py is for people's commands).
 SCHEDULER = Actor("scheduler", "system", "Reminder scheduler")
 RAISE_BATCH = 200
-MARK_DONE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -93,34 +88,3 @@ class ReminderCommands:
             raised_on=today,
             email_to=user.email if user.email_reminders else None,
         )
-
-    # ------------------------------------------------------------- in the app
-
-    def get(self, reminder_id: UUID) -> Reminder:
-        try:
-            aggregate = self.hub.repository.get(reminder_id)
-        except AggregateNotFoundError:
-            raise NotFound("reminder", reminder_id) from None
-        if not isinstance(aggregate, Reminder):
-            raise NotFound("reminder", reminder_id)
-        return aggregate
-
-    def mark_done(self, reminder_id: UUID, *, actor: Actor, on: date) -> int:
-        """The recipient says it is dealt with; returns the reminder's new version.
-
-        No expected version: the only change a person makes to a reminder is this one, and doing it twice
-        is refused by the reminder itself ("already marked done on ..."). The sender's events (claimed,
-        sent) move the version on without changing anything the person saw, so they must not turn a
-        "Mark done" into a conflict; a sender saving at the same moment is simply waited out.
-        """
-        for _ in range(MARK_DONE_ATTEMPTS):
-            reminder = self.get(reminder_id)
-            if actor.user_id != reminder.recipient:
-                raise NotAuthorised("only the person a reminder is for can mark it done")
-            reminder.mark_done(actor=actor, at=self.hub.clock(), on=on)
-            try:
-                self.hub.save(reminder)
-            except IntegrityError:
-                continue  # the sender recorded something in between: apply it to the fresh copy
-            return reminder.version
-        raise ConflictError("reminder", reminder.title, reminder.id)

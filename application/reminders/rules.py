@@ -24,11 +24,12 @@ from sqlalchemy import Connection, select
 from application.authority import COMMISSIONER_FOR_ROLE, Role
 from application.importer import NEW_FRAMEWORK_STARTS
 from application.users import User
-from domain.body import add_months
+from domain.deadlines import minutes_overdue, overdue, papers_overdue
 from domain.reminder import Due, Rule
 from domain.vocabulary import CLOSED_STATUSES, BodyKind, BodyStatus
-from domain.working_days import reminder_date
+from domain.working_days import add_months, reminder_date
 from projections.queries import twice_yearly_bodies
+from projections.queries.deadlines import MINUTES_OUT, OPEN_STATUSES
 from projections.tables import bodies, meetings, projects
 
 # An overdue notice is raised at most this many days after the deadline: a scan run for the first
@@ -41,8 +42,6 @@ CADENCE_WARNING_MONTHS = 2
 ELECTION_WARNING_DAYS = 30
 BREAK_CLAUSE_WARNING_DAYS = 30
 ANNUAL_REVIEW_WARNING_MONTHS = 2
-MINUTES_OUT = ("published", "approved")
-OPEN_STATUSES = (BodyStatus.ACTIVE.value, BodyStatus.TIME_LIMITED.value)
 FRAMEWORK_SUBJECT_ID = "framework"
 
 
@@ -86,11 +85,9 @@ def in_advance_window(due: date, today: date, lead_working_days: int, at_least_d
     return _advance_start(due, lead_working_days, at_least_days) <= today <= due
 
 
-def in_overdue_window(due: date, today: date, lookback_days: int, until: date | None = None) -> bool:
-    last = due + timedelta(days=lookback_days)
-    if until is not None:
-        last = min(last, until)
-    return due < today <= last
+def in_overdue_window(due: date, today: date, lookback_days: int) -> bool:
+    """Overdue (domain.deadlines.overdue), and no further past the deadline than the lookback."""
+    return overdue(due, today) and today <= due + timedelta(days=lookback_days)
 
 
 class Planner:
@@ -163,7 +160,9 @@ class Planner:
                         f"Publish the agenda and papers for the {subject[2]} by {_day(m.papers_due)}, "
                         "5 working days before the meeting (rule C4).",
                     )
-                elif in_overdue_window(m.papers_due, today, self.lookback_days, until=m.meeting_date):
+                elif papers_overdue(m.papers_due, m.meeting_date, today, published=False) and in_overdue_window(
+                    m.papers_due, today, self.lookback_days
+                ):
                     self._add(
                         Rule.PAPERS_OVERDUE,
                         subject,
@@ -181,7 +180,9 @@ class Planner:
                         f"Publish the draft minutes of the {subject[2]} by {_day(m.minutes_due)}, "
                         "15 working days after the meeting (rule C5).",
                     )
-                elif in_overdue_window(m.minutes_due, today, self.lookback_days):
+                elif minutes_overdue(m.minutes_due, today, published=False) and in_overdue_window(
+                    m.minutes_due, today, self.lookback_days
+                ):
                     self._add(
                         Rule.MINUTES_OVERDUE,
                         subject,
@@ -292,16 +293,14 @@ class Planner:
     # ------------------------------------------------------------- elections (B5)
 
     def elections(self) -> None:
-        query = select(
-            bodies.c.id, bodies.c.name, bodies.c.last_election_on, bodies.c.established_on, bodies.c.status_effective
-        ).where(bodies.c.kind == BodyKind.CONSULTATIVE_GROUP.value, bodies.c.status.in_(OPEN_STATUSES))
+        query = select(bodies.c.id, bodies.c.name, bodies.c.last_election_on, bodies.c.election_due_by).where(
+            bodies.c.kind == BodyKind.CONSULTATIVE_GROUP.value, bodies.c.status.in_(OPEN_STATUSES)
+        )
         for b in self.connection.execute(query):
-            if b.last_election_on is not None:
-                due = add_months(b.last_election_on, 12)
-                why = f"the last was on {_day(b.last_election_on)}"
-            else:
-                due = b.established_on or b.status_effective or NEW_FRAMEWORK_STARTS
-                why = "none is on record"
+            # The directory keeps the date by domain.deadlines.election_due_by; a group recorded with no
+            # start date counts from the framework's.
+            due = b.election_due_by or NEW_FRAMEWORK_STARTS
+            why = f"the last was on {_day(b.last_election_on)}" if b.last_election_on else "none is on record"
             # Elections fall due every year. One missed long ago is not reminded as years overdue (an
             # overdue notice stops after the lookback, as for every deadline; the dashboard lists the
             # group as due): the reminder is for this year's anniversary instead.

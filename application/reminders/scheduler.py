@@ -17,25 +17,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
+from application import bootstrap
+from application.bootstrap import Services
 from application.hub import PartnershipHub, utc_now
 from application.reminders.commands import ReminderCommands, ScanResult
 from application.reminders.outbox import Backoff, MailSender, SendReport
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.reminders.smtp import SmtpSettings
 from application.settings import Settings
-from application.users import Users
 from projections.runner import ReadModels
 
 log = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 SCAN_JOB_ID = "partnership-hub-reminder-scan"
 SEND_JOB_ID = "partnership-hub-mail-outbox"
 JOB_TABLE = "apscheduler_jobs"
@@ -47,14 +47,12 @@ DEFAULT_SEND_EVERY = timedelta(seconds=30)
 
 @dataclass
 class ReminderRuntime:
-    """This process's hub, read models, accounts, reminder commands and mail sender."""
+    """This process's services (from the composition root), reminder commands and mail sender."""
 
-    hub: PartnershipHub
-    read_models: ReadModels
-    users: Users
+    services: Services
     commands: ReminderCommands
     sender: MailSender
-    today: Callable[[], date]
+    as_of: date | None = None
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     scans: int = 0
     sends: int = 0
@@ -70,15 +68,21 @@ class ReminderRuntime:
         backoff: Backoff | None = None,
         worker: str | None = None,
     ) -> ReminderRuntime:
-        hub = PartnershipHub(settings, clock=clock or utc_now)
-        read_models = ReadModels(hub)
-        users = Users(settings.database_url)
+        services = bootstrap.build(settings, clock=clock or utc_now, smtp=smtp)
+        hub, read_models, users = services.hub, services.read_models, services.users
         sender = MailSender(hub, read_models, users, smtp, backoff=backoff, worker=worker)
+        return cls(services, ReminderCommands(hub, read_models, users), sender, as_of)
 
-        def today() -> date:
-            return as_of or hub.clock().astimezone(LONDON).date()
+    @property
+    def hub(self) -> PartnershipHub:
+        return self.services.hub
 
-        return cls(hub, read_models, users, ReminderCommands(hub, read_models, users), sender, today)
+    @property
+    def read_models(self) -> ReadModels:
+        return self.services.read_models
+
+    def today(self) -> date:
+        return self.as_of or self.services.today()
 
     def scan(self) -> ScanResult:
         result = self.commands.scan(today=self.today(), lookback_days=self.lookback_days)
@@ -94,9 +98,7 @@ class ReminderRuntime:
         return report
 
     def close(self) -> None:
-        self.read_models.close()
-        self.hub.close()
-        self.users.engine.dispose()
+        self.services.close()
 
 
 _runtime: ReminderRuntime | None = None
@@ -132,6 +134,22 @@ def create_job_table(store: SQLAlchemyJobStore, attempts: int = 5) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, which starts no job once it is shutting down.
+
+    Its loop can begin one more round after shutdown() has stopped the executors, which then refuse
+    the job ("cannot schedule new futures after shutdown", logged with a traceback). The state is read
+    under the job stores' lock, which shutdown() also takes, so a round either finishes before the
+    executors stop or does not start.
+    """
+
+    def _process_jobs(self) -> float | None:
+        with self._jobstores_lock:  # an RLock: the round below takes it again
+            if self.state != STATE_RUNNING:
+                return None
+            return super()._process_jobs()  # type: ignore[no-any-return]
+
+
 def build_scheduler(
     runtime: ReminderRuntime,
     job_store_url: str,
@@ -144,7 +162,7 @@ def build_scheduler(
     _runtime = runtime
     store = SQLAlchemyJobStore(url=job_store_url, tablename=JOB_TABLE)
     create_job_table(store)
-    scheduler = BackgroundScheduler(
+    scheduler = _Scheduler(
         jobstores={"default": store},
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},

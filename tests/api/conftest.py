@@ -15,10 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from application import bootstrap
+from application.bootstrap import Services
 from application.settings import Settings
 from tests.conftest import Clock
 from web.app import create_app
-from web.services import Services
 
 ROLES = {
     "officer": "partnership_officer",
@@ -78,12 +79,12 @@ class ApiClient:
             "/api/v1/bodies", who="officer", json={"name": name, "kind": kind, "reason": "set up for a test", **extra}
         )
         assert response.status_code == 201, response.get_json()
-        return response.get_json()
+        return response.get_json()["record"]
 
     def commission(self, title: str = "Carers Strategy", lead: str = "lead-1", **brief: Any) -> dict[str, Any]:
         response = self.post("/api/v1/projects", who="care", json=commission_body(title, lead, **brief))
         assert response.status_code == 201, response.get_json()
-        return response.get_json()
+        return response.get_json()["record"]
 
 
 def commission_body(title: str = "Carers Strategy", lead: str = "lead-1", **brief: Any) -> dict[str, Any]:
@@ -114,7 +115,7 @@ def assert_problem(response: TestResponse, status: int, *fields: str) -> dict[st
 
 
 def build(url: str, clock: Clock, tmp_path: Path) -> Iterator[ApiClient]:
-    services = Services.from_settings(Settings.for_url(url, files_dir=tmp_path / "files"), clock=clock)
+    services = bootstrap.build(Settings.for_url(url, files_dir=tmp_path / "files"), clock=clock)
     app = create_app({"TESTING": True, "FOLLOW_READ_MODELS": False}, services=services)
     tokens = {}
     for user_id, role in ROLES.items():

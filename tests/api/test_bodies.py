@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,9 +50,12 @@ def test_establish_returns_the_body_with_its_version_and_location(api_both: ApiC
         },
     )
     assert response.status_code == 201
-    body = response.get_json()
-    assert body["version"] == 1 and response.headers["ETag"] == '"1"'
+    outcome = response.get_json()
+    body = outcome["record"]
+    assert (outcome["command"], outcome["created"], outcome["id"]) == ("establish_body", True, body["id"])
+    assert outcome["version"] == body["version"] == 1 and response.headers["ETag"] == '"1"'
     assert response.headers["Location"] == f"/api/v1/bodies/{body['id']}"
+    assert response.headers["Hub-Log-Position"] == str(outcome["position"])
     assert body["annual_funding_pence"] == 3_833_900 and isinstance(body["annual_funding_pence"], int)
     assert body["established_on"] == "2013-09-01"
     assert api_both.get(response.headers["Location"]).get_json()["name"] == "Carers Forum"
@@ -91,10 +95,8 @@ def test_establish_needs_a_token_and_the_role(api: ApiClient) -> None:
     anonymous = assert_problem(api.post("/api/v1/bodies", json=payload), 401)
     assert "token" in anonymous["detail"]
     assert api.post("/api/v1/bodies", json=payload).headers["WWW-Authenticate"].startswith("Bearer")
-    assert (
-        "may not establish body"
-        in assert_problem(api.post("/api/v1/bodies", who="director", json=payload), 403)["detail"]
-    )
+    refused = assert_problem(api.post("/api/v1/bodies", who="director", json=payload), 403)
+    assert re.fullmatch(r"an? executive director may not establish a body", refused["detail"])
     assert api.get("/api/v1/bodies").get_json()["total"] == 0
 
 
@@ -128,12 +130,12 @@ def test_as_at_gives_the_body_as_the_record_stood(api: ApiClient) -> None:
     before_change = api.clock.now
     api.clock.advance(days=1)
     changed = api.post(
-        f"/api/v1/bodies/{body['id']}/changes",
+        f"/api/v1/bodies/{body['id']}/changes/funding",
         who="officer",
         if_match=1,
-        json={"type": "funding", "annual_funding_pence": 3_000_000, "reason": "new contract"},
+        json={"annual_funding_pence": 3_000_000, "reason": "new contract"},
     )
-    assert changed.get_json()["annual_funding_pence"] == 3_000_000
+    assert changed.get_json()["record"]["annual_funding_pence"] == 3_000_000
     then = api.get(f"/api/v1/bodies/{body['id']}", query_string={"as_at": before_change.isoformat()}).get_json()
     assert (then["version"], then["annual_funding_pence"]) == (1, 1_855_000)
     assert then["as_at"].startswith(before_change.date().isoformat())
@@ -151,10 +153,10 @@ def test_history_is_oldest_first_with_actor_time_and_reason(api: ApiClient) -> N
         json={"person": "Sam Carer", "role": "member", "representation": "carer", "effective_date": "2026-03-02"},
     )
     api.post(
-        f"/api/v1/bodies/{body['id']}/changes",
+        f"/api/v1/bodies/{body['id']}/changes/end",
         who="officer",
         if_match=2,
-        json={"type": "end", "reason": "no longer needed", "effective_date": "2026-09-01"},
+        json={"reason": "no longer needed", "effective_date": "2026-09-01"},
     )
     signed_in = api.get(f"/api/v1/bodies/{body['id']}/history", who="auditor").get_json()
     assert [e["change"] for e in signed_in["entries"]] == ["established", "member_joined", "ended"]
@@ -166,35 +168,50 @@ def test_history_is_oldest_first_with_actor_time_and_reason(api: ApiClient) -> N
     assert_problem(api.get("/api/v1/bodies/00000000-0000-0000-0000-000000000000/history"), 404)
 
 
+# Each governance change of App. 8 (rule F1) is posted to its own path: /bodies/{id}/changes/<change>.
 CHANGES = [
-    ("terms_of_reference", {"text": "We meet twice a year."}, "terms_of_reference", "We meet twice a year."),
+    ("terms-of-reference", {"text": "We meet twice a year."}, "terms_of_reference", "We meet twice a year."),
     ("funding", {"annual_funding_pence": None}, "annual_funding_pence", None),
-    ("extend_contract", {"until": "2027-03-31", "break_clause_months": 3}, "contract_end", "2027-03-31"),
+    ("extend-contract", {"until": "2027-03-31", "break_clause_months": 3}, "contract_end", "2027-03-31"),
     (
         "transform",
         {"into": "task_and_finish_group", "until": "2027-03-31", "task": "a strategy"},
         "status",
         "time_limited",
     ),
-    ("self_funding_option", {"council_funding_until": "2027-03-31"}, "self_funding_option_until", "2027-03-31"),
-    ("transfer_to_provider_forum", {"under": "the Provider Forum"}, "kind", "provider_forum"),
+    ("self-funding-option", {"council_funding_until": "2027-03-31"}, "self_funding_option_until", "2027-03-31"),
+    ("transfer-to-provider-forum", {"under": "the Provider Forum"}, "kind", "provider_forum"),
     ("maintain", {"as": "a consultative group"}, "status", "active"),
     ("end", {"remove_council_support": True}, "status", "ended"),
 ]
+COMMAND_OF_CHANGE = {
+    "terms-of-reference": "adopt_terms_of_reference",
+    "funding": "change_funding",
+    "extend-contract": "extend_contract",
+    "transform": "transform_body",
+    "self-funding-option": "give_self_funding_option",
+    "transfer-to-provider-forum": "transfer_to_provider_forum",
+    "maintain": "maintain_body",
+    "end": "end_body",
+}
 
 
 @pytest.mark.parametrize(("change", "fields", "column", "value"), CHANGES, ids=[c[0] for c in CHANGES])
 def test_each_governance_change(api: ApiClient, change: str, fields: dict, column: str, value: object) -> None:
     body = api.establish("Carers Partnership Group", "partnership_board", annual_funding_pence=1_000)
     response = api.post(
-        f"/api/v1/bodies/{body['id']}/changes",
+        f"/api/v1/bodies/{body['id']}/changes/{change}",
         who="officer",
         if_match='"1"',
-        json={"type": change, "reason": "Appendix 8", "decided_by": "Portfolio Holder", **fields},
+        json={"reason": "Appendix 8", "decided_by": "Portfolio Holder", **fields},
     )
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()[column] == value
-    assert response.get_json()["version"] == 2 and response.headers["ETag"] == '"2"'
+    outcome = response.get_json()
+    assert outcome["record"][column] == value
+    assert (outcome["command"], outcome["id"], outcome["created"]) == (COMMAND_OF_CHANGE[change], body["id"], False)
+    assert outcome["version"] == 2 and response.headers["ETag"] == '"2"'
+    assert outcome["record"]["version"] == 2
+    assert "Location" not in response.headers
 
 
 def test_replace_merge_and_correct(api: ApiClient) -> None:
@@ -203,32 +220,34 @@ def test_replace_merge_and_correct(api: ApiClient) -> None:
     other = api.establish("Disability Strategy Group", "partnership_board")
     target = api.establish("Adult Services Conference", "stakeholder_conference")
     replaced = api.post(
-        f"/api/v1/bodies/{old['id']}/changes",
+        f"/api/v1/bodies/{old['id']}/changes/replace",
         who="officer",
         if_match=1,
-        json={"type": "replace", "successor_id": new["id"], "reason": "the framework"},
+        json={"successor_id": new["id"], "reason": "the framework"},
     ).get_json()
-    assert (replaced["status"], replaced["successor_name"]) == ("replaced", "Carers Strategy")
+    assert replaced["command"] == "replace_body"
+    assert (replaced["record"]["status"], replaced["record"]["successor_name"]) == ("replaced", "Carers Strategy")
     merged = api.post(
-        f"/api/v1/bodies/{other['id']}/changes",
+        f"/api/v1/bodies/{other['id']}/changes/merge",
         who="officer",
         if_match=1,
-        json={"type": "merge", "target_id": target["id"], "reason": "the framework"},
+        json={"target_id": target["id"], "reason": "the framework"},
     ).get_json()
-    assert merged["status"] == "merged"
+    assert merged["command"] == "merge_body" and merged["record"]["status"] == "merged"
     corrected = api.post(
-        f"/api/v1/bodies/{other['id']}/changes",
+        f"/api/v1/bodies/{other['id']}/changes/correct",
         who="admin",
         if_match=2,
-        json={"type": "correct", "corrects_version": 1, "field": "purpose", "value": "Disability", "reason": "typo"},
+        json={"corrects_version": 1, "field": "purpose", "value": "Disability", "reason": "typo"},
     )
-    assert corrected.status_code == 200 and corrected.get_json()["purpose"] == "Disability"
+    assert corrected.status_code == 200 and corrected.get_json()["record"]["purpose"] == "Disability"
+    assert corrected.get_json()["version"] == 3
     # An ended body accepts only corrections.
     refused = api.post(
-        f"/api/v1/bodies/{other['id']}/changes",
+        f"/api/v1/bodies/{other['id']}/changes/maintain",
         who="officer",
         if_match=3,
-        json={"type": "maintain", "reason": "r"},
+        json={"reason": "r"},
     )
     assert_problem(refused, 422)
 
@@ -236,26 +255,31 @@ def test_replace_merge_and_correct(api: ApiClient) -> None:
 def test_changes_refuse_bad_input(api: ApiClient) -> None:
     body = api.establish()
     url = f"/api/v1/bodies/{body['id']}/changes"
-    assert_problem(api.post(url, who="officer", if_match=1, json={"type": "abolish", "reason": "r"}), 422, "type")
+    # The change is named by its path: an unknown change has no path, and `type` is no longer a field.
+    assert_problem(api.post(f"{url}/abolish", who="officer", if_match=1, json={"reason": "r"}), 404)
+    assert_problem(api.post(url, who="officer", if_match=1, json={"type": "end", "reason": "r"}), 404)
+    assert_problem(api.post(f"{url}/end", who="officer", if_match=1, json={"type": "end", "reason": "r"}), 422, "type")
     assert_problem(
-        api.post(url, who="officer", if_match=1, json={"type": "funding"}), 422, "reason", "annual_funding_pence"
+        api.post(f"{url}/funding", who="officer", if_match=1, json={}), 422, "reason", "annual_funding_pence"
     )
     assert_problem(
-        api.post(url, who="officer", if_match=1, json={"type": "end", "reason": "r", "colour": "red"}), 422, "colour"
+        api.post(f"{url}/end", who="officer", if_match=1, json={"reason": "r", "colour": "red"}), 422, "colour"
     )
     assert_problem(
-        api.post(url, who="officer", if_match=1, json={"type": "funding", "annual_funding_pence": 1.5, "reason": "r"}),
+        api.post(f"{url}/funding", who="officer", if_match=1, json={"annual_funding_pence": 1.5, "reason": "r"}),
         422,
         "annual_funding_pence",
     )
-    assert_problem(api.post(url, who="officer", if_match=1, json=["end"]), 422, "_request")
+    # A body that is not a JSON object is a malformed request.
+    not_an_object = assert_problem(api.post(f"{url}/end", who="officer", if_match=1, json=["end"]), 400)
+    assert "JSON object" in not_an_object["detail"]
     assert api.get(f"/api/v1/bodies/{body['id']}").get_json()["version"] == 1
 
 
 def test_changes_need_if_match_and_refuse_a_stale_version(api_both: ApiClient) -> None:
     body = api_both.establish()
-    url = f"/api/v1/bodies/{body['id']}/changes"
-    change = {"type": "funding", "annual_funding_pence": 500, "reason": "r"}
+    url = f"/api/v1/bodies/{body['id']}/changes/funding"
+    change = {"annual_funding_pence": 500, "reason": "r"}
     assert_problem(api_both.post(url, who="officer", json=change), 428)
     assert_problem(api_both.post(url, who="officer", if_match="latest", json=change), 400)
     # Two officers read version 1; the first change wins, the second is refused and names the body.
@@ -268,9 +292,11 @@ def test_changes_need_if_match_and_refuse_a_stale_version(api_both: ApiClient) -
 
 def test_changes_need_the_role(api: ApiClient) -> None:
     body = api.establish()
-    url = f"/api/v1/bodies/{body['id']}/changes"
-    assert_problem(api.post(url, who="auditor", if_match=1, json={"type": "end", "reason": "r"}), 403)
-    assert_problem(api.post(url, if_match=1, json={"type": "end", "reason": "r"}), 401)
+    url = f"/api/v1/bodies/{body['id']}/changes/end"
+    refused = assert_problem(api.post(url, who="auditor", if_match=1, json={"reason": "r"}), 403)
+    assert re.fullmatch(r"an? auditor may not end the body", refused["detail"])
+    assert_problem(api.post(url, if_match=1, json={"reason": "r"}), 401)
+    assert api.get(f"/api/v1/bodies/{body['id']}").get_json()["status"] != "ended"
 
 
 def test_members_join_and_leave_with_the_share_warning(api: ApiClient) -> None:
@@ -290,16 +316,30 @@ def test_members_join_and_leave_with_the_share_warning(api: ApiClient) -> None:
     )
     assert joined.status_code == 201
     result = joined.get_json()
-    assert "70%" in result["warning"] and result["body"]["version"] == 2
+    assert result["command"] == "add_member" and result["created"] is False
+    assert "70%" in result["warning"] and result["version"] == 2 and result["record"]["version"] == 2
+    assert joined.headers["ETag"] == '"2"'
     member_id = result["member_id"]
-    assert [m["member_id"] for m in result["body"]["members"]] == [member_id]
+    assert [m["member_id"] for m in result["record"]["members"]] == [member_id]
 
-    assert_problem(api.delete(f"{url}/{member_id}?effective_date=2026-04-01&reason=moved", who="officer"), 428)
-    assert_problem(api.delete(f"{url}/{member_id}?effective_date=2026-04-01", who="officer", if_match=2), 422, "reason")
-    left = api.delete(f"{url}/{member_id}?effective_date=2026-04-01&reason=moved", who="officer", if_match=2)
-    assert left.status_code == 200
-    assert left.get_json()["body"]["members"][0]["left_on"] == "2026-04-01"
-    assert_problem(api.delete(f"{url}/nobody?effective_date=2026-04-01&reason=r", who="officer", if_match=3), 422)
+    # A member leaves by a POST to the removals (DELETE with a query string is gone).
+    removals = f"{url}/removals"
+    leaving = {"member_id": member_id, "effective_date": "2026-04-01", "reason": "moved"}
+    assert_problem(api.post(removals, who="officer", json=leaving), 428)
+    assert_problem(api.post(removals, who="officer", if_match=2, json={**leaving, "reason": None}), 422, "reason")
+    assert_problem(
+        api.post(removals, who="officer", if_match=2, json={"member_id": member_id, "effective_date": "2026-04-01"}),
+        422,
+        "reason",
+    )
+    assert_problem(api.delete(f"{url}/{member_id}", who="officer", if_match=2), 404)  # no DELETE any more
+    left = api.post(removals, who="officer", if_match=2, json=leaving)
+    assert left.status_code == 200, left.get_json()
+    out = left.get_json()
+    assert (out["command"], out["member_id"], out["version"]) == ("remove_member", member_id, 3)
+    assert out["record"]["members"][0]["left_on"] == "2026-04-01"
+    nobody = {"member_id": "nobody", "effective_date": "2026-04-01", "reason": "r"}
+    assert_problem(api.post(removals, who="officer", if_match=3, json=nobody), 422)
 
 
 def test_membership_refusals(api: ApiClient) -> None:
@@ -331,7 +371,8 @@ def test_elections_set_the_chair(api: ApiClient) -> None:
         json={"chair_id": ids[0], "vice_chair_id": ids[1], "election_date": "2026-03-02"},
     )
     assert elected.status_code == 201, elected.get_json()
-    assert elected.get_json()["chair"] == "Ann"
+    assert elected.get_json()["command"] == "record_election" and elected.get_json()["version"] == 4
+    assert elected.get_json()["record"]["chair"] == "Ann"
     assert_problem(
         api.post(
             f"/api/v1/bodies/{body['id']}/elections",

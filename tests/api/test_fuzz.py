@@ -2,13 +2,15 @@
 
 Every operation is fuzzed from the document as a partnership officer (a real token): valid requests
 (positive) and requests that break the document (negative), then again with the path pointing at
-records that exist, so the fuzzer reaches past the 404s into the commands. Bounded by example count.
+records that exist, sending their current version in If-Match, so the fuzzer reaches past the 404s
+and 409s into the commands. Bounded by example count.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import schemathesis
@@ -18,6 +20,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from application.reminders.commands import ReminderCommands
 from tests.api.conftest import ApiClient
 
 EXAMPLES = 8
@@ -25,26 +28,39 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 
 def _seed(api: ApiClient) -> dict[str, str]:
-    """Records for the fuzzer to aim at: a group with a member, a project, a meeting with an agenda item."""
+    """Records for the fuzzer to aim at, by the names of the path parameters that name them.
+
+    A group with a member, a project, a meeting of the group with an agenda item, and a reminder of the
+    officer's (the fuzzer's own, so marking it done reaches the command).
+    """
     body = api.establish()
     member = api.post(
         f"/api/v1/bodies/{body['id']}/members",
         who="officer",
         if_match=1,
         json={"person": "Sam Carer", "role": "member", "representation": "carer", "effective_date": "2026-03-02"},
-    ).get_json()
+    )
+    assert member.status_code == 201, member.get_json()
     project = api.commission()
     meeting = api.post(
-        "/api/v1/meetings",
+        f"/api/v1/bodies/{body['id']}/meetings",
         who="officer",
-        json={"body_id": body["id"], "meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"},
-    ).get_json()
-    api.post(f"/api/v1/meetings/{meeting['id']}/agenda-items", who="officer", if_match=1, json={"title": "Breaks"})
+        json={"meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"},
+    )
+    assert meeting.status_code == 201, meeting.get_json()
+    meeting_id = meeting.get_json()["id"]
+    item = api.post(f"/api/v1/meetings/{meeting_id}/agenda-items", who="officer", if_match=1, json={"title": "Breaks"})
+    assert item.status_code == 201, item.get_json()
+    services = api.services
+    ReminderCommands(services.hub, services.read_models, services.users).scan(today=date(2026, 3, 16))
+    services.refresh()
+    reminders = api.get("/api/v1/reminders", who="officer").get_json()["items"]
+    assert reminders, "the scan raised no reminder for the officer"
     return {
         "body_id": body["id"],
-        "member_id": member["member_id"],
         "project_id": project["id"],
-        "meeting_id": meeting["id"],
+        "meeting_id": meeting_id,
+        "reminder_id": reminders[0]["reminder_id"],
     }
 
 
@@ -53,12 +69,21 @@ def test_the_api_keeps_to_its_openapi_document(api: ApiClient) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", api.app)
     headers = {"Authorization": f"Bearer {api.tokens['officer']}"}
     failures: list[str] = []
-    runs = {"examples": 0, "operations": 0}
+    runs = {"examples": 0, "operations": 0, "commands": 0}
     statuses: Counter[int] = Counter()
     started = time.monotonic()
 
+    def current_version(path_parameters: dict[str, str]) -> str | None:
+        """The ETag of the record the path names, so a change reaches its command instead of a 409."""
+        for name, collection in (("meeting_id", "meetings"), ("project_id", "projects"), ("body_id", "bodies")):
+            if name in path_parameters:
+                response = api.get(f"/api/v1/{collection}/{path_parameters[name]}", who="officer")
+                return response.headers.get("ETag")
+        return None
+
     def fuzz(operation: Any, mode: GenerationMode, path_parameters: dict[str, str] | None) -> None:
         strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+        sends_if_match = any(p.name == "If-Match" for p in operation.headers)
 
         @settings(
             max_examples=EXAMPLES,
@@ -71,8 +96,14 @@ def test_the_api_keeps_to_its_openapi_document(api: ApiClient) -> None:
         @given(case=strategy)
         def run(case: Any) -> None:
             runs["examples"] += 1
+            if path_parameters and sends_if_match:
+                version = current_version(path_parameters)
+                if version is not None:
+                    case.headers = {**(case.headers or {}), "If-Match": version}
             response = case.call_and_validate(headers=headers, checks=CHECKS)
             statuses[response.status_code] += 1
+            if case.method.upper() == "POST" and response.status_code < 300:
+                runs["commands"] += 1
 
         try:
             run()
@@ -88,13 +119,15 @@ def test_the_api_keeps_to_its_openapi_document(api: ApiClient) -> None:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             fuzz(operation, mode, None)
         names = {p.name for p in operation.path_parameters}
+        assert names <= set(seeded), (operation.label, names)  # every record a path names has a seed
         if names:
             fuzz(operation, GenerationMode.POSITIVE, {name: seeded[name] for name in names})
 
     elapsed = time.monotonic() - started
     print(f"schemathesis: {runs['examples']} examples, {runs['operations']} operations, {elapsed:.1f}s")
-    print(f"statuses: {sorted(statuses.items())}")
+    print(f"statuses: {sorted(statuses.items())}; commands that succeeded: {runs['commands']}")
     assert runs["operations"] >= 30 and runs["examples"] >= 30 * EXAMPLES
     assert not failures, "\n\n".join(failures)
     # The fuzzer got past the refusals into the commands, not only 4xx.
     assert statuses[200] + statuses[201] > 0
+    assert runs["commands"] > 0

@@ -10,13 +10,17 @@ from tests.api.conftest import ApiClient, assert_problem
 
 
 def schedule(api: ApiClient, body_id: str, day: str, **extra: Any) -> dict[str, Any]:
+    """Schedules a meeting of the body (POST /bodies/{id}/meetings) and returns the meeting as the answer gives it."""
     response = api.post(
-        "/api/v1/meetings",
+        f"/api/v1/bodies/{body_id}/meetings",
         who="officer",
-        json={"body_id": body_id, "meeting_date": day, "start_time": "14:00", "place": "Civic Centre", **extra},
+        json={"meeting_date": day, "start_time": "14:00", "place": "Civic Centre", **extra},
     )
     assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    outcome = response.get_json()
+    assert (outcome["command"], outcome["created"]) == ("schedule_meeting", True)
+    assert response.headers["Location"] == f"/api/v1/meetings/{outcome['id']}"
+    return outcome["record"]
 
 
 def upload(api: ApiClient, name: str, text: str = "The paper, in plain English.") -> dict[str, Any]:
@@ -43,7 +47,11 @@ def test_a_meeting_from_agenda_to_approved_minutes(api_both: ApiClient) -> None:
         response = api.post(f"{url}{path}", who="officer", if_match=etag["value"], json=payload)
         assert response.status_code == status, response.get_json()
         etag["value"] = response.headers["ETag"]
-        return response.get_json()
+        outcome = response.get_json()
+        # The answer is the outcome: its own version (the ETag) and the meeting as the calendar shows it.
+        assert response.headers["ETag"] == f'"{outcome["version"]}"' and outcome["id"] == first["id"]
+        assert outcome["record"]["version"] == outcome["version"]
+        return outcome
 
     assert step("/agenda-items", {"title": "Carers' breaks"}, 201)["number"] == 1
     assert step("/agenda-items", {"title": "A contract", "exemption_paragraph": 3}, 201)["number"] == 2
@@ -61,13 +69,14 @@ def test_a_meeting_from_agenda_to_approved_minutes(api_both: ApiClient) -> None:
 
     api.clock.now = datetime(2026, 3, 30, 17, 0, tzinfo=UTC)
     attended = step("/attendance", {"present": ["Ann", "Bob"], "apologies": [{"person": "Cy", "substitute": "Di"}]})
-    assert [a["person"] for a in attended["attendance"]][:2] == ["Ann", "Bob"]
+    assert [a["person"] for a in attended["record"]["attendance"]][:2] == ["Ann", "Bob"]
     assert step("/decisions", {"item": 1, "text": "Agreed"}, 201)["number"] == 1
     assert step("/actions", {"description": "Write up", "owner": "Ann", "due": "2026-04-30"}, 201)["number"] == 1
-    assert step("/minutes", {"file": upload(api, "minutes.txt", "Minutes")}, 201)["minutes_status"] == "draft"
-    assert step("/minutes/clearance", {"chair": "Ann"})["minutes_cleared_by"] == "Ann"
+    minutes = step("/minutes", {"file": upload(api, "minutes.txt", "Minutes")}, 201)
+    assert minutes["record"]["minutes_status"] == "draft"
+    assert step("/minutes/clearance", {"chair": "Ann"})["record"]["minutes_cleared_by"] == "Ann"
     out = step("/minutes/publication")
-    assert out["late"] is False and out["meeting"]["minutes_status"] == "published"
+    assert out["late"] is False and out["record"]["minutes_status"] == "published"
     assert [d["text"] for d in api.get(url).get_json()["decisions"]] == ["Agreed"]  # public once minutes are out
 
     second = schedule(api, body["id"], "2026-09-28")
@@ -82,19 +91,27 @@ def test_a_meeting_from_agenda_to_approved_minutes(api_both: ApiClient) -> None:
     assert api.get(url).get_json()["minutes_status"] == "approved"
     etag["value"] = api.get(url, who="officer").headers["ETag"]
     closed = step("/actions/closure", {"number": 1, "note": "Done"})
-    assert closed["actions"][0]["status"] == "closed"
+    assert closed["record"]["actions"][0]["status"] == "closed"
 
 
 def test_the_calendar_is_public_with_public_columns(api: ApiClient) -> None:
     group = api.establish()
-    board = api.establish("Carers Partnership Group", "partnership_board")
+    board = api.establish("Carers Partnership Group", "partnership_board", open_to_public=True)
+    closed = api.establish("Disability Strategy Group", "partnership_board", open_to_public=False)
     schedule(api, group["id"], "2026-03-30")
     schedule(api, board["id"], "2026-04-15")
+    private = schedule(api, closed["id"], "2026-04-20")
     public = api.get("/api/v1/meetings").get_json()
+    # A meeting of a body not open to the public is not on the public calendar (README: "What the public sees").
     assert [m["body_name"] for m in public["items"]] == ["Carers Forum", "Carers Partnership Group"]
     assert all("version" not in m and "lead_officer" not in m for m in public["items"])
+    assert_problem(api.get(f"/api/v1/meetings/{private['id']}"), 404)
     signed_in = api.get("/api/v1/meetings?start=2026-04-01", who="auditor").get_json()
-    assert [(m["body_name"], m["version"]) for m in signed_in["items"]] == [("Carers Partnership Group", 1)]
+    assert [(m["body_name"], m["version"]) for m in signed_in["items"]] == [
+        ("Carers Partnership Group", 1),
+        ("Disability Strategy Group", 1),
+    ]
+    assert api.get(f"/api/v1/meetings/{private['id']}", who="auditor").status_code == 200
     assert api.get(f"/api/v1/meetings?body_id={group['id']}").get_json()["total"] == 1
     assert_problem(api.get("/api/v1/meetings?start=soon"), 422, "start")
     assert_problem(api.get("/api/v1/meetings/00000000-0000-0000-0000-000000000000"), 404)
@@ -102,18 +119,23 @@ def test_the_calendar_is_public_with_public_columns(api: ApiClient) -> None:
 
 def test_scheduling_is_validated_and_needs_the_role(api: ApiClient) -> None:
     body = api.establish()
-    good = {"body_id": body["id"], "meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"}
+    url = f"/api/v1/bodies/{body['id']}/meetings"
+    good = {"meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"}
+    # The body is named by the path now; a body_id in the JSON is not a field of the request.
     assert_problem(
-        api.post("/api/v1/meetings", who="officer", json={**good, "start_time": "2pm", "body_id": None}),
+        api.post(url, who="officer", json={**good, "start_time": "2pm", "body_id": None}),
         422,
         "start_time",
         "body_id",
     )
-    assert_problem(api.post("/api/v1/meetings", who="officer", json={**good, "meeting_date": "2026-02-01"}), 422)
-    assert_problem(api.post("/api/v1/meetings", who="lead-1", json=good), 403)
-    assert_problem(api.post("/api/v1/meetings", json=good), 401)
-    unknown = {**good, "body_id": "00000000-0000-0000-0000-000000000000"}
-    assert_problem(api.post("/api/v1/meetings", who="officer", json=unknown), 404)
+    assert_problem(api.post("/api/v1/bodies/not-a-uuid/meetings", who="officer", json=good), 404)
+    assert_problem(api.post(url, who="officer", json={**good, "meeting_date": "2026-02-01"}), 422)
+    assert_problem(api.post(url, who="lead-1", json=good), 403)
+    assert_problem(api.post(url, json=good), 401)
+    unknown = "/api/v1/bodies/00000000-0000-0000-0000-000000000000/meetings"
+    assert_problem(api.post(unknown, who="officer", json=good), 404)
+    assert_problem(api.post("/api/v1/meetings", who="officer", json={**good, "body_id": body["id"]}), 405)
+    assert api.get("/api/v1/meetings").get_json()["total"] == 0
 
 
 def test_meeting_steps_need_if_match_the_role_and_valid_input(api_both: ApiClient) -> None:

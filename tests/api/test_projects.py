@@ -15,7 +15,8 @@ def test_a_project_from_commission_to_completion(api_both: ApiClient) -> None:
     )
     url = f"/api/v1/projects/{project['id']}"
     agreed = api_both.post(f"{url}/brief-agreement", who="director", if_match=1, json={"agreed_on": "2026-03-02"})
-    assert agreed.status_code == 200 and agreed.get_json()["brief_agreed_on"] == "2026-03-02"
+    assert agreed.status_code == 200 and agreed.get_json()["record"]["brief_agreed_on"] == "2026-03-02"
+    assert (agreed.get_json()["command"], agreed.get_json()["version"]) == ("agree_brief", 2)
     report = {
         "period_start": "2026-04-01",
         "period_end": "2026-06-30",
@@ -26,6 +27,8 @@ def test_a_project_from_commission_to_completion(api_both: ApiClient) -> None:
     }
     reported = api_both.post(f"{url}/progress-reports", who="lead-1", if_match=agreed.headers["ETag"], json=report)
     assert reported.status_code == 201, reported.get_json()
+    assert reported.get_json()["version"] == 3 and reported.headers["ETag"] == '"3"'
+    assert "Location" not in reported.headers  # a report is added to the project, not a record of its own
     series = api_both.get(url, who="director").get_json()["reports"]
     assert [(r["rag"], r["percent_complete"], r["submitted_by"]) for r in series] == [("amber", 30, "lead-1")]
     done = api_both.post(
@@ -35,7 +38,8 @@ def test_a_project_from_commission_to_completion(api_both: ApiClient) -> None:
         json={"outcomes_achieved": "A strategy agreed", "completed_on": "2027-03-01"},
     )
     assert done.status_code == 201
-    assert (done.get_json()["completed_on"], done.get_json()["version"]) == ("2027-03-01", 4)
+    assert (done.get_json()["record"]["completed_on"], done.get_json()["version"]) == ("2027-03-01", 4)
+    assert done.get_json()["record"]["version"] == 4
 
 
 def test_projects_are_read_by_signed_in_callers(api: ApiClient) -> None:
@@ -87,7 +91,6 @@ def test_progress_reports_are_the_leads_and_validated(api: ApiClient) -> None:
         "rag": "green",
         "percent_complete": 10,
     }
-    assert "only the lead" in assert_problem(api.post(url, who="lead-2", if_match=2, json=report), 403)["detail"]
     assert_problem(api.post(url, who="director", if_match=2, json=report), 403)
     assert_problem(
         api.post(url, who="lead-1", if_match=2, json={**report, "rag": "blue", "percent_complete": 101}),
@@ -106,11 +109,30 @@ def test_progress_reports_are_the_leads_and_validated(api: ApiClient) -> None:
     )
 
 
+def test_only_the_lead_reports_on_a_project(api: ApiClient) -> None:
+    project = api.commission()
+    api.post(f"/api/v1/projects/{project['id']}/brief-agreement", who="director", if_match=1, json={})
+    report = {
+        "period_start": "2026-04-01",
+        "period_end": "2026-06-30",
+        "milestones_achieved": "m",
+        "issues_and_concerns": "none",
+        "rag": "green",
+        "percent_complete": 10,
+    }
+    url = f"/api/v1/projects/{project['id']}/progress-reports"
+    assert "only the lead" in assert_problem(api.post(url, who="lead-2", if_match=2, json=report), 403)["detail"]
+    completion = {"outcomes_achieved": "x"}
+    done = api.post(f"/api/v1/projects/{project['id']}/completion-report", who="lead-2", if_match=2, json=completion)
+    assert "only the lead" in assert_problem(done, 403)["detail"]
+    assert api.get(f"/api/v1/projects/{project['id']}", who="lead-1").get_json()["version"] == 2
+
+
 def test_the_timeframe_can_be_extended_by_a_commissioner(api: ApiClient) -> None:
     project = api.commission()
     url = f"/api/v1/projects/{project['id']}/timeframe-extension"
     extended = api.post(url, who="director", if_match=1, json={"new_end_date": "2027-09-30", "reason": "consultation"})
-    assert extended.status_code == 200 and extended.get_json()["end_date"] == "2027-09-30"
+    assert extended.status_code == 200 and extended.get_json()["record"]["end_date"] == "2027-09-30"
     assert_problem(api.post(url, who="lead-1", if_match=2, json={"new_end_date": "2028-01-01", "reason": "r"}), 403)
 
 

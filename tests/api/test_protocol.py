@@ -34,6 +34,21 @@ def test_bearer_writes_need_no_csrf_token(api: ApiClient) -> None:
     assert api.establish()["version"] == 1
 
 
+CHANGE_PATHS = (
+    "terms-of-reference",
+    "funding",
+    "extend-contract",
+    "transform",
+    "replace",
+    "merge",
+    "self-funding-option",
+    "transfer-to-provider-forum",
+    "maintain",
+    "end",
+    "correct",
+)
+
+
 def test_the_openapi_document_describes_every_route(api: ApiClient) -> None:
     spec = api.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
@@ -41,9 +56,12 @@ def test_the_openapi_document_describes_every_route(api: ApiClient) -> None:
         "/api/v1/bodies",
         "/api/v1/bodies/{body_id}",
         "/api/v1/bodies/{body_id}/history",
-        "/api/v1/bodies/{body_id}/changes",
+        *(f"/api/v1/bodies/{{body_id}}/changes/{change}" for change in CHANGE_PATHS),
         "/api/v1/bodies/{body_id}/members",
-        "/api/v1/bodies/{body_id}/members/{member_id}",
+        "/api/v1/bodies/{body_id}/members/removals",
+        "/api/v1/bodies/{body_id}/elections",
+        "/api/v1/bodies/{body_id}/meetings",
+        "/api/v1/calendar/plans",
         "/api/v1/projects",
         "/api/v1/projects/{project_id}",
         "/api/v1/projects/{project_id}/brief-agreement",
@@ -54,16 +72,30 @@ def test_the_openapi_document_describes_every_route(api: ApiClient) -> None:
         "/api/v1/meetings/{meeting_id}/minutes",
         "/api/v1/meetings/{meeting_id}/minutes/clearance",
         "/api/v1/meetings/{meeting_id}/minutes/approval",
+        "/api/v1/reminders/{reminder_id}/done",
         "/api/v1/audit",
         "/api/v1/reminders",
         "/api/v1/calendar.ics",
     ):
         assert path in spec["paths"], path
-    change = spec["paths"]["/api/v1/bodies/{body_id}/changes"]["post"]
-    one_of = change["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
-    assert len(one_of) == 11
-    assert {p["name"] for p in change["parameters"]} >= {"If-Match"}
-    assert spec["components"]["schemas"]["EstablishBodyInput"]["additionalProperties"] is False
+    # The old routes are gone: one change endpoint with a `type`, DELETE of a member, POST /meetings.
+    assert "/api/v1/bodies/{body_id}/changes" not in spec["paths"]
+    assert "/api/v1/bodies/{body_id}/members/{member_id}" not in spec["paths"]
+    assert "post" not in spec["paths"]["/api/v1/meetings"]
+    # Each of the 11 governance changes has its own operation, its own input and If-Match.
+    changes = [p for p in spec["paths"] if p.startswith("/api/v1/bodies/{body_id}/changes/")]
+    assert len(changes) == 11
+    inputs = set()
+    for path in changes:
+        change = spec["paths"][path]["post"]
+        schema = change["requestBody"]["content"]["application/json"]["schema"]
+        assert "oneOf" not in schema and schema["$ref"].startswith("#/components/schemas/")
+        inputs.add(schema["$ref"])
+        assert {p["name"] for p in change["parameters"]} >= {"If-Match"}
+        assert "type" not in spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"]
+        assert change["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/BodyOutcome")
+    assert len(inputs) == 11
+    assert spec["components"]["schemas"]["EstablishBody"]["additionalProperties"] is False
     default_error = spec["components"]["responses"]["DEFAULT_ERROR"]
     assert list(default_error["content"]) == ["application/problem+json"]
 
@@ -73,13 +105,17 @@ def test_the_reference_page_needs_no_script_or_network(api: ApiClient) -> None:
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert "<script" not in html and "http://" not in html and "https://" not in html
-    assert "/api/v1/bodies/{body_id}/changes" in html and 'id="schema-BodyOut"' in html
+    assert "/api/v1/bodies/{body_id}/changes/funding" in html and 'id="schema-BodyOut"' in html
 
 
 def test_a_body_that_is_not_json_says_so(api: ApiClient) -> None:
     malformed = api.call("POST", "/api/v1/bodies", who="officer", data="{bad", content_type="application/json")
     problem = assert_problem(malformed, 400)
     assert "not valid JSON" in problem["detail"]
-    not_an_object = assert_problem(api.post("/api/v1/bodies", who="officer", json=[1]), 422, "_schema")
-    assert not_an_object["errors"]["_schema"] == ["send a JSON object of this request's fields"]
+    not_an_object = assert_problem(api.post("/api/v1/bodies", who="officer", json=[1]), 400)
+    assert "JSON object" in not_an_object["detail"]
+    not_json = api.call("POST", "/api/v1/bodies", who="officer", data="name=Carers", content_type="text/plain")
+    assert_problem(not_json, 415)
+    # An empty body is an empty object: the fields it lacks are named.
+    assert_problem(api.call("POST", "/api/v1/bodies", who="officer", data=""), 422, "name", "kind", "reason")
     assert api.get("/api/v1/bodies").get_json()["total"] == 0

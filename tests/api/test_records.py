@@ -11,12 +11,13 @@ def test_the_audit_log_is_filtered_and_needs_a_token(api_both: ApiClient) -> Non
     api = api_both
     carers = api.establish("Carers Forum")
     board = api.establish("Carers Partnership Group", "partnership_board")
-    api.post(
-        f"/api/v1/bodies/{board['id']}/changes",
+    ended = api.post(
+        f"/api/v1/bodies/{board['id']}/changes/end",
         who="admin",
         if_match=1,
-        json={"type": "end", "reason": "replaced by the conference", "effective_date": "2013-09-01"},
+        json={"reason": "replaced by the conference", "effective_date": "2013-09-01"},
     )
+    assert ended.status_code == 200, ended.get_json()
     assert_problem(api.get("/api/v1/audit"), 401)
     everything = api.get("/api/v1/audit", who="auditor").get_json()
     assert [e["change"] for e in everything["items"]] == ["ended", "established", "established"]  # newest first
@@ -59,13 +60,54 @@ def test_reminders_list_what_the_scan_raised_for_the_caller(api: ApiClient) -> N
     assert api.get("/api/v1/reminders", who="lead-2").get_json()["items"] == []
 
 
+def _raise_a_reminder(api: ApiClient) -> dict:
+    from application.reminders.commands import ReminderCommands
+
+    project = api.commission()
+    api.post(f"/api/v1/projects/{project['id']}/brief-agreement", who="director", if_match=1, json={})
+    due = api.get(f"/api/v1/projects/{project['id']}", who="lead-1").get_json()["next_report_due"]
+    services = api.services
+    ReminderCommands(services.hub, services.read_models, services.users).scan(today=date.fromisoformat(due))
+    services.refresh()
+    (reminder,) = api.get("/api/v1/reminders", who="lead-1").get_json()["items"]
+    return reminder
+
+
+def test_a_reminder_is_marked_done_by_a_post(api: ApiClient) -> None:
+    reminder = _raise_a_reminder(api)
+    url = f"/api/v1/reminders/{reminder['reminder_id']}/done"
+    assert_problem(api.post(url, json={}), 401)
+    assert_problem(api.post(url, who="lead-1", json={"on": "soon"}), 422, "on")
+    # No If-Match: marking done names no version; an empty body is an empty object.
+    done = api.post(url, who="lead-1")
+    assert done.status_code == 200, done.get_json()
+    outcome = done.get_json()
+    assert (outcome["command"], outcome["id"], outcome["created"]) == (
+        "mark_reminder_done",
+        reminder["reminder_id"],
+        False,
+    )
+    assert done.headers["ETag"] == f'"{outcome["version"]}"' and outcome["version"] > reminder["version"]
+    assert outcome["record"]["status"] == "done"
+    assert "already marked done" in assert_problem(api.post(url, who="lead-1", json={}), 422)["detail"]
+    assert api.get("/api/v1/reminders", who="lead-1").get_json()["items"] == []
+
+
+def test_only_the_person_reminded_marks_it_done(api: ApiClient) -> None:
+    reminder = _raise_a_reminder(api)
+    url = f"/api/v1/reminders/{reminder['reminder_id']}/done"
+    refused = assert_problem(api.post(url, who="lead-2", json={}), 403)
+    assert "only the person a reminder is for" in refused["detail"]
+
+
 def test_the_calendar_feed_is_public_icalendar(api: ApiClient) -> None:
     body = api.establish()
-    api.post(
-        "/api/v1/meetings",
+    scheduled = api.post(
+        f"/api/v1/bodies/{body['id']}/meetings",
         who="officer",
-        json={"body_id": body["id"], "meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"},
+        json={"meeting_date": "2026-03-30", "start_time": "14:00", "place": "Civic Centre"},
     )
+    assert scheduled.status_code == 201, scheduled.get_json()
     feed = api.get("/api/v1/calendar.ics")
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     text = feed.get_data(as_text=True)

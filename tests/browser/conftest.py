@@ -19,13 +19,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from application.demo import seed_demo
+from application.bootstrap import Services, build
 from application.importer import import_framework
 from application.settings import Settings, sqlite_url
 from application.users import DEMO_PASSWORD_SUFFIX, Users, ensure_demo_users
+from demo.seed import seed_demo
 from tests.conftest import Clock
 from web import create_app
-from web.services import Services
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,9 +57,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("site")
     settings = Settings.for_url(sqlite_url(root / "hub.sqlite3"), files_dir=root / "files")
     clock = Clock(TODAY)
-    services = Services.from_settings(settings, clock=clock)
-    import_framework(services.hub)
-    seed_demo(services.hub, bodies=8, seed=2026, today=TODAY.date())
+    services = build(settings, clock=clock)
+    import_framework(services.dispatcher)
+    seed_demo(services.dispatcher, bodies=8, seed=2026, today=TODAY.date())
     ensure_demo_users(Users(settings.database_url))
     app = create_app({"DEVELOPMENT": True, "FOLLOW_READ_MODELS": False}, services=services)
     server = make_server("127.0.0.1", 0, app, threaded=True)

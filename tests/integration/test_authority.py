@@ -1,10 +1,11 @@
-"""Who may run which command: application.authority.AUTHORITY, walked completely through the real hub.
+"""Who may run which command: each command's duty and application.authority.AUTHORITY, walked completely
+through the one dispatcher.
 
-For every command in application.hub.COMMANDS and every Role, the real PartnershipHub method is
-called with that role's Actor on real records (a body, a project whose lead is the actor, a
-meeting), so that the only thing that can stop an allowed call is the rule of the command itself,
-and the only thing that stops a forbidden one is the table. A forbidden call raises NotAuthorised
-and writes nothing to the event store.
+For every command in application.commands.COMMANDS and every Role, the dispatcher runs the command
+with that role's Actor on real records (a body, a project whose lead is the actor, a meeting, a
+reminder for the actor), so that the only thing that can stop an allowed call is the rule of the
+command itself, and the only thing that stops a forbidden one is the table. A forbidden call raises
+NotAuthorised and writes nothing to the event store.
 
 To stay fast on both SQLite and PostgreSQL there is one hub per command; each role is a subtest,
 reported as its own (role, command) result. The table itself is also pinned pair by pair, each
@@ -20,13 +21,17 @@ from uuid import UUID
 
 import pytest
 
-from application.authority import ALL_COMMANDS, AUTHORITY, COMMISSIONER_FOR_ROLE, Role, check
+from application import authority
+from application.authority import AUTHORITY, COMMISSIONER_FOR_ROLE, Duty, Role
+from application.commands import COMMANDS, Dispatcher
 from application.errors import NotAuthorised
-from application.hub import COMMANDS, PartnershipHub
+from application.hub import PartnershipHub
 from domain.actor import Actor
 from domain.body import Decision
 from domain.documents import FileRef
+from domain.errors import NotPermitted
 from domain.project import Brief
+from domain.reminder import Due, Reminder, Rule
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, MemberRole, Representation
 
 SETUP_OFFICER = Actor("setup-officer", Role.PARTNERSHIP_OFFICER.value)
@@ -47,6 +52,11 @@ BRIEF = Brief(
 MEETING_DAY = date(2026, 6, 1)
 
 Call = Callable[[], Any]
+
+
+def _do(hub: PartnershipHub, command: str, actor: Actor, subject_id: UUID | None = None, **values: Any) -> Any:
+    """Runs a command through the one dispatcher, as every way in does; returns what its handler reported."""
+    return Dispatcher(hub).execute(command, actor, subject_id=subject_id, **values).result
 
 
 def last_event_id(hub: PartnershipHub) -> int:
@@ -94,13 +104,13 @@ def new_meeting(hub: PartnershipHub, tag: str) -> UUID:
 
 
 def _establish_body(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
-    return lambda: hub.establish_body(actor, name=f"New Body {tag}", kind="virtual_panel", decision=DECISION)
+    return lambda: _do(hub, "establish_body", actor, name=f"New Body {tag}", kind="virtual_panel", decision=DECISION)
 
 
 def _on_body(method: str, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
     def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
         body_id = new_body(hub, f"Forum {tag}", annual_funding_pence=100, contract_end=date(2027, 3, 31))
-        return lambda: getattr(hub, method)(actor, body_id, **kwargs)
+        return lambda: _do(hub, method, actor, body_id, **kwargs)
 
     return prepare
 
@@ -109,7 +119,7 @@ def _with_other_body(method: str, key: str) -> Callable[[PartnershipHub, Actor, 
     def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
         body_id = new_body(hub, f"Forum {tag}")
         other_id = new_body(hub, f"Conference {tag}", BodyKind.STAKEHOLDER_CONFERENCE)
-        return lambda: getattr(hub, method)(actor, body_id, decision=DECISION, **{key: other_id})
+        return lambda: _do(hub, method, actor, body_id, decision=DECISION, **{key: other_id})
 
     return prepare
 
@@ -117,36 +127,42 @@ def _with_other_body(method: str, key: str) -> Callable[[PartnershipHub, Actor, 
 def _remove_member(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     body_id = new_body(hub, f"Forum {tag}")
     new_member(hub, body_id, "m1", "Ann Carer")
-    return lambda: hub.remove_member(actor, body_id, member_id="m1", effective_date=date(2026, 5, 1), reason="Left")
+    return lambda: _do(
+        hub, "remove_member", actor, body_id, member_id="m1", effective_date=date(2026, 5, 1), reason="Left"
+    )
 
 
 def _record_election(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     body_id = new_body(hub, f"Forum {tag}")
     new_member(hub, body_id, "m1", "Ann Carer")
     new_member(hub, body_id, "m2", "Sam User")
-    return lambda: hub.record_election(
-        actor, body_id, chair_id="m1", vice_chair_id="m2", election_date=date(2026, 5, 1)
+    return lambda: _do(
+        hub, "record_election", actor, body_id, chair_id="m1", vice_chair_id="m2", election_date=date(2026, 5, 1)
     )
 
 
 def _commission_project(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
-    return lambda: hub.commission_project(actor, title=f"Mobility Review {tag}", lead="someone", brief=BRIEF)
+    return lambda: _do(hub, "commission_project", actor, title=f"Mobility Review {tag}", lead="someone", brief=BRIEF)
 
 
 def _agree_brief(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     project_id = new_project(hub, tag, actor.user_id, agreed=False)
-    return lambda: hub.agree_brief(actor, project_id)
+    return lambda: _do(hub, "agree_brief", actor, project_id)
 
 
 def _extend_project_timeframe(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     project_id = new_project(hub, tag, actor.user_id, agreed=True)
-    return lambda: hub.extend_project_timeframe(actor, project_id, new_end_date=date(2027, 9, 30), reason="Overran")
+    return lambda: _do(
+        hub, "extend_project_timeframe", actor, project_id, new_end_date=date(2027, 9, 30), reason="Overran"
+    )
 
 
 def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     # The actor leads this project, so only the role can stop the report.
     project_id = new_project(hub, tag, actor.user_id, agreed=True)
-    return lambda: hub.submit_progress_report(
+    return lambda: _do(
+        hub,
+        "submit_progress_report",
         actor,
         project_id,
         period_start=date(2026, 4, 1),
@@ -160,29 +176,38 @@ def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call
 
 def _submit_completion_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     project_id = new_project(hub, tag, actor.user_id, agreed=True)
-    return lambda: hub.submit_completion_report(actor, project_id, outcomes_achieved="Strategy agreed")
+    return lambda: _do(hub, "submit_completion_report", actor, project_id, outcomes_achieved="Strategy agreed")
 
 
 def _schedule_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     body_id = new_body(hub, f"Forum {tag}")
-    return lambda: hub.schedule_meeting(actor, body_id, meeting_date=MEETING_DAY, start_time=time(14), place="Hall")
+    return lambda: _do(
+        hub, "schedule_meeting", actor, body_id, meeting_date=MEETING_DAY, start_time=time(14), place="Hall"
+    )
 
 
 def _move_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = new_meeting(hub, tag)
-    return lambda: hub.move_meeting(
-        actor, meeting_id, new_date=date(2026, 6, 8), new_start_time=time(14), new_place="Hall", reason="Clash"
+    return lambda: _do(
+        hub,
+        "move_meeting",
+        actor,
+        meeting_id,
+        new_date=date(2026, 6, 8),
+        new_start_time=time(14),
+        new_place="Hall",
+        reason="Clash",
     )
 
 
 def _cancel_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = new_meeting(hub, tag)
-    return lambda: hub.cancel_meeting(actor, meeting_id, reason="Chair unwell")
+    return lambda: _do(hub, "cancel_meeting", actor, meeting_id, reason="Chair unwell")
 
 
 def _plan_annual_calendar(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     body_id = new_body(hub, f"Forum {tag}")
-    return lambda: hub.plan_annual_calendar(actor, year=2027, place="Hall", body_id=body_id)
+    return lambda: _do(hub, "plan_annual_calendar", actor, year=2027, place="Hall", body_id=body_id)
 
 
 def held_meeting(hub: PartnershipHub, tag: str, kind: BodyKind = BodyKind.CONSULTATIVE_GROUP) -> UUID:
@@ -211,53 +236,55 @@ def upload(hub: PartnershipHub, text: str = "Minutes") -> FileRef:
 def _on_held_meeting(method: str, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
     def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
         meeting_id = held_meeting(hub, tag)
-        return lambda: getattr(hub, method)(actor, meeting_id, **kwargs)
+        return lambda: _do(hub, method, actor, meeting_id, **kwargs)
 
     return prepare
 
 
 def _add_agenda_item(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = new_meeting(hub, tag)
-    return lambda: hub.add_agenda_item(actor, meeting_id, title="Carers' strategy")
+    return lambda: _do(hub, "add_agenda_item", actor, meeting_id, title="Carers' strategy")
 
 
 def _attach_paper(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = new_meeting(hub, tag)
     hub.add_agenda_item(SETUP_OFFICER, meeting_id, title="Budget")
     file = upload(hub, f"Budget paper {tag}")
-    return lambda: hub.attach_paper(actor, meeting_id, item=1, title="Budget", file=file, summary="What we spend")
+    return lambda: _do(
+        hub, "attach_paper", actor, meeting_id, item=1, title="Budget", file=file, summary="What we spend"
+    )
 
 
 def _publish_agenda(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = new_meeting(hub, tag)
     hub.add_agenda_item(SETUP_OFFICER, meeting_id, title="Budget")
-    return lambda: hub.publish_agenda(actor, meeting_id)
+    return lambda: _do(hub, "publish_agenda", actor, meeting_id)
 
 
 def _close_action(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = held_meeting(hub, tag)
     hub.record_action(SETUP_OFFICER, meeting_id, description="Write", owner="Ann", due=date(2026, 6, 1))
-    return lambda: hub.close_action(actor, meeting_id, number=1, note="Sent")
+    return lambda: _do(hub, "close_action", actor, meeting_id, number=1, note="Sent")
 
 
 def _record_draft_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = held_meeting(hub, tag)
     file = upload(hub, f"Minutes {tag}")
-    return lambda: hub.record_draft_minutes(actor, meeting_id, file=file)
+    return lambda: _do(hub, "record_draft_minutes", actor, meeting_id, file=file)
 
 
 def _clear_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     # A conference: the Executive Director clears its minutes as its chair (B2, C5).
     meeting_id = held_meeting(hub, tag, BodyKind.STAKEHOLDER_CONFERENCE)
     hub.record_draft_minutes(SETUP_OFFICER, meeting_id, file=upload(hub, f"Minutes {tag}"))
-    return lambda: hub.clear_minutes(actor, meeting_id)
+    return lambda: _do(hub, "clear_minutes", actor, meeting_id)
 
 
 def _publish_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     meeting_id = held_meeting(hub, tag)
     hub.record_draft_minutes(SETUP_OFFICER, meeting_id, file=upload(hub, f"Minutes {tag}"))
     hub.clear_minutes(SETUP_OFFICER, meeting_id, chair="Ann Carer")
-    return lambda: hub.publish_minutes(actor, meeting_id)
+    return lambda: _do(hub, "publish_minutes", actor, meeting_id)
 
 
 def _approve_previous_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
@@ -269,7 +296,15 @@ def _approve_previous_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Ca
     hub.clear_minutes(SETUP_OFFICER, previous, chair="Ann Carer")
     hub.publish_minutes(SETUP_OFFICER, previous)
     hub.clock.advance(days=1)  # type: ignore[attr-defined]  # the tests' Clock: the next meeting's day
-    return lambda: hub.approve_previous_minutes(actor, following, previous_meeting_id=previous)
+    return lambda: _do(hub, "approve_previous_minutes", actor, following, previous_meeting_id=previous)
+
+
+def _mark_reminder_done(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # A reminder for this very actor: only the table can stop them marking it done.
+    due = Due(Rule.ANNUAL_REVIEW, "framework", f"review-{tag}", "The arrangements", date(2027, 3, 31), actor.user_id,
+              "Review the arrangements (rule H1).")  # fmt: skip
+    hub.save(Reminder.raise_(due, actor=SETUP_OFFICER, at=hub.clock(), raised_on=date(2026, 3, 2), email_to=None))
+    return lambda: _do(hub, "mark_reminder_done", actor, due.id)
 
 
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
@@ -319,22 +354,28 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "clear_minutes": _clear_minutes,
     "publish_minutes": _publish_minutes,
     "approve_previous_minutes": _approve_previous_minutes,
+    "mark_reminder_done": _mark_reminder_done,
 }
 
 
 # --------------------------------------------------------------- the table's shape
 
 
-def test_every_command_is_in_some_roles_set() -> None:
-    assert COMMANDS, "application.hub.COMMANDS is empty"
-    assert sorted(COMMANDS - ALL_COMMANDS) == [], "commands nobody may run"
+def test_every_command_names_a_duty_some_role_carries() -> None:
+    assert COMMANDS, "application.commands.COMMANDS is empty"
+    carried = set().union(*AUTHORITY.values())
+    assert sorted(c.name for c in COMMANDS.values() if c.duty not in carried) == [], "commands nobody may run"
 
 
-def test_the_table_names_no_command_that_does_not_exist() -> None:
-    for role, commands in AUTHORITY.items():
-        assert sorted(commands - COMMANDS) == [], f"{role.value} is allowed commands the hub does not have"
-        for name in commands:
-            assert callable(getattr(PartnershipHub, name))
+def test_every_duty_in_the_table_is_some_commands() -> None:
+    used = {c.duty for c in COMMANDS.values()}
+    assert sorted(set(Duty) - used) == [], "a duty with no command"
+
+
+def test_every_command_has_its_schema_and_handler() -> None:
+    for name, command in COMMANDS.items():
+        assert command.input.command is command, name  # type: ignore[attr-defined]
+        assert command.handler.__name__ == name, f"{name} is handled by {command.handler.__qualname__}"
 
 
 def test_every_role_has_an_entry_in_the_table() -> None:
@@ -347,7 +388,7 @@ def test_every_command_has_a_walk_in_this_file() -> None:
 
 
 def test_every_commissioning_role_stands_for_a_commissioner() -> None:
-    commissioning = {role for role, commands in AUTHORITY.items() if "commission_project" in commands}
+    commissioning = {role for role, duties in AUTHORITY.items() if Duty.COMMISSIONING in duties}
     assert commissioning == set(COMMISSIONER_FOR_ROLE)
 
 
@@ -398,19 +439,31 @@ EXPECTED: dict[Role, set[str]] = {
     Role.PROJECT_LEAD: {"submit_progress_report", "submit_completion_report"},
     Role.AUDITOR: set(),
 }
+# Everyone may mark their own reminders done (the reminder checks it is theirs).
+for _role in EXPECTED:
+    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done"}
 PAIRS = [pytest.param(role, name, id=f"{role.value}-{name}") for role in Role for name in sorted(COMMANDS)]
+
+
+def refusal(role: Role, command: str) -> str:
+    title = COMMANDS[command].title
+    words = role.value.replace("_", " ")
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words} may not {title[0].lower() + title[1:]}"
 
 
 @pytest.mark.parametrize(("role", "command"), PAIRS)
 def test_authority_check_for_each_role_and_command(role: Role, command: str) -> None:
     actor = actor_for(role)
+    assert authority.may(role, COMMANDS[command].duty) is (command in EXPECTED[role])
     if command in EXPECTED[role]:
-        assert check(actor, command) is role
+        assert Dispatcher.command(command) is COMMANDS[command]
+        assert authority.check(actor, COMMANDS[command].duty, "x") is role
     else:
-        with pytest.raises(
-            NotAuthorised, match=f"a {role.value.replace('_', ' ')} may not {command.replace('_', ' ')}"
-        ):
-            check(actor, command)
+        with pytest.raises(NotAuthorised) as refused:
+            authority.check(
+                actor, COMMANDS[command].duty, COMMANDS[command].title[0].lower() + COMMANDS[command].title[1:]
+            )
+        assert str(refused.value) == refusal(role, command)
 
 
 # ------------------------------------------------------------- the walk, on the hub
@@ -423,7 +476,7 @@ def test_every_role_calling_the_real_command(hub: PartnershipHub, command: str, 
             actor = actor_for(role)
             call = PREPARE[command](hub, actor, role.value)
             before = last_event_id(hub)
-            if command in AUTHORITY[role]:
+            if command in EXPECTED[role]:
                 try:
                     result = call()
                 except NotAuthorised as error:
@@ -433,8 +486,7 @@ def test_every_role_calling_the_real_command(hub: PartnershipHub, command: str, 
             else:
                 with pytest.raises(NotAuthorised) as err:
                     call()
-                assert f"may not {command.replace('_', ' ')}" in str(err.value)
-                assert role.value.replace("_", " ") in str(err.value)
+                assert str(err.value) == refusal(role, command)
                 assert last_event_id(hub) == before, "a refused command recorded events"
 
 
@@ -450,7 +502,7 @@ def _check_allowed_result(hub: PartnershipHub, role: Role, command: str, result:
 def test_the_executive_director_agrees_a_brief_in_their_own_name(hub: PartnershipHub) -> None:
     ed = actor_for(Role.EXECUTIVE_DIRECTOR)
     project_id = new_project(hub, "ed", "lead", agreed=False)
-    hub.agree_brief(ed, project_id, agreed_on=date(2026, 4, 3))
+    _do(hub, "agree_brief", ed, project_id, agreed_on=date(2026, 4, 3))
     project = hub.project(project_id)
     assert (project.brief_agreed_by, project.brief_agreed_on) == (EXECUTIVE_DIRECTOR, date(2026, 4, 3))
 
@@ -472,20 +524,28 @@ def test_a_project_lead_cannot_report_on_someone_elses_project(hub: PartnershipH
         if command == "submit_progress_report"
         else {"outcomes_achieved": "Strategy agreed"}
     )
-    with pytest.raises(NotAuthorised, match="only the lead of 'Carers Strategy theirs' may report on it"):
-        getattr(hub, command)(intruder, project_id, **kwargs)
+    doing = "report on it" if command == "submit_progress_report" else "report its completion"
+    with pytest.raises(NotPermitted, match=f"only the lead of 'Carers Strategy theirs' may {doing}"):
+        _do(hub, command, intruder, project_id, **kwargs)
     assert last_event_id(hub) == before
     project = hub.project(project_id)
     assert (project.reports, project.is_complete) == ([], False)
     # The real lead may.
-    getattr(hub, command)(Actor("another-lead", Role.PROJECT_LEAD.value), project_id, **kwargs)
+    _do(hub, command, Actor("another-lead", Role.PROJECT_LEAD.value), project_id, **kwargs)
     assert hub.project(project_id).version == 3
 
 
 def test_a_role_the_hub_does_not_know_is_refused(hub: PartnershipHub) -> None:
     before = last_event_id(hub)
     with pytest.raises(NotAuthorised, match="'mayor' is not a role of Partnership Hub"):
-        hub.establish_body(Actor("boris", "mayor"), name="Mayor's Forum", kind="virtual_panel", decision=DECISION)
+        _do(
+            hub,
+            "establish_body",
+            Actor("boris", "mayor"),
+            name="Mayor's Forum",
+            kind="virtual_panel",
+            decision=DECISION,
+        )
     assert last_event_id(hub) == before
     assert hub.find_body("Mayor's Forum") is None
 
@@ -493,11 +553,17 @@ def test_a_role_the_hub_does_not_know_is_refused(hub: PartnershipHub) -> None:
 def test_a_command_without_an_actor_is_refused(hub: PartnershipHub) -> None:
     before = last_event_id(hub)
     with pytest.raises(NotAuthorised, match="every command names its actor"):
-        hub.establish_body("partnership_officer", name="Anon Forum", kind="virtual_panel", decision=DECISION)  # type: ignore[arg-type]
+        _do(hub, "establish_body", "partnership_officer", name="Anon Forum", kind="virtual_panel", decision=DECISION)  # type: ignore[arg-type]
     assert last_event_id(hub) == before
 
 
 def test_refusal_comes_before_any_other_check(hub: PartnershipHub) -> None:
     # An auditor asking to end a body that does not exist learns only that they may not.
-    with pytest.raises(NotAuthorised, match="auditor may not end body"):
-        hub.end_body(actor_for(Role.AUDITOR), UUID(int=0), decision=DECISION)
+    with pytest.raises(NotAuthorised, match="an auditor may not end the body"):
+        _do(hub, "end_body", actor_for(Role.AUDITOR), UUID(int=0), decision=DECISION)
+
+
+def test_refusal_comes_before_the_input_is_read(hub: PartnershipHub) -> None:
+    # The same through ``run``, with input that would not load: the role is checked first.
+    with pytest.raises(NotAuthorised, match="an auditor may not end the body"):
+        Dispatcher(hub).run("end_body", actor_for(Role.AUDITOR), subject_id=UUID(int=0), data={"nonsense": 1})

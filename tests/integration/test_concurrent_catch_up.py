@@ -10,17 +10,20 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from application.commands import Dispatcher
 from application.hub import PartnershipHub
 from application.importer import import_framework
 from application.settings import Settings
 from projections.runner import ReadModels
+from tests.conftest import read_models_of
 from tests.support.tables import dump
 
 
 def test_two_followers_racing_both_finish_with_identical_tables(database_url: str, tmp_path: Path) -> None:
     writer = PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files"))
-    import_framework(writer)
-    readers = [ReadModels(PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files"))) for _ in "ab"]
+    import_framework(Dispatcher(writer))
+    settings = Settings.for_url(database_url, files_dir=tmp_path / "files")
+    readers = [read_models_of(PartnershipHub(settings)) for _ in "ab"]
     errors: list[BaseException] = []
     start = threading.Barrier(len(readers))
 
@@ -39,11 +42,11 @@ def test_two_followers_racing_both_finish_with_identical_tables(database_url: st
         thread.join(timeout=60)
     assert errors == []
     assert all(behind == 0 for m in readers for behind in m.lag().values())
-    fresh = ReadModels(PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files")))
+    fresh = read_models_of(PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files")))
     followed = dump(readers[0].engine)
     fresh.rebuild()
     assert dump(fresh.engine) == followed
     for models in (*readers, fresh):
         models.close()
-        models.hub.close()
+        models.log.close()
     writer.close()

@@ -245,6 +245,6 @@ def test_the_files_live_under_the_configured_directory(hub: PartnershipHub, tmp_
 
 
 def test_only_those_who_may_attach_papers_may_upload(hub: PartnershipHub) -> None:
-    with pytest.raises(NotAuthorised, match="auditor may not attach paper"):
+    with pytest.raises(NotAuthorised, match="auditor may not upload papers or minutes"):
         hub.upload_file(Actor("aud", "auditor"), PDF, "x.pdf")
     assert not (hub.files.root.exists() and any(hub.files.root.rglob("*")))

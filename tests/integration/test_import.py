@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.demo import seed_demo
+from application.commands import Dispatcher
 from application.hub import PartnershipHub
 from application.importer import NEW_FRAMEWORK_STARTS, default_data_file, import_framework
+from demo.seed import seed_demo
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, BodyStatus, MemberRole
 
 
@@ -16,9 +17,9 @@ def _events(hub: PartnershipHub) -> int:
 
 def test_importing_twice_gives_the_same_event_count_as_once(hub: PartnershipHub) -> None:
     assert default_data_file().exists()
-    first = import_framework(hub)
+    first = import_framework(Dispatcher(hub))
     once = _events(hub)
-    second = import_framework(hub)
+    second = import_framework(Dispatcher(hub))
     assert once > 0
     assert _events(hub) == once
     assert first.bodies_created == 36
@@ -26,7 +27,7 @@ def test_importing_twice_gives_the_same_event_count_as_once(hub: PartnershipHub)
 
 
 def test_carers_partnership_group_is_replaced_by_a_time_limited_project_group(hub: PartnershipHub) -> None:
-    import_framework(hub)
+    import_framework(Dispatcher(hub))
     body = hub.find_body("Carers Partnership Group")
     assert body is not None and body.status is BodyStatus.REPLACED
     replaced = [h for h in hub.history(body.id) if h.change == "replaced"]
@@ -43,7 +44,7 @@ def test_carers_partnership_group_is_replaced_by_a_time_limited_project_group(hu
 
 
 def test_health_social_care_and_housing_board_is_replaced_by_the_adult_conference(hub: PartnershipHub) -> None:
-    import_framework(hub)
+    import_framework(Dispatcher(hub))
     body = hub.find_body("Health, Social Care and Housing Partnership Board")
     assert body is not None
     sentences = [h.sentence for h in hub.history(body.id)]
@@ -52,7 +53,7 @@ def test_health_social_care_and_housing_board_is_replaced_by_the_adult_conferenc
 
 
 def test_every_recommendation_becomes_its_governance_event(hub: PartnershipHub) -> None:
-    import_framework(hub)
+    import_framework(Dispatcher(hub))
 
     def changes(name: str) -> list[str]:
         body = hub.find_body(name)
@@ -89,7 +90,7 @@ def test_every_recommendation_becomes_its_governance_event(hub: PartnershipHub) 
 
 
 def test_conferences_are_chaired_by_the_executive_director(hub: PartnershipHub) -> None:
-    import_framework(hub)
+    import_framework(Dispatcher(hub))
     for name in ("Adult Services Stakeholder Conference", "Children's Services Stakeholder Conference"):
         body = hub.find_body(name)
         assert body is not None
@@ -101,7 +102,7 @@ def test_conferences_are_chaired_by_the_executive_director(hub: PartnershipHub) 
 
 
 def test_subgroups_point_at_their_board(hub: PartnershipHub) -> None:
-    import_framework(hub)
+    import_framework(Dispatcher(hub))
     board = hub.find_body("Health, Social Care and Housing Partnership Board")
     subgroup = hub.find_body("Staying Healthy Partnership Group")
     assert board is not None and subgroup is not None
@@ -109,7 +110,7 @@ def test_subgroups_point_at_their_board(hub: PartnershipHub) -> None:
 
 
 def test_demo_seed_records_two_years_through_the_commands(hub: PartnershipHub) -> None:
-    report = seed_demo(hub, bodies=12, seed=7, today=date(2026, 11, 1))
+    report = seed_demo(Dispatcher(hub), bodies=12, seed=7, today=date(2026, 11, 1))
     assert report.bodies == 12 and report.projects > 0 and report.progress_reports > 0
     # One event per command, but an approval of minutes is recorded on both meetings.
     assert report.minutes_approved > 0

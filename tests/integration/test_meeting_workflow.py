@@ -40,7 +40,7 @@ AUTUMN = date(2026, 10, 7)  # papers due Wed 30 September, minutes due Wed 28 Oc
 
 @pytest.fixture
 def models(hub: PartnershipHub) -> Iterator[ReadModels]:
-    read_models = ReadModels(hub)
+    read_models = ReadModels(hub, hub.settings.read_model_url)
     yield read_models
     read_models.close()
 

@@ -27,7 +27,7 @@ LEAD = Actor("lead-1", "project_lead")
 
 @pytest.fixture
 def models(hub: PartnershipHub) -> Iterator[ReadModels]:
-    read_models = ReadModels(hub)
+    read_models = ReadModels(hub, hub.settings.read_model_url)
     yield read_models
     read_models.close()
 
@@ -303,7 +303,7 @@ def test_lag_counts_events_not_yet_projected(hub: PartnershipHub, models: ReadMo
 
 def test_read_models_can_live_in_a_separate_database(hub: PartnershipHub, tmp_path) -> None:
     _group(hub)
-    separate = ReadModels(hub, url=f"sqlite:///{tmp_path / 'read-models.sqlite3'}")
+    separate = ReadModels(hub, f"sqlite:///{tmp_path / 'read-models.sqlite3'}")
     try:
         separate.catch_up()
         with separate.engine.connect() as c:
@@ -337,7 +337,7 @@ def test_a_read_model_whose_tables_no_longer_match_is_rebuilt(hub: PartnershipHu
     # A read model built by an older version of the code, before a column was added.
     with models.engine.begin() as connection:
         connection.execute(text("ALTER TABLE rm_meetings DROP COLUMN held"))
-    again = ReadModels(hub)
+    again = ReadModels(hub, hub.settings.read_model_url)
     try:
         assert again.positions()["calendar"] == 0  # dropped, to be rebuilt from the first event
         assert again.positions()["directory"] > 0  # the others are left alone

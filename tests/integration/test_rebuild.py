@@ -8,9 +8,11 @@ from datetime import date
 
 import pytest
 
-from application.demo import DemoPlan, run_steps, seed_demo
+from application.commands import Dispatcher
 from application.hub import PartnershipHub
+from application.hub_base import store_env
 from application.importer import import_framework
+from demo.seed import DemoPlan, run_steps, seed_demo
 from projections.runner import ReadModels, run_live
 from tests.support.tables import dump
 
@@ -23,16 +25,16 @@ class Crash(Exception):
 
 def _generated_history(hub: PartnershipHub, models: ReadModels) -> None:
     """Thousands of events, projected incrementally while they are recorded."""
-    import_framework(hub)
-    plan = DemoPlan(hub, bodies=60, seed=11, today=TODAY)  # with whole meeting lives, some 2,500 events
+    import_framework(Dispatcher(hub))
+    plan = DemoPlan(Dispatcher(hub), bodies=60, seed=11, today=TODAY)  # with whole meeting lives, some 2,500 events
     steps = plan.build()
     for start in range(0, len(steps), 250):
-        run_steps(hub, steps[start : start + 250])
+        run_steps(Dispatcher(hub), steps[start : start + 250])
         models.catch_up(batch_size=97)  # an odd size, so batches straddle aggregates
 
 
 def test_rebuild_equals_incremental_row_for_row(hub: PartnershipHub) -> None:
-    models = ReadModels(hub)
+    models = ReadModels(hub, hub.settings.read_model_url)
     try:
         _generated_history(hub, models)
         assert (hub.recorder.max_notification_id() or 0) >= 2000
@@ -48,9 +50,9 @@ def test_rebuild_equals_incremental_row_for_row(hub: PartnershipHub) -> None:
 
 
 def test_a_crash_between_the_rows_and_the_commit_loses_and_doubles_nothing(hub: PartnershipHub) -> None:
-    import_framework(hub)
-    seed_demo(hub, bodies=15, seed=5, today=TODAY)  # some 750 events, meeting lives included
-    models = ReadModels(hub)
+    import_framework(Dispatcher(hub))
+    seed_demo(Dispatcher(hub), bodies=15, seed=5, today=TODAY)  # some 750 events, meeting lives included
+    models = ReadModels(hub, hub.settings.read_model_url)
     try:
         batches = {"n": 0}
 
@@ -80,12 +82,14 @@ def test_the_live_projection_runner_keeps_up_on_postgresql(postgres_server, cloc
 
     url = postgres_server.create_database("live_runner")
     hub = PartnershipHub(Settings.for_url(url, files_dir=tmp_path / "files"), clock=clock)
-    models = ReadModels(hub)
+    models = ReadModels(hub, hub.settings.read_model_url)
     try:
-        import_framework(hub)
-        with run_live(url, url):
+        import_framework(Dispatcher(hub))
+        with run_live(PartnershipHub, store_env(url), url):
             # Commands recorded while the live runner follows the log.
-            worker = threading.Thread(target=seed_demo, kwargs={"hub": hub, "bodies": 5, "seed": 3, "today": TODAY})
+            worker = threading.Thread(
+                target=seed_demo, args=(Dispatcher(hub),), kwargs={"bodies": 5, "seed": 3, "today": TODAY}
+            )
             worker.start()
             worker.join(timeout=120)
             deadline = time.monotonic() + 30

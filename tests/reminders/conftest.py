@@ -11,6 +11,8 @@ from uuid import UUID
 import pytest
 
 from application.authority import Role
+from application.commands import Dispatcher
+from application.commands.reminders import MarkReminderDone
 from application.hub import PartnershipHub
 from application.reminders.commands import ReminderCommands
 from application.reminders.outbox import Backoff, MailSender
@@ -50,6 +52,14 @@ class Env:
             backoff=Backoff(first=timedelta(seconds=first_retry)),
         )
 
+    def mark_done(self, reminder_id: UUID, actor: Actor) -> int | None:
+        """The person marks a reminder done, through the dispatcher as the reminders page does."""
+        return (
+            Dispatcher(self.hub)
+            .execute(MarkReminderDone, actor, subject_id=reminder_id, on=self.clock.now.date())
+            .version
+        )
+
     def group_with_meeting(self, name: str, meeting_date: date) -> tuple[UUID, UUID]:
         body = self.hub.establish_body(
             OFFICER,
@@ -72,7 +82,7 @@ def add_people(users: Users) -> None:
 @pytest.fixture
 def env(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[Env]:
     hub = PartnershipHub(Settings.for_url(database_url, files_dir=tmp_path / "files"), clock=clock)
-    read_models = ReadModels(hub)
+    read_models = ReadModels(hub, hub.settings.read_model_url)
     users = Users(database_url)
     add_people(users)
     yield Env(hub, read_models, users, ReminderCommands(hub, read_models, users), clock, database_url)

@@ -23,14 +23,16 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import inspect
 
-from application.demo import seed_demo
+from application.commands import Dispatcher
 from application.hub import PartnershipHub
 from application.importer import import_framework
 from application.reminders.scheduler import JOB_TABLE, create_job_table
 from application.settings import Settings
 from application.users import Users, ensure_demo_users
+from demo.seed import seed_demo
 from projections.reminders import reminders
 from projections.runner import ReadModels
+from tests.conftest import read_models_of
 from tests.reminders.conftest import add_people
 from tests.reminders.smtp_sink import SmtpSink
 from tests.support.postgres import PostgresServer
@@ -47,9 +49,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _history(url: str, files: Path) -> None:
     hub = PartnershipHub(Settings.for_url(url, files_dir=files))
     try:
-        import_framework(hub)
-        seed_demo(hub, bodies=8, seed=7, today=AS_OF)
-        models = ReadModels(hub)
+        import_framework(Dispatcher(hub))
+        seed_demo(Dispatcher(hub), bodies=8, seed=7, today=AS_OF)
+        models = ReadModels(hub, hub.settings.read_model_url)
         models.catch_up()
         models.close()
     finally:
@@ -91,7 +93,7 @@ def test_two_scheduler_processes_deliver_each_reminder_exactly_once(
     smtp = SmtpSink()  # not started: the mail server is down when the schedulers first send
     logs = [tmp_path / "scheduler-a.log", tmp_path / "scheduler-b.log"]
     processes = [_scheduler(url, smtp, name, log) for name, log in zip("ab", logs, strict=True)]
-    models = ReadModels(PartnershipHub(Settings.for_url(url, files_dir=tmp_path / "files")))
+    models = read_models_of(PartnershipHub(Settings.for_url(url, files_dir=tmp_path / "files")))
     try:
         _wait_for(lambda: any(DEFERRED.search(log.read_text()) for log in logs), FIRST_DEFERRAL_WITHIN, logs)
         smtp.start()
@@ -129,7 +131,7 @@ def test_two_scheduler_processes_deliver_each_reminder_exactly_once(
     assert set(keys.values()) == {1}
     print(f"{len(rows)} reminders raised and {sum(received.values())} e-mails delivered once each by two processes")
     models.close()
-    models.hub.close()
+    models.log.close()
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float, logs: list[Path]) -> None:

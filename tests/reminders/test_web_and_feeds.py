@@ -13,6 +13,7 @@ import vobject
 from flask import Flask
 from flask.testing import FlaskClient
 
+from application.bootstrap import build
 from application.settings import Settings
 from domain.body import Decision
 from domain.vocabulary import BodyKind
@@ -20,7 +21,6 @@ from projections.reminders import reminders_for_user
 from tests.conftest import Clock
 from tests.reminders.conftest import ESTABLISHED, OFFICER, add_people
 from web import create_app
-from web.services import Services
 
 TODAY = date(2026, 3, 2)
 
@@ -28,7 +28,7 @@ TODAY = date(2026, 3, 2)
 @pytest.fixture
 def app(tmp_path: Path, clock: Clock) -> Iterator[Flask]:
     url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
-    services = Services.from_settings(Settings.for_url(url, files_dir=tmp_path / "files"), clock=clock)
+    services = build(Settings.for_url(url, files_dir=tmp_path / "files"), clock=clock)
     add_people(services.users)
     for user_id in ("officer", "officer2"):
         services.users.set_password(user_id, "a long enough password")

@@ -13,15 +13,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from application.authority import Role
-from application.demo import seed_demo
+from application.bootstrap import build
 from application.importer import import_framework
 from application.settings import Settings, sqlite_url
 from application.users import DEMO_PASSWORD_SUFFIX, Users, ensure_demo_users
+from demo.seed import seed_demo
 from domain.actor import Actor
 from domain.project import Brief
 from tests.conftest import Clock
 from web import create_app
-from web.services import Services
 
 TODAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -30,9 +30,9 @@ TODAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     root: Path = tmp_path_factory.mktemp("ui")
     settings = Settings.for_url(sqlite_url(root / "hub.sqlite3"), files_dir=root / "files")
-    services = Services.from_settings(settings, clock=Clock(TODAY))
-    import_framework(services.hub)
-    seed_demo(services.hub, bodies=4, seed=2026, today=TODAY.date())
+    services = build(settings, clock=Clock(TODAY))
+    import_framework(services.dispatcher)
+    seed_demo(services.dispatcher, bodies=4, seed=2026, today=TODAY.date())
     ensure_demo_users(Users(settings.database_url))
     commissioner = Actor("care-holder", Role.PORTFOLIO_HOLDER_CARE_SERVICES, "Cllr Alan Care")
     for lead in ("demo-lead-1", "demo-lead-2"):

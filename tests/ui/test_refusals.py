@@ -14,7 +14,7 @@ from application.users import DEMO_USERS
 from projections.tables import bodies, meetings, projects
 from tests.ui.conftest import csrf_token, signed_in
 from web.services import Services
-from web.ui.access import DASHBOARD_COMMAND, MEETING_RECORD_COMMAND
+from web.ui.access import DASHBOARD_DUTY, MEETING_RECORD_DUTY
 from web.ui.forms import ALL_FORMS, PLURAL
 
 ROLES: list[tuple[str | None, Role | None]] = [(user_id, role) for user_id, _name, role in DEMO_USERS]
@@ -59,13 +59,13 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
     signed_out = role is None
     refused_count = 0
 
-    # Forms: every command's form, by the authority table.
+    # Forms: every command's form, by its duty in the authority table.
     token = csrf_token(client)
     before = _event_count(app)
     for spec in ALL_FORMS:
         path = _form_path(spec, ids)
         get = client.get(path)
-        if spec.command in allowed:
+        if spec.command.duty in allowed:
             assert get.status_code == 200, f"{role} should open {path}"
             continue
         post = client.post(path, data={"csrf_token": token, "expected_version": "1"})
@@ -77,7 +77,7 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
     # A project lead reports on their own projects only.
     if role is Role.PROJECT_LEAD:
         for command in ("submit_progress_report", "submit_completion_report"):
-            spec = next(s for s in ALL_FORMS if s.command == command)
+            spec = next(s for s in ALL_FORMS if s.command.name == command)
             path = _form_path(spec, ids, "other_project")
             assert client.get(path).status_code == 403
             assert client.post(path, data={"csrf_token": token}).status_code == 403
@@ -85,9 +85,9 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
 
     # Reading pages.
     pages = {
-        "/dashboard": DASHBOARD_COMMAND,
-        "/meetings": MEETING_RECORD_COMMAND,
-        f"/meetings/{ids['meeting']}": MEETING_RECORD_COMMAND,
+        "/dashboard": DASHBOARD_DUTY,
+        "/meetings": MEETING_RECORD_DUTY,
+        f"/meetings/{ids['meeting']}": MEETING_RECORD_DUTY,
         "/bodies": None,
         f"/bodies/{ids['body']}": None,
         f"/bodies/{ids['body']}/history": None,
@@ -97,9 +97,9 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
         "/audit.csv": None,
         "/projects": None,
     }
-    for path, command in pages.items():
+    for path, duty in pages.items():
         response = client.get(path)
-        entitled = not signed_out and (command is None or command in allowed)
+        entitled = not signed_out and (duty is None or duty in allowed)
         if entitled:
             assert response.status_code == 200, f"{role} should see {path}"
         else:

@@ -442,7 +442,7 @@ def _every_event() -> list[Any]:
     other.end(actor=OFFICER, at=AT, decision=d)
     brief = Brief("a", "o", date(2013, 9, 1), MARCH_2014, "r", "k")
     project = Project.commission(
-        id=uuid4(), actor=ED, at=AT, title="T", commissioned_by=EXECUTIVE_DIRECTOR, lead="l", brief=brief
+        id=uuid4(), actor=ED, at=AT, title="T", commissioned_by=EXECUTIVE_DIRECTOR, lead=LEAD.user_id, brief=brief
     )
     project.agree_brief(actor=ED, at=AT, agreed_by=EXECUTIVE_DIRECTOR, agreed_on=date(2013, 9, 1))
     project.report_progress(

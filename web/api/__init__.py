@@ -13,10 +13,10 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from web.api import audit, bodies, files, idempotency, meetings, projects, reference
+from web.api import audit, bodies, commands, files, idempotency, meetings, projects, reference
 from web.api.problems import PROBLEM_CONTENT_TYPE, ProblemSchema
 
-BLUEPRINTS = (bodies.blp, projects.blp, meetings.blp, files.blp, audit.blp)
+BLUEPRINTS = (bodies.blp, projects.blp, meetings.blp, commands.blp, files.blp, audit.blp)
 
 
 class HubApi(Api):
@@ -58,7 +58,6 @@ def init_app(app: Flask) -> None:
     api = HubApi(app)
     services = app.extensions["partnership_hub"]
     idempotency.init_app(app, services.users.engine)
-    bodies.document_changes(api)
     csrf = app.extensions.get("csrf")
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

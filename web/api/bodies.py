@@ -1,4 +1,8 @@
-"""/api/v1/bodies: the directory, one body (now or as the record stood), its history, changes, members.
+"""/api/v1/bodies: the directory, one body (now or as the record stood), and its history.
+
+Changes to a body are commands (web/api/commands.py): POST /api/v1/bodies, /bodies/{id}/changes/...,
+/bodies/{id}/members, /bodies/{id}/elections and /bodies/{id}/meetings.
+
 
 Bodies are public record, so the directory, a body and its governance history need no token. Members
 are people (service users, carers), so the member list and membership events are shown to signed-in
@@ -8,28 +12,22 @@ callers only.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from flask import request, url_for
-from flask_smorest import Api, Blueprint, abort
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from domain.body import Body
 from domain.vocabulary import BodyKind
 from projections import queries
 from web.api import problems
 from web.api.access import (
-    IDEMPOTENCY_KEY_PARAMETER,
-    IF_MATCH_PARAMETER,
     api_user,
-    expected_version,
     writes_need_a_token,
 )
 from web.api.args import BodyArgs, DirectoryArgs
-from web.api.common import page_out, perform, plain
-from web.api.idempotency import idempotent
-from web.api.schemas import BodyOut, BodyPageOut, HistoryOut, MembershipChangeOut
-from web.schemas import COMMAND_INPUTS
+from web.api.common import page_out, plain
+from web.api.schemas import BodyOut, BodyPageOut, HistoryOut
 from web.services import services
 
 blp = Blueprint("api_bodies", __name__, url_prefix="/api/v1/bodies", description="Partnership bodies")
@@ -37,72 +35,11 @@ problems.register(blp)
 writes_need_a_token(blp)
 WRITE = {"security": [{"bearerAuth": []}]}
 
-# POST /changes: the `type` names the governance command, one per change of App. 8 (rule F1).
-CHANGE_COMMANDS: dict[str, str] = {
-    "terms_of_reference": "adopt_terms_of_reference",
-    "funding": "change_funding",
-    "extend_contract": "extend_contract",
-    "transform": "transform_body",
-    "replace": "replace_body",
-    "merge": "merge_body",
-    "self_funding_option": "give_self_funding_option",
-    "transfer_to_provider_forum": "transfer_to_provider_forum",
-    "maintain": "maintain_body",
-    "end": "end_body",
-    "correct": "correct_body",
-}
-CHANGE_INPUTS: dict[str, type[Schema]] = {
-    change: COMMAND_INPUTS[command] for change, command in CHANGE_COMMANDS.items()
-}
-
-
-class _Typed:
-    """Adds the ``type`` discriminator to a shared command input and drops it before the command sees it."""
-
-    def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
-        data.pop("type", None)
-        return super().to_kwargs(data)  # type: ignore[misc]
-
-
-def _typed(change: str, base: type[Schema]) -> type[Schema]:
-    name = "".join(part.capitalize() for part in change.split("_")) + "Change"
-    attrs = {
-        "type": fields.String(required=True, validate=validate.OneOf([change])),
-        "Meta": type("Meta", (), {"unknown": RAISE}),
-        "__doc__": f"`type: {change}` runs {base.command} (the fields are those of {base.__name__}).",  # type: ignore[attr-defined]
-    }
-    return type(name, (_Typed, base), attrs)
-
-
-CHANGE_SCHEMAS: dict[str, type[Schema]] = {change: _typed(change, base) for change, base in CHANGE_INPUTS.items()}
-
-
-def document_changes(api: Api) -> None:
-    """Registers the typed change schemas, which the /changes request body names in a oneOf."""
-    for schema in CHANGE_SCHEMAS.values():
-        if schema.__name__ not in api.spec.components.schemas:
-            api.spec.components.schema(schema.__name__, schema=schema)
-
-
-def _change_request_body() -> dict[str, Any]:
-    refs = {change: f"#/components/schemas/{schema.__name__}" for change, schema in CHANGE_SCHEMAS.items()}
-    return {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [{"$ref": ref} for ref in refs.values()],
-                    "discriminator": {"propertyName": "type", "mapping": refs},
-                }
-            }
-        },
-    }
-
-
 # ------------------------------------------------------------------- reading
 
 
-def _body_row(body_id: UUID, *, members: bool) -> dict[str, Any]:
+def body_row(body_id: UUID, *, members: bool) -> dict[str, Any]:
+    """A body as the directory holds it (404 if it has none), with its members when asked."""
     hub_services = services()
     with hub_services.reading() as connection:
         row = queries.body(connection, body_id, today=hub_services.today())
@@ -190,18 +127,6 @@ def directory(args: dict[str, Any]) -> dict[str, Any]:
     return page_out(page)
 
 
-@blp.route("", methods=["POST"])
-@idempotent
-@blp.arguments(COMMAND_INPUTS["establish_body"])
-@blp.response(201, BodyOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY_PARAMETER], **WRITE)
-def establish(kwargs: dict[str, Any]) -> Any:
-    """Establish a body (partnership officers and administrators). Its id is derived from its name."""
-    body_id = perform("establish_body", **kwargs)
-    row = _body_row(body_id, members=True)
-    return row, 201, {"ETag": f'"{row["version"]}"', "Location": url_for("api_bodies.body", body_id=body_id)}
-
-
 @blp.route("/<uuid:body_id>")
 @blp.arguments(BodyArgs, location="query", unknown=RAISE)
 @blp.response(200, BodyOut)
@@ -210,7 +135,7 @@ def body(args: dict[str, Any], body_id: UUID) -> Any:
     signed_in = api_user() is not None
     moment = args.get("as_at")
     if moment is None:
-        row = _body_row(body_id, members=signed_in)
+        row = body_row(body_id, members=signed_in)
         return row, 200, {"ETag": f'"{row["version"]}"'}
     try:
         then = services().hub.as_at(body_id, moment)
@@ -226,7 +151,7 @@ def body(args: dict[str, Any], body_id: UUID) -> Any:
 def history(body_id: UUID) -> dict[str, Any]:
     """The body's events, oldest first, with who recorded each, when, and why; membership events signed in only."""
     signed_in = api_user() is not None
-    _body_row(body_id, members=False)  # 404 for an unknown body (or one not yet in the read models)
+    body_row(body_id, members=False)  # 404 for an unknown body (or one not yet in the read models)
     entries = services().hub.history(body_id)
     shown = [e for e in entries if signed_in or e.governance]
     return {
@@ -247,65 +172,3 @@ def history(body_id: UUID) -> dict[str, Any]:
             for e in shown
         ],
     }
-
-
-@blp.route("/<uuid:body_id>/changes", methods=["POST"])
-@blp.response(200, BodyOut)
-@blp.doc(requestBody=_change_request_body(), parameters=[IF_MATCH_PARAMETER], **WRITE)
-def change(body_id: UUID) -> Any:
-    """A governance change, named by ``type`` (rule F1); who decided, from when and why go with it (F4)."""
-    version = expected_version()
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(422, messages={"json": {"_request": ["send a JSON object with the change's `type` and fields"]}})
-    kind = data.get("type")
-    schema = CHANGE_SCHEMAS.get(kind) if isinstance(kind, str) else None
-    if schema is None:
-        abort(422, messages={"json": {"type": [f"choose the change from: {', '.join(CHANGE_SCHEMAS)}"]}})
-    try:
-        kwargs = schema().load(data)
-    except ValidationError as error:
-        abort(422, messages={"json": error.messages})
-    command = CHANGE_COMMANDS[kind]  # type: ignore[index]
-    perform(command, body_id, expected_version=version, **kwargs)
-    row = _body_row(body_id, members=True)
-    return row, 200, {"ETag": f'"{row["version"]}"'}
-
-
-@blp.route("/<uuid:body_id>/members", methods=["POST"])
-@blp.arguments(COMMAND_INPUTS["add_member"])
-@blp.response(201, MembershipChangeOut)
-@blp.doc(parameters=[IF_MATCH_PARAMETER], **WRITE)
-def add_member(kwargs: dict[str, Any], body_id: UUID) -> Any:
-    """Add a member; a consultative group below the 70% service-user share gets a warning, not a refusal (B3)."""
-    version = expected_version()
-    kwargs["member_id"] = kwargs.get("member_id") or uuid4().hex[:12]
-    result = perform("add_member", body_id, expected_version=version, **kwargs)
-    row = _body_row(body_id, members=True)
-    out = {"member_id": kwargs["member_id"], "warning": result.warning, "body": row}
-    return out, 201, {"ETag": f'"{row["version"]}"'}
-
-
-@blp.route("/<uuid:body_id>/members/<member_id>", methods=["DELETE"])
-@blp.arguments(COMMAND_INPUTS["remove_member"](exclude=("member_id",)), location="query", unknown=RAISE)
-@blp.response(200, MembershipChangeOut)
-@blp.doc(parameters=[IF_MATCH_PARAMETER], **WRITE)
-def remove_member(kwargs: dict[str, Any], body_id: UUID, member_id: str) -> Any:
-    """A member leaves, from a date and with a reason (in the query string); their past membership stays on record."""
-    version = expected_version()
-    result = perform("remove_member", body_id, expected_version=version, member_id=member_id, **kwargs)
-    row = _body_row(body_id, members=True)
-    out = {"member_id": member_id, "warning": result.warning, "body": row}
-    return out, 200, {"ETag": f'"{row["version"]}"'}
-
-
-@blp.route("/<uuid:body_id>/elections", methods=["POST"])
-@blp.arguments(COMMAND_INPUTS["record_election"])
-@blp.response(201, BodyOut)
-@blp.doc(parameters=[IF_MATCH_PARAMETER], **WRITE)
-def record_election(kwargs: dict[str, Any], body_id: UUID) -> Any:
-    """A consultative group's annual election of its chair and vice-chair (rule B5)."""
-    version = expected_version()
-    perform("record_election", body_id, expected_version=version, **kwargs)
-    row = _body_row(body_id, members=True)
-    return row, 201, {"ETag": f'"{row["version"]}"'}

@@ -9,6 +9,7 @@ the event store's database (not events): they are transport bookkeeping, not par
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -22,6 +23,7 @@ from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Tabl
 from sqlalchemy.exc import IntegrityError
 
 from web.api.access import require_user
+from web.api.json_input import MAX_DEPTH, nesting_depth
 
 metadata = MetaData()
 
@@ -53,10 +55,10 @@ def _engine() -> Engine:
 
 def _fingerprint() -> str:
     raw = request.get_data()
-    try:
-        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        canonical = raw
+    canonical = raw  # a body that is not JSON, or nested too deep to parse, is fingerprinted as sent
+    if nesting_depth(raw) <= MAX_DEPTH:  # the command refuses anything deeper, with a 400 that says so
+        with contextlib.suppress(ValueError):
+            canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.path.encode(), canonical):
         digest.update(len(part).to_bytes(8, "big") + part)

@@ -15,8 +15,8 @@ from flask import Blueprint, Response
 from marshmallow import INCLUDE, Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
-from application.errors import ConflictError, DuplicateError, NotAuthorised, NotFound
-from domain.errors import DomainError, InvalidInput
+from application.errors import ConflictError, DuplicateError, NotFound
+from domain.errors import DomainError, InvalidInput, NotPermitted
 from web.errors import problem
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -79,7 +79,7 @@ def validation_problem(messages: Any) -> Response:
 
 def _domain_problem(error: DomainError) -> Response:
     extra: dict[str, Any] = {"rule": error.rule} if error.rule else {}
-    if isinstance(error, NotAuthorised):
+    if isinstance(error, NotPermitted):  # the role's table, or a record that is someone else's
         return problem(403, "Not allowed", error.message, **extra)
     if isinstance(error, NotFound):
         return problem(404, "Not found", error.message, **extra)

@@ -9,10 +9,8 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from sqlalchemy import distinct, func, select
 
 from projections import queries
-from projections.tables import audit_log
 from web.services import services
 from web.ui.access import requires_sign_in
 from web.ui.params import date_from_parts, page_number, uuid_or_none, with_args
@@ -60,10 +58,6 @@ def _filters() -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     return filters, values, errors
 
 
-def _changes(connection: Any) -> list[str]:
-    return list(connection.scalars(select(distinct(audit_log.c.change)).order_by(audit_log.c.change)))
-
-
 @bp.get("/audit")
 @requires_sign_in
 def audit_page() -> tuple[str, int] | str:
@@ -71,7 +65,7 @@ def audit_page() -> tuple[str, int] | str:
     oldest_first = request.args.get("order") == "oldest"
     with services().reading() as connection:
         page = queries.audit(connection, **filters, newest_first=not oldest_first, page=page_number(), per_page=25)
-        changes = _changes(connection)
+        changes = queries.audit_changes(connection)
         body_name = None
         if filters["body_id"]:
             body = queries.body(connection, filters["body_id"], today=date.today())
@@ -106,9 +100,7 @@ def audit_csv() -> Response:
         after = -1
         while True:  # keyset pages: each batch starts after the last row sent, no OFFSET, no COUNT
             with svc.reading() as connection:
-                query = _filtered(filters).where(audit_log.c.notification_id > after)
-                batch = connection.execute(query.order_by(audit_log.c.notification_id).limit(CSV_BATCH)).mappings()
-                batch = [dict(r) for r in batch]
+                batch = queries.audit_after(connection, after, limit=CSV_BATCH, **filters)
             if not batch:
                 break
             buffer.seek(0)
@@ -121,23 +113,6 @@ def audit_csv() -> Response:
     response = Response(rows(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
-
-
-def _filtered(filters: dict[str, Any]) -> Any:
-    """The audit rows matching the page's filters (the same reading as ``queries.audit``)."""
-    query = select(audit_log)
-    if filters["body_id"]:
-        query = query.where(audit_log.c.body_id == filters["body_id"])
-    if filters["change"]:
-        query = query.where(audit_log.c.change == filters["change"])
-    if filters["actor"]:
-        query = query.where(audit_log.c.actor == filters["actor"])
-    when = func.coalesce(audit_log.c.effective_date, func.date(audit_log.c.recorded_at))
-    if filters["date_from"]:
-        query = query.where(when >= filters["date_from"])
-    if filters["date_to"]:
-        query = query.where(when <= filters["date_to"])
-    return query
 
 
 def _csv_value(value: Any) -> str:

@@ -7,14 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import or_, select
 
+from application.commands.meetings import ScheduleMeeting
 from domain.body import Body
 from domain.vocabulary import BodyKind, BodyStatus
+from domain.working_days import LONDON
 from projections import queries
-from projections.tables import body_states
-from web.services import LONDON, services
-from web.ui import records
+from web.services import services
 from web.ui.access import requires_sign_in
 from web.ui.forms import BODY_FORMS
 from web.ui.params import date_from_parts, page_number, with_args
@@ -80,7 +79,7 @@ def body_page(body_id: UUID) -> str:
     today = svc.today()
     with svc.reading() as connection:
         members = queries.body_members(connection, body_id)
-        meetings = records.all_meetings_of_body(connection, body_id, today=today)
+        meetings = queries.all_meetings_of_body(connection, body_id, today=today)
         history = queries.audit(connection, body_id=body_id, page=1, per_page=5)
         actions = queries.open_actions(connection, body_id, public_only=False)
     return render_template(
@@ -91,7 +90,7 @@ def body_page(body_id: UUID) -> str:
         meetings=meetings,
         history=history,
         actions=actions,
-        forms=[spec for spec in BODY_FORMS if spec.command != "schedule_meeting"],
+        forms=[spec for spec in BODY_FORMS if spec.command is not ScheduleMeeting.command],
         today=today,
     )
 
@@ -120,7 +119,7 @@ def body_as_at(body_id: UUID) -> tuple[str, int] | str:
     if day is not None:
         if basis == "effective":
             with svc.reading() as connection:
-                state = _state_on(connection, body_id, day)
+                state = queries.state_on(connection, body_id, day)
                 members = queries.members_as_at(connection, body_id, day)
         else:
             end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON)
@@ -138,25 +137,6 @@ def body_as_at(body_id: UUID) -> tuple[str, int] | str:
         recorded=recorded,
     )
     return (html, 400) if error else html
-
-
-def _state_on(connection: Any, body_id: UUID, day: Any) -> dict[str, Any] | None:
-    in_force = or_(body_states.c.effective_from.is_(None), body_states.c.effective_from <= day)
-    row = (
-        connection.execute(
-            select(body_states)
-            .where(body_states.c.body_id == body_id, in_force)
-            .order_by(body_states.c.version.desc())
-            .limit(1)
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        return None
-    state = dict(row)
-    state["status_label"] = queries.status_label(state)
-    return state
 
 
 @bp.get("/directory/as-at")

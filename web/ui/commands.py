@@ -1,15 +1,14 @@
-"""Every command's form: GET shows it, POST validates with the shared schema and runs the command.
+"""Every command's form: GET shows it, POST hands it to the dispatcher like every other way in.
 
-The flow of one POST: reshape the browser's fields (web.ui.fields) → load with the command's schema
-(web/schemas, shared with the JSON API) → run the hub's command with the version the user saw →
-refresh the read models (so the next page shows the change) → back to the record with a message.
+The flow of one POST: reshape the browser's fields (web.ui.fields) → the dispatcher (the role, then
+the command's input schema, then its handler, with the version the user saw) → wait for the read
+models to reach the saved event (so the next page shows it) → back to the record with a message.
 A domain rule's refusal is shown next to the field it names; someone else's change in the meantime
 (ConflictError) is shown as such, with a link to the latest version, and nothing is saved.
 """
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 from uuid import UUID
 
@@ -17,15 +16,17 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage
 
-from application.authority import Role
-from application.errors import ConflictError, NotAuthorised, NotFound
+from application.authority import Duty, Role
+from application.commands import Outcome
+from application.commands.projects import CommissionProject
+from application.errors import ConflictError, NotFound
 from application.hub import CalendarPlan, MembershipResult, Publication
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NotPermitted
+from domain.project import leads
 from projections import queries
 from web.auth import current_user, may
-from web.schemas import COMMAND_INPUTS
+from web.saved import STILL_UPDATING, saved
 from web.services import services
-from web.ui import records
 from web.ui.access import sign_in_redirect
 from web.ui.fields import FieldError, FormContext, flatten_messages, form_values, sentence, to_input
 from web.ui.forms import ALL_FORMS, PLURAL, FormSpec
@@ -41,7 +42,7 @@ def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
         if spec.subject == "body":
             row = queries.body(connection, subject_id, today=svc.today())
         elif spec.subject == "meeting":
-            row = records.meeting_row(connection, subject_id)
+            row = queries.meeting_row(connection, subject_id)
         else:
             row = queries.project(connection, subject_id, today=svc.today())
     if row is None:
@@ -61,19 +62,19 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
             ctx.extra["members"] = queries.body_members(connection, subject["id"], current_only=True)
         if spec.subject == "meeting" and subject:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
-            ctx.extra["open_actions"] = records.open_actions_of_meeting(connection, subject["id"])
-            ctx.extra["earlier_meetings"] = records.meetings_of_body(
+            ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
+            ctx.extra["earlier_meetings"] = queries.meetings_of_body(
                 connection, subject["body_id"], before=subject["meeting_date"]
             )
-            ctx.extra["later_meetings"] = records.meetings_of_body(
+            ctx.extra["later_meetings"] = queries.meetings_of_body(
                 connection, subject["body_id"], after=subject["meeting_date"]
             )[::-1]
-    if spec.command == "commission_project":
+    if spec.command is CommissionProject.command:
         ctx.extra["leads"] = svc.users.all(Role.PROJECT_LEAD)
 
     def find_body(name: str) -> UUID | None:
         with svc.reading() as connection:
-            return records.body_id_by_name(connection, name)
+            return queries.body_id_by_name(connection, name)
 
     def upload(storage: FileStorage) -> dict[str, Any]:
         user = current_user()
@@ -102,10 +103,10 @@ def _check_allowed(spec: FormSpec, subject: dict[str, Any] | None) -> None:
     user = current_user()
     if not may(spec.command, user):
         abort(403, f"Your role does not allow you to {spec.title[0].lower() + spec.title[1:]}.")
-    # Leads report on their own projects only (the hub refuses anyone else's too).
-    if spec.command in ("submit_progress_report", "submit_completion_report") and subject is not None:
+    # A lead reports on their own projects only (domain.project.leads; the project refuses anyone else).
+    if spec.subject == "project" and spec.command.duty is Duty.REPORTING and subject is not None:
         assert user is not None
-        if subject["lead"] != user.user_id:
+        if not leads(subject["lead"], user.actor):
             abort(403, "Only the project’s lead may report on it.")
 
 
@@ -139,27 +140,23 @@ def _render(
     )
 
 
-def _run(spec: FormSpec, subject_id: UUID | None, kwargs: dict[str, Any], expected_version: int | None) -> Any:
+def _run(spec: FormSpec, subject_id: UUID | None, data: dict[str, Any], expected_version: int | None) -> Outcome:
     user = current_user()
     assert user is not None
-    method = getattr(services().hub, spec.command)
-    args: list[Any] = [user.actor]
-    if spec.subject:
-        args.append(subject_id)
-    # Commands on a record take the version the user saw; scheduling a meeting creates a new record.
-    if "expected_version" in inspect.signature(method).parameters:
-        kwargs["expected_version"] = expected_version
-    return method(*args, **kwargs)
+    return services().dispatcher.run(
+        spec.command,
+        user.actor,
+        subject_id=subject_id if spec.subject else None,
+        expected_version=expected_version if spec.command.versioned else None,
+        data=data,
+    )
 
 
-def _after(spec: FormSpec, subject_id: UUID | None, result: Any) -> str:
-    if spec.command == "establish_body":
-        return subject_url("body", result)
-    if spec.command == "commission_project":
-        return subject_url("project", result)
-    if spec.command == "schedule_meeting":
-        return subject_url("meeting", result)
-    if spec.command == "plan_annual_calendar":
+def _after(spec: FormSpec, subject_id: UUID | None, outcome: Outcome) -> str:
+    """Where the person goes next: the record the command created or changed."""
+    if outcome.created and outcome.subject is not None:
+        return subject_url(outcome.subject.value, outcome.subject_id)
+    if not spec.subject:
         return "/dashboard"
     return subject_url(spec.subject, subject_id)
 
@@ -177,16 +174,16 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
     values = form_values(spec.fields, request.form)
     expected_version = _int_or_none(request.form.get("expected_version")) if spec.subject else None
     data, errors = to_input(spec.fields, request.form, request.files, ctx)
-    kwargs: dict[str, Any] = {}
-    try:
-        kwargs = COMMAND_INPUTS[spec.command]().load(data)
-    except ValidationError as error:
-        for name, message in flatten_messages(error.messages).items():
+    if errors:  # what could not be reshaped, and beside it everything else the schema finds to fix
+        for name, message in flatten_messages(spec.command.input().validate(data)).items():
             errors.setdefault(name, message)
-    if not errors:
+    else:
         try:
-            result = _run(spec, subject_id, kwargs, expected_version)
-        except NotAuthorised as error:
+            outcome = _run(spec, subject_id, data, expected_version)
+        except ValidationError as error:
+            for name, message in flatten_messages(error.messages).items():
+                errors.setdefault(name, message)
+        except NotPermitted as error:
             abort(403, sentence(str(error)) + ".")
         except ConflictError:
             return _render(
@@ -201,16 +198,15 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
             )
         except InvalidInput as error:
             errors[_form_field(spec, error.field)] = _field_message(error)
-        except NotFound as error:
-            errors["_schema"] = sentence(str(error))
-        except DomainError as error:
+        except (NotFound, DomainError) as error:
             errors["_schema"] = sentence(str(error))
         else:
-            services().refresh()
+            if not saved(outcome):
+                flash(STILL_UPDATING, "important")
             flash(f"{spec.title}: done.", "success")
-            for note in outcome_notes(result):
+            for note in outcome_notes(outcome.result):
                 flash(note, "important")
-            return redirect(_after(spec, subject_id, result))
+            return redirect(_after(spec, subject_id, outcome))
     if "_schema" in errors:  # not about one field: shown at the top of the form
         errors = {"_form": errors.pop("_schema"), **errors}
     return _render(spec, subject, ctx, values=values, errors=errors, expected_version=expected_version, status=400)
@@ -251,12 +247,12 @@ def _endpoint(spec: FormSpec) -> Any:
     def view(subject_id: UUID | None = None) -> Any:
         return form_view(spec, subject_id)
 
-    view.__name__ = spec.command
+    view.__name__ = spec.command.name
     return view
 
 
 for _spec in ALL_FORMS:
-    bp.add_url_rule(_spec.url_rule(), _spec.command, _endpoint(_spec), methods=["GET", "POST"])
+    bp.add_url_rule(_spec.url_rule(), _spec.command.name, _endpoint(_spec), methods=["GET", "POST"])
 
 
 def init_app(app: Flask) -> None:

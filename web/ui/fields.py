@@ -1,9 +1,10 @@
-"""Form fields and turning what a browser posts into the JSON-style values the shared schemas load.
+"""Form fields and turning what a browser posts into the JSON-style values the commands' schemas load.
 
-The schemas in web/schemas are the one place input is validated (the JSON API uses them too); this
-module only reshapes: GOV.UK day/month/year boxes into an ISO date, pounds into pence, ticked boxes
-into booleans, one name per line into a list, an uploaded file into the stored file's reference,
-and a body's name into its id. What it cannot reshape it reports against the field, in the same words.
+Each command's input schema (application/commands) is the one place input is validated (the JSON API
+and the CLI use the same, through the dispatcher); this module only reshapes: GOV.UK day/month/year
+boxes into an ISO date, pounds into pence, ticked boxes into booleans, one name per line into a list,
+an uploaded file into the stored file's reference, and a body's name into its id. What it cannot
+reshape it reports against the field, in the same words.
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ def _put(data: dict[str, Any], key: str, value: Any) -> None:
 
 
 _DIGITS = re.compile(r"^\d+$")
+_WHOLE = re.compile(r"^-?\d+$")
+# A whole number or an amount of pounds longer than this is refused before Python converts it (int() of
+# thousands of digits raises, and no count or budget of the council needs more).
+MAX_DIGITS = 15
 
 
 def _convert(
@@ -115,7 +120,7 @@ def _convert(
         if not any(parts):
             return False, None
         day, month, year = parts
-        if not all(_DIGITS.match(p) for p in parts) or len(year) != 4:
+        if not all(_DIGITS.match(p) for p in parts) or len(year) != 4 or len(day) > 2 or len(month) > 2:
             raise FieldError(f"{f.label} must be a real date, with a day, month and 4-digit year, like 27 3 2026")
         return True, f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     if f.kind == "bool":
@@ -140,7 +145,11 @@ def _convert(
     if not raw:
         return False, None
     if f.kind == "int" or (f.kind == "select" and f.number):
-        return True, int(raw) if re.match(r"^-?\d+$", raw) else raw
+        if not _WHOLE.match(raw):
+            return True, raw
+        if len(raw.lstrip("-")) > MAX_DIGITS:
+            raise FieldError(f"{f.label} must be a whole number of {MAX_DIGITS} digits or fewer")
+        return True, int(raw)
     if f.kind == "money":
         return True, _pence(raw, f.label)
     if f.kind == "body":
@@ -158,6 +167,10 @@ def _pence(raw: str, label: str) -> int:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise FieldError(f"{label} must be an amount in pounds, like 1250 or 1250.50") from None
+    if not amount.is_finite():
+        raise FieldError(f"{label} must be an amount in pounds, like 1250 or 1250.50")
+    if abs(amount) >= Decimal(10) ** MAX_DIGITS:
+        raise FieldError(f"{label} must be an amount of pounds of {MAX_DIGITS} digits or fewer")
     if amount != amount.quantize(Decimal("0.01")) or amount < 0:
         raise FieldError(f"{label} must be an amount in pounds and pence, like 1250.50, and not below zero")
     return int(amount * 100)

@@ -1,14 +1,18 @@
-"""One form per application command: what it is about, its title and its fields.
+"""One form per command: the command's definition (application/commands) and how the form shows its fields.
 
-A form's URL comes from what it is about: ``/bodies/<id>/<slug>``, ``/meetings/<id>/<slug>``,
-``/projects/<id>/<slug>``, or a fixed path for the commands that start something new. Who may open
-or send it is the authority table's answer for its command (``web.auth.may``); the hub checks again.
+What a form is about, its title and who may use it come from the command's one definition; this
+module adds only the presentation: each field's label, hint and kind of control. A form's URL comes
+from what its command acts on: ``/bodies/<id>/<slug>``, ``/meetings/<id>/<slug>``,
+``/projects/<id>/<slug>``, or a fixed path for the commands that start something new.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from marshmallow import Schema
+
+from application.commands import Command, bodies, meetings, projects
 from domain.vocabulary import BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
@@ -17,14 +21,25 @@ PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects"}
 
 @dataclass(frozen=True)
 class FormSpec:
-    command: str
-    subject: str  # body, meeting, project or "" (nothing yet)
-    title: str
+    schema: type[Schema]  # the command's input schema, on which the command is defined
     fields: list[Field] = field(default_factory=list)
     button: str = "Save"
     intro: str = ""
-    path: str = ""  # for subject ""
+    path: str = ""  # for a command that starts something new (it acts on no record yet)
     defaults: dict[str, str] = field(default_factory=dict)  # what a new form shows (HTML names)
+
+    @property
+    def command(self) -> Command:
+        return self.schema.command  # type: ignore[attr-defined]
+
+    @property
+    def subject(self) -> str:
+        """body, meeting, project, or "" for a command that starts something new."""
+        return self.command.about.value if self.command.about else ""
+
+    @property
+    def title(self) -> str:
+        return self.command.title
 
     @property
     def has_file(self) -> bool:
@@ -32,7 +47,7 @@ class FormSpec:
 
     @property
     def slug(self) -> str:
-        return self.command.replace("_", "-")
+        return self.command.slug
 
     def url_rule(self) -> str:
         if not self.subject:
@@ -89,15 +104,11 @@ DECISION = [
 
 BODY_FORMS = [
     FormSpec(
-        "adopt_terms_of_reference",
-        "body",
-        "Adopt terms of reference",
+        bodies.AdoptTermsOfReference,
         [Field("text", "Terms of reference", "textarea"), *DECISION],
     ),
     FormSpec(
-        "change_funding",
-        "body",
-        "Change funding",
+        bodies.ChangeFunding,
         [
             Field(
                 "annual_funding_pence",
@@ -111,9 +122,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "extend_contract",
-        "body",
-        "Extend the contract",
+        bodies.ExtendContract,
         [
             Field("until", "New end date of the contract", "date"),
             Field("break_clause_months", "Break clause notice in months (optional)", "int"),
@@ -121,9 +130,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "transform_body",
-        "body",
-        "Transform into another kind of body",
+        bodies.TransformBody,
         [
             Field("into", "Kind of body it becomes", "select", options=KINDS),
             Field("until", "Date the new body ends (optional)", "date"),
@@ -132,9 +139,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "replace_body",
-        "body",
-        "Replace with another body",
+        bodies.ReplaceBody,
         [
             Field("successor_id", "Name of the body that replaces it", "body"),
             Field("task", "Task it is given (optional)", "textarea"),
@@ -142,36 +147,26 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "merge_body",
-        "body",
-        "Merge into another body",
+        bodies.MergeBody,
         [Field("target_id", "Name of the body it merges into", "body"), *DECISION],
     ),
     FormSpec(
-        "give_self_funding_option",
-        "body",
-        "Give the option to become self-funding",
+        bodies.GiveSelfFundingOption,
         [Field("council_funding_until", "Last date of council funding", "date"), *DECISION],
     ),
     FormSpec(
-        "transfer_to_provider_forum",
-        "body",
-        "Transfer under a provider forum",
+        bodies.TransferToProviderForum,
         [Field("under", "Provider forum it moves under"), *DECISION],
     ),
-    FormSpec("maintain_body", "body", "Maintain the body", [Field("as", "What it is kept as (optional)"), *DECISION]),
+    FormSpec(bodies.MaintainBody, [Field("as", "What it is kept as (optional)"), *DECISION]),
     FormSpec(
-        "end_body",
-        "body",
-        "End the body",
+        bodies.EndBody,
         [Field("remove_council_support", "Remove council support", "bool"), *DECISION],
         button="End the body",
         defaults={"remove_council_support": "yes"},
     ),
     FormSpec(
-        "correct_body",
-        "body",
-        "Correct the record",
+        bodies.CorrectBody,
         [
             Field("corrects_version", "Version being corrected", "int", hint="The version number shown in the history"),
             Field("field", "Field being corrected", hint="For example, chair or annual_funding_pence"),
@@ -180,9 +175,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "add_member",
-        "body",
-        "Add a member",
+        bodies.AddMember,
         [
             Field("person", "Name"),
             Field("position", "Position (optional)"),
@@ -192,9 +185,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "remove_member",
-        "body",
-        "Remove a member",
+        bodies.RemoveMember,
         [
             Field("member_id", "Member", "select", options=_members),
             Field("effective_date", "Date they leave", "date"),
@@ -202,9 +193,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "record_election",
-        "body",
-        "Record an election",
+        bodies.RecordElection,
         [
             Field("chair_id", "Elected chair", "select", options=_voting_members),
             Field("vice_chair_id", "Elected vice-chair", "select", options=_voting_members),
@@ -212,9 +201,7 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
-        "schedule_meeting",
-        "body",
-        "Schedule a meeting",
+        meetings.ScheduleMeeting,
         [
             Field("meeting_date", "Meeting date", "date"),
             Field("start_time", "Start time", hint="24-hour clock, for example 14:00"),
@@ -228,9 +215,7 @@ BODY_FORMS = [
 
 NEW_FORMS = [
     FormSpec(
-        "establish_body",
-        "",
-        "Establish a body",
+        bodies.EstablishBody,
         [
             Field("name", "Name"),
             Field("kind", "Kind of body", "select", options=KINDS),
@@ -249,9 +234,7 @@ NEW_FORMS = [
         path="/bodies/new",
     ),
     FormSpec(
-        "plan_annual_calendar",
-        "",
-        "Plan the year’s meetings",
+        meetings.PlanAnnualCalendar,
         [
             Field("year", "Year", "int"),
             Field("place", "Place"),
@@ -262,9 +245,7 @@ NEW_FORMS = [
         path="/calendar/plan",
     ),
     FormSpec(
-        "commission_project",
-        "",
-        "Commission a project",
+        projects.CommissionProject,
         [
             Field("title", "Project title"),
             Field("lead", "Project lead", "select", options=_leads),
@@ -286,16 +267,12 @@ NEW_FORMS = [
 
 PROJECT_FORMS = [
     FormSpec(
-        "agree_brief",
-        "project",
-        "Agree the brief",
+        projects.AgreeBrief,
         [Field("agreed_on", "Date the brief was agreed", "date", hint="Leave blank for today")],
         button="Agree the brief",
     ),
     FormSpec(
-        "submit_progress_report",
-        "project",
-        "Submit a progress report",
+        projects.SubmitProgressReport,
         [
             Field("period_start", "First day of the period", "date"),
             Field("period_end", "Last day of the period", "date"),
@@ -307,9 +284,7 @@ PROJECT_FORMS = [
         button="Submit report",
     ),
     FormSpec(
-        "submit_completion_report",
-        "project",
-        "Submit the completion report",
+        projects.SubmitCompletionReport,
         [
             Field("outcomes_achieved", "Outcomes achieved", "textarea"),
             Field("completed_on", "Completion date", "date", hint="Leave blank for today"),
@@ -317,18 +292,14 @@ PROJECT_FORMS = [
         button="Submit completion report",
     ),
     FormSpec(
-        "extend_project_timeframe",
-        "project",
-        "Extend the timeframe",
+        projects.ExtendProjectTimeframe,
         [Field("new_end_date", "New end date", "date"), Field("reason", "Reason for the extension", "textarea")],
     ),
 ]
 
 MEETING_FORMS = [
     FormSpec(
-        "move_meeting",
-        "meeting",
-        "Move the meeting",
+        meetings.MoveMeeting,
         [
             Field("new_date", "New date", "date"),
             Field("new_start_time", "New start time", hint="24-hour clock, for example 14:00"),
@@ -337,16 +308,12 @@ MEETING_FORMS = [
         ],
     ),
     FormSpec(
-        "cancel_meeting",
-        "meeting",
-        "Cancel the meeting",
+        meetings.CancelMeeting,
         [Field("reason", "Why the meeting is cancelled", "textarea")],
         button="Cancel the meeting",
     ),
     FormSpec(
-        "add_agenda_item",
-        "meeting",
-        "Add an agenda item",
+        meetings.AddAgendaItem,
         [
             Field("title", "Title"),
             Field(
@@ -361,9 +328,7 @@ MEETING_FORMS = [
         button="Add item",
     ),
     FormSpec(
-        "attach_paper",
-        "meeting",
-        "Attach a paper",
+        meetings.AttachPaper,
         [
             Field("item", "Agenda item", "select", options=_items, number=True),
             Field("title", "Title of the paper"),
@@ -376,16 +341,12 @@ MEETING_FORMS = [
         button="Attach paper",
     ),
     FormSpec(
-        "publish_agenda",
-        "meeting",
-        "Publish the agenda and papers",
+        meetings.PublishAgenda,
         button="Publish agenda and papers",
         intro="Publishes the agenda and its papers. Public items go on the public website; exempt items never do.",
     ),
     FormSpec(
-        "record_attendance",
-        "meeting",
-        "Record attendance",
+        meetings.RecordAttendance,
         [
             Field("present", "Present", "lines", hint="One name on each line"),
             Field(
@@ -397,9 +358,7 @@ MEETING_FORMS = [
         ],
     ),
     FormSpec(
-        "declare_interest",
-        "meeting",
-        "Record a declaration of interest",
+        meetings.DeclareInterest,
         [
             Field("person", "Who declared it"),
             Field("interest", "The interest", "textarea"),
@@ -407,18 +366,14 @@ MEETING_FORMS = [
         ],
     ),
     FormSpec(
-        "record_decision",
-        "meeting",
-        "Record a decision",
+        meetings.RecordDecision,
         [
             Field("item", "Agenda item", "select", options=_items, number=True),
             Field("text", "The decision", "textarea"),
         ],
     ),
     FormSpec(
-        "record_action",
-        "meeting",
-        "Record an action",
+        meetings.RecordAction,
         [
             Field("description", "The action", "textarea"),
             Field("owner", "Who owns it"),
@@ -427,9 +382,7 @@ MEETING_FORMS = [
         ],
     ),
     FormSpec(
-        "close_action",
-        "meeting",
-        "Close an action",
+        meetings.CloseAction,
         [
             Field("number", "Action", "select", options=_open_actions, number=True),
             Field("note", "What was done", "textarea"),
@@ -441,16 +394,12 @@ MEETING_FORMS = [
         button="Close action",
     ),
     FormSpec(
-        "record_draft_minutes",
-        "meeting",
-        "Record draft minutes",
+        meetings.RecordDraftMinutes,
         [Field("file", "The draft minutes", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text")],
         button="Upload draft minutes",
     ),
     FormSpec(
-        "clear_minutes",
-        "meeting",
-        "Record that the chair cleared the minutes",
+        meetings.ClearMinutes,
         [
             Field("chair", "Chair who cleared them", hint="Leave blank to use the chair on record"),
             Field("cleared_on", "Date the chair cleared them", "date", hint="Leave blank for today"),
@@ -458,16 +407,12 @@ MEETING_FORMS = [
         button="Record clearance",
     ),
     FormSpec(
-        "publish_minutes",
-        "meeting",
-        "Publish the minutes",
+        meetings.PublishMinutes,
         button="Publish minutes",
         intro="Publishes the cleared minutes. For a public meeting they appear on the public website.",
     ),
     FormSpec(
-        "approve_previous_minutes",
-        "meeting",
-        "Approve the previous meeting’s minutes",
+        meetings.ApprovePreviousMinutes,
         [
             Field("previous_meeting_id", "Previous meeting", "select", options=_earlier_meetings),
             Field("amendments", "Amendments (optional)", "textarea"),
@@ -477,4 +422,5 @@ MEETING_FORMS = [
 ]
 
 ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS]
-FORMS: dict[str, FormSpec] = {spec.command: spec for spec in ALL_FORMS}
+# Each command's form, by the command's definition.
+FORMS: dict[Command, FormSpec] = {spec.command: spec for spec in ALL_FORMS}

@@ -11,8 +11,7 @@ from werkzeug.wrappers import Response
 
 from projections import queries
 from web.services import services
-from web.ui import records
-from web.ui.access import MEETING_RECORD_COMMAND, requires_command
+from web.ui.access import MEETING_RECORD_DUTY, requires_duty
 from web.ui.documents import send_document
 from web.ui.params import page_number, with_args
 
@@ -20,7 +19,7 @@ bp = Blueprint("meetings", __name__)
 
 
 @bp.get("/meetings")
-@requires_command(MEETING_RECORD_COMMAND)
+@requires_duty(MEETING_RECORD_DUTY)
 def calendar() -> str:
     svc = services()
     today = svc.today()
@@ -41,20 +40,20 @@ def _detail(meeting_id: UUID) -> dict[str, Any]:
     with svc.reading() as connection:
         detail = queries.meeting_detail(connection, meeting_id, public_only=False, today=svc.today())
         if detail is not None:
-            detail["earlier"] = records.meetings_of_body(connection, detail["body_id"], before=detail["meeting_date"])
+            detail["earlier"] = queries.meetings_of_body(connection, detail["body_id"], before=detail["meeting_date"])
     if detail is None:
         abort(404, "There is no meeting with that id.")
     return detail
 
 
 @bp.get("/meetings/<uuid:meeting_id>")
-@requires_command(MEETING_RECORD_COMMAND)
+@requires_duty(MEETING_RECORD_DUTY)
 def meeting(meeting_id: UUID) -> str:
     return render_template("meetings/meeting.html", meeting=_detail(meeting_id), today=services().today())
 
 
 @bp.get("/meetings/<uuid:meeting_id>/papers/<int:number>")
-@requires_command(MEETING_RECORD_COMMAND)
+@requires_duty(MEETING_RECORD_DUTY)
 def paper(meeting_id: UUID, number: int) -> Response:
     detail = _detail(meeting_id)
     for item in detail["agenda"]:
@@ -65,7 +64,7 @@ def paper(meeting_id: UUID, number: int) -> Response:
 
 
 @bp.get("/meetings/<uuid:meeting_id>/minutes")
-@requires_command(MEETING_RECORD_COMMAND)
+@requires_duty(MEETING_RECORD_DUTY)
 def minutes(meeting_id: UUID) -> Response:
     detail = _detail(meeting_id)
     if not detail["minutes"]:

@@ -43,8 +43,7 @@ def _public_meeting(meeting_id: UUID) -> dict[str, Any]:
     svc = services()
     with svc.reading() as connection:
         detail = queries.meeting_detail(connection, meeting_id, public_only=True)
-    # Only meetings open to the public are shown to the public at all.
-    if detail is None or not detail["public"]:
+    if detail is None:  # unknown, or of a body not open to the public (the queries' one policy)
         abort(404, "There is no public meeting with that id.")
     return detail
 

@@ -8,7 +8,8 @@ approved at the next meeting, where the last meeting's actions are closed.
 The plan is built first as a list of timed actions, then run in time order with
 the application's clock set to each action's moment, so the demo history reads
 as if it had been recorded over two years (and "as at" views have something to
-show). Everything goes through the real application commands and their rules.
+show). Every change goes through the dispatcher, as a person's would, with the real rules.
+Not a use case of the application (nobody runs it in production): it lives beside the benchmarks.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID, uuid5
 
 from faker import Faker
 
 from application.authority import Role
-from application.hub import BODY_NAMESPACE, PartnershipHub, body_id_for
+from application.commands import Dispatcher, bodies, meetings, projects
+from application.commands.inputs import CommandInput
+from application.hub import BODY_NAMESPACE, body_id_for
 from domain.actor import Actor
 from domain.body import Decision
 from domain.meeting import Apology
@@ -82,8 +86,9 @@ class DemoReport:
 
 
 class DemoPlan:
-    def __init__(self, hub: PartnershipHub, *, bodies: int, seed: int, today: date) -> None:
-        self.hub = hub
+    def __init__(self, dispatcher: Dispatcher, *, bodies: int, seed: int, today: date) -> None:
+        self.dispatcher = dispatcher
+        self.hub = dispatcher.hub
         self.size = bodies
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
@@ -95,6 +100,10 @@ class DemoPlan:
         self._ids = 0
         self.planned_body_names: list[str] = []
         self._names: set[str] = set()
+
+    def _do(self, command: type[CommandInput], actor: Actor, subject_id: UUID | None = None, **values: Any) -> Any:
+        """Runs one command through the dispatcher; returns what its handler reported."""
+        return self.dispatcher.execute(command, actor, subject_id=subject_id, **values).result
 
     def _id(self, label: str) -> UUID:
         self._ids += 1
@@ -144,7 +153,8 @@ class DemoPlan:
         funding = self.rng.choice([None, None, 450000, 1200000, 3000000])
         self._add(
             founded,
-            lambda: self.hub.establish_body(
+            lambda: self._do(
+                bodies.EstablishBody,
                 OFFICER,
                 name=name,
                 kind=kind,
@@ -169,7 +179,9 @@ class DemoPlan:
             self._plan_project(body_id, name, topic, founded, until)
 
     def _election(self, body_id: UUID, chair: str, vice: str, day: date) -> Callable[[], object]:
-        return lambda: self.hub.record_election(OFFICER, body_id, chair_id=chair, vice_chair_id=vice, election_date=day)
+        return lambda: self._do(
+            bodies.RecordElection, OFFICER, body_id, chair_id=chair, vice_chair_id=vice, election_date=day
+        )
 
     def _plan_members(self, body_id: UUID, kind: BodyKind, founded: date) -> list[tuple[str, date]]:
         """Plans the members; returns the user-side ones with the day each joined."""
@@ -202,7 +214,8 @@ class DemoPlan:
     def _join(
         self, body_id: UUID, member_id: str, person: str, role: str, representation: str, day: date, position: str = ""
     ) -> Callable[[], object]:
-        return lambda: self.hub.add_member(
+        return lambda: self._do(
+            bodies.AddMember,
             OFFICER,
             body_id,
             member_id=member_id,
@@ -232,7 +245,8 @@ class DemoPlan:
             day += timedelta(days=self.rng.randrange(160, 190))
 
     def _schedule(self, body_id: UUID, day: date, meeting_id: UUID) -> Callable[[], object]:
-        return lambda: self.hub.schedule_meeting(
+        return lambda: self._do(
+            meetings.ScheduleMeeting,
             OFFICER,
             body_id,
             meeting_date=day,
@@ -267,7 +281,7 @@ class DemoPlan:
         publish_on = (
             add_working_days(due, self.rng.randrange(1, 3)) if late else due - timedelta(days=self.rng.randrange(0, 3))
         )
-        steps.append((min(publish_on, day), 9, lambda: self.hub.publish_agenda(OFFICER, meeting_id), None))
+        steps.append((min(publish_on, day), 9, lambda: self._do(meetings.PublishAgenda, OFFICER, meeting_id), None))
         # The meeting itself, in the evening of its day.
         people: list[str] = []
         while len(people) < 5:  # four members and a substitute, each listed once
@@ -293,7 +307,9 @@ class DemoPlan:
         published_on = add_working_days(minutes_due(day), 2) if late else max(cleared, add_working_days(day, 12))
         steps.append((drafted, 9, self._minutes(meeting_id, day, name), None))
         steps.append((cleared, 9, self._clear(meeting_id), None))
-        steps.append((published_on, 9, lambda: self.hub.publish_minutes(OFFICER, meeting_id), "minutes_published"))
+        steps.append(
+            (published_on, 9, lambda: self._do(meetings.PublishMinutes, OFFICER, meeting_id), "minutes_published")
+        )
         planned = 0
         for step_day, hour, run, counts in steps:
             if step_day >= self.today:
@@ -305,7 +321,7 @@ class DemoPlan:
         return planned == len(steps)
 
     def _agenda_item(self, meeting_id: UUID, title: str, paragraph: int | None = None) -> Callable[[], object]:
-        return lambda: self.hub.add_agenda_item(OFFICER, meeting_id, title=title, exemption_paragraph=paragraph)
+        return lambda: self._do(meetings.AddAgendaItem, OFFICER, meeting_id, title=title, exemption_paragraph=paragraph)
 
     def _paper(self, meeting_id: UUID, item: int, title: str, name: str) -> Callable[[], object]:
         text = f"{title}\n{name}\n\n" + "\n\n".join(self.fake.paragraphs(nb=3))
@@ -314,31 +330,41 @@ class DemoPlan:
 
         def attach() -> object:
             file = self.hub.upload_file(OFFICER, text.encode(), f"{title.lower().replace(' ', '-')}.txt")
-            return self.hub.attach_paper(
-                OFFICER, meeting_id, item=item, title=title, file=file, summary=summary, accessible=accessible
+            return self._do(
+                meetings.AttachPaper,
+                OFFICER,
+                meeting_id,
+                item=item,
+                title=title,
+                file=file,
+                summary=summary,
+                accessible=accessible,
             )
 
         return attach
 
     def _attendance(self, meeting_id: UUID, people: list[str]) -> Callable[[], object]:
         apologies = [Apology(people[3], people[4] if self.rng.random() < 0.5 else None)]
-        return lambda: self.hub.record_attendance(OFFICER, meeting_id, present=people[:3], apologies=apologies)
+        return lambda: self._do(meetings.RecordAttendance, OFFICER, meeting_id, present=people[:3], apologies=apologies)
 
     def _interest(self, meeting_id: UUID, person: str, interest: str) -> Callable[[], object]:
-        return lambda: self.hub.declare_interest(OFFICER, meeting_id, person=person, interest=interest, item=2)
+        return lambda: self._do(meetings.DeclareInterest, OFFICER, meeting_id, person=person, interest=interest, item=2)
 
     def _decision(self, meeting_id: UUID, item: int, text: str) -> Callable[[], object]:
-        return lambda: self.hub.record_decision(OFFICER, meeting_id, item=item, text=text)
+        return lambda: self._do(meetings.RecordDecision, OFFICER, meeting_id, item=item, text=text)
 
     def _action(self, meeting_id: UUID, description: str, owner: str, due: date) -> Callable[[], object]:
-        return lambda: self.hub.record_action(
-            OFFICER, meeting_id, item=2, description=description, owner=owner, due=due
+        return lambda: self._do(
+            meetings.RecordAction, OFFICER, meeting_id, item=2, description=description, owner=owner, due=due
         )
 
     def _minutes(self, meeting_id: UUID, day: date, name: str) -> Callable[[], object]:
         text = f"Minutes of the meeting of {name} on {day:%-d %B %Y}\n\n" + "\n\n".join(self.fake.paragraphs(nb=4))
-        return lambda: self.hub.record_draft_minutes(
-            OFFICER, meeting_id, file=self.hub.upload_file(OFFICER, text.encode(), f"minutes-{day}.txt")
+        return lambda: self._do(
+            meetings.RecordDraftMinutes,
+            OFFICER,
+            meeting_id,
+            file=self.hub.upload_file(OFFICER, text.encode(), f"minutes-{day}.txt"),
         )
 
     def _clear(self, meeting_id: UUID) -> Callable[[], object]:
@@ -347,19 +373,26 @@ class DemoPlan:
         def clear() -> object:
             # Before a group's first election there is no chair on record: the officer names who chaired.
             body = self.hub.body(self.hub.meeting(meeting_id).body_id)
-            return self.hub.clear_minutes(OFFICER, meeting_id, chair=None if body.chair() else acting)
+            return self._do(meetings.ClearMinutes, OFFICER, meeting_id, chair=None if body.chair() else acting)
 
         return clear
 
     def _approve(self, meeting_id: UUID, previous_id: UUID) -> Callable[[], object]:
-        return lambda: self.hub.approve_previous_minutes(OFFICER, meeting_id, previous_meeting_id=previous_id)
+        return lambda: self._do(meetings.ApprovePreviousMinutes, OFFICER, meeting_id, previous_meeting_id=previous_id)
 
     def _close_actions(self, previous_id: UUID, meeting_id: UUID) -> Callable[[], object]:
         note = self.fake.sentence(nb_words=8)
 
         def close() -> None:
             for action in self.hub.meeting(previous_id).open_actions():
-                self.hub.close_action(OFFICER, previous_id, number=action.number, note=note, at_meeting_id=meeting_id)
+                self._do(
+                    meetings.CloseAction,
+                    OFFICER,
+                    previous_id,
+                    number=action.number,
+                    note=note,
+                    at_meeting_id=meeting_id,
+                )
 
         return close
 
@@ -379,12 +412,18 @@ class DemoPlan:
         commissioned = founded + timedelta(days=3)
         self._add(
             commissioned,
-            lambda: self.hub.commission_project(
-                commissioner, title=f"{name} project", lead=lead, brief=brief, body_id=body_id, project_id=project_id
+            lambda: self._do(
+                projects.CommissionProject,
+                commissioner,
+                title=f"{name} project",
+                lead=lead,
+                brief=brief,
+                body_id=body_id,
+                project_id=project_id,
             ),
         )
         agreed = commissioned + timedelta(days=self.rng.randrange(5, 30))
-        self._add(agreed, lambda: self.hub.agree_brief(EXECUTIVE, project_id, agreed_on=agreed))
+        self._add(agreed, lambda: self._do(projects.AgreeBrief, EXECUTIVE, project_id, agreed_on=agreed))
         self.report.projects += 1
         lead_actor = Actor(lead, Role.PROJECT_LEAD)
         period_start, percent = agreed, 0
@@ -403,8 +442,12 @@ class DemoPlan:
         if until < self.today:
             self._add(
                 until,
-                lambda: self.hub.submit_completion_report(
-                    lead_actor, project_id, outcomes_achieved=self.fake.paragraph(nb_sentences=2), completed_on=until
+                lambda: self._do(
+                    projects.SubmitCompletionReport,
+                    lead_actor,
+                    project_id,
+                    outcomes_achieved=self.fake.paragraph(nb_sentences=2),
+                    completed_on=until,
                 ),
             )
 
@@ -413,7 +456,8 @@ class DemoPlan:
     ) -> Callable[[], object]:
         milestones = self.fake.sentence(nb_words=8)
         issues = self.fake.sentence(nb_words=8) if rag is not Rag.GREEN else ""
-        return lambda: self.hub.submit_progress_report(
+        return lambda: self._do(
+            projects.SubmitProgressReport,
             lead,
             project_id,
             period_start=start,
@@ -425,8 +469,9 @@ class DemoPlan:
         )
 
 
-def run_steps(hub: PartnershipHub, steps: Iterable[Step]) -> int:
+def run_steps(dispatcher: Dispatcher, steps: Iterable[Step]) -> int:
     """Runs the planned steps in time order, with the clock at each step's moment."""
+    hub = dispatcher.hub
     real_clock = hub.clock
     count = 0
     try:
@@ -439,7 +484,7 @@ def run_steps(hub: PartnershipHub, steps: Iterable[Step]) -> int:
     return count
 
 
-def seed_demo(hub: PartnershipHub, *, bodies: int = 24, seed: int = 2026, today: date | None = None) -> DemoReport:
-    plan = DemoPlan(hub, bodies=bodies, seed=seed, today=today or hub.clock().date())
-    plan.report.steps = run_steps(hub, plan.build())
+def seed_demo(dispatcher: Dispatcher, *, bodies: int = 24, seed: int = 2026, today: date | None = None) -> DemoReport:
+    plan = DemoPlan(dispatcher, bodies=bodies, seed=seed, today=today or dispatcher.hub.clock().date())
+    plan.report.steps = run_steps(dispatcher, plan.build())
     return plan.report

@@ -6,9 +6,12 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, post_load
 
+from application.authority import Duty
+from application.commands.definition import PROJECT, define
+from application.commands.inputs import LONG, UNKNOWN_FIELD, CommandInput, choice, day, text, whole_number
+from application.project_commands import ProjectCommands
 from domain.project import Brief
 from domain.vocabulary import Rag
-from web.schemas.base import LONG, UNKNOWN_FIELD, CommandInput, choice, day, text, whole_number
 
 
 class BriefInput(Schema):
@@ -34,8 +37,11 @@ class BriefInput(Schema):
         return Brief(**data)
 
 
-class CommissionProjectInput(CommandInput):
-    command = "commission_project"
+@define(
+    title="Commission a project", creates=PROJECT, duty=Duty.COMMISSIONING, handler=ProjectCommands.commission_project
+)
+class CommissionProject(CommandInput):
+    """Commissions a task-and-finish project with its brief (D1, D2)."""
 
     title = text("the project's title")
     # The lead's user id: only they may report on the project.
@@ -45,14 +51,18 @@ class CommissionProjectInput(CommandInput):
     project_id = fields.UUID(allow_none=True)
 
 
-class AgreeBriefInput(CommandInput):
-    command = "agree_brief"
+@define(title="Agree the brief", about=PROJECT, duty=Duty.BRIEF_AGREEMENT, handler=ProjectCommands.agree_brief)
+class AgreeBrief(CommandInput):
+    """The Executive Director agrees the project's brief (D3)."""
 
     agreed_on = day("the date the brief was agreed", required=False)
 
 
-class SubmitProgressReportInput(CommandInput):
-    command = "submit_progress_report"
+@define(
+    title="Submit a progress report", about=PROJECT, duty=Duty.REPORTING, handler=ProjectCommands.submit_progress_report
+)
+class SubmitProgressReport(CommandInput):
+    """The project lead reports progress: milestones, issues, RAG and percentage complete (D4)."""
 
     period_start = day("the first day of the period")
     period_end = day("the last day of the period")
@@ -62,24 +72,27 @@ class SubmitProgressReportInput(CommandInput):
     percent_complete = whole_number("the percentage complete", minimum=0, maximum=100)
 
 
-class SubmitCompletionReportInput(CommandInput):
-    command = "submit_completion_report"
+@define(
+    title="Submit the completion report",
+    about=PROJECT,
+    duty=Duty.REPORTING,
+    handler=ProjectCommands.submit_completion_report,
+)
+class SubmitCompletionReport(CommandInput):
+    """The project lead records the outcomes achieved at the end (D5)."""
 
     outcomes_achieved = text("the outcomes achieved", max_length=LONG)
     completed_on = day("the completion date", required=False)
 
 
-class ExtendProjectTimeframeInput(CommandInput):
-    command = "extend_project_timeframe"
+@define(
+    title="Extend the timeframe",
+    about=PROJECT,
+    duty=Duty.COMMISSIONING,
+    handler=ProjectCommands.extend_project_timeframe,
+)
+class ExtendProjectTimeframe(CommandInput):
+    """A commissioner extends the project's timeframe, saying why."""
 
     new_end_date = day("the new end date")
     reason = text("the reason for the extension", max_length=LONG)
-
-
-PROJECT_INPUTS = (
-    CommissionProjectInput,
-    AgreeBriefInput,
-    SubmitProgressReportInput,
-    SubmitCompletionReportInput,
-    ExtendProjectTimeframeInput,
-)

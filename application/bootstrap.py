@@ -1,0 +1,95 @@
+"""The composition root: the one place the object graph is built, for the web app, the CLI, the
+scheduler, the benchmarks and the tests.
+
+``build`` gives a ``Services``: the settings, the clock, the event-sourced hub (with its file store),
+the dispatcher every command goes through, the read models that follow the hub's log, the accounts,
+and the mail settings. Tests pass their own settings and clock; nothing else constructs these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Connection
+
+from application.commands import Dispatcher
+from application.files import FileStore
+from application.hub import PartnershipHub
+from application.hub_base import store_env, utc_now
+from application.reminders.smtp import SmtpSettings
+from application.settings import Settings
+from application.users import Users
+from domain.working_days import council_day
+from projections.runner import ReadModels, run_live
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Callable[[], datetime]
+    hub: PartnershipHub
+    dispatcher: Dispatcher
+    read_models: ReadModels
+    users: Users
+    smtp: SmtpSettings
+    _background: ExitStack = field(default_factory=ExitStack)
+
+    @property
+    def files(self) -> FileStore:
+        return self.hub.files
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        """Today in London: the council's deadlines are London days."""
+        return council_day(self.clock())
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection to the read models, for one page or query."""
+        with self.read_models.engine.connect() as connection:
+            yield connection
+
+    def refresh(self) -> None:
+        """Brings the read models up to date with the log."""
+        self.read_models.catch_up()
+
+    def follow(self, interval: float = 0.5) -> None:
+        """Keeps the read models current from a background thread until ``close``."""
+        self._background.enter_context(self.read_models.following(interval))
+
+    @contextmanager
+    def live_projections(self) -> Iterator[list[object]]:
+        """Every read model under the library's LISTEN/NOTIFY runner (PostgreSQL only)."""
+        with run_live(PartnershipHub, store_env(self.settings.database_url), self.read_models.url) as runners:
+            yield list(runners)
+
+    def close(self) -> None:
+        self._background.close()
+        self.read_models.close()
+        self.hub.close()
+        self.users.engine.dispose()
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    smtp: SmtpSettings | None = None,
+) -> Services:
+    """The whole object graph over one store (``Settings.from_env()`` unless given)."""
+    settings = settings or Settings.from_env()
+    hub = PartnershipHub(settings, clock=clock)
+    return Services(
+        settings=settings,
+        clock=clock,
+        hub=hub,
+        dispatcher=Dispatcher(hub),
+        read_models=ReadModels(hub, settings.read_model_url),
+        users=Users(settings.database_url),
+        smtp=smtp or SmtpSettings.from_env(),
+    )

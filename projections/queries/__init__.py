@@ -1,0 +1,82 @@
+"""Every read of the read models for pages, the API, exports and reminder scans, one module per read model.
+
+``directory`` (bodies and members), ``calendar`` (meetings and their documents), ``progress`` (projects),
+``audit`` (the governance log) and ``dashboard`` (the officer's lists, across read models). Page code asks
+these and only renders; nothing in web/ writes SQL of its own. Names are re-exported here so a caller can
+write ``queries.body(...)`` without knowing which read model holds it.
+"""
+
+from __future__ import annotations
+
+from projections.queries.audit import audit, audit_after, audit_changes
+from projections.queries.calendar import (
+    PUBLIC_ACTION_COLUMNS,
+    PUBLIC_ITEM_COLUMNS,
+    PUBLIC_MEETING_COLUMNS,
+    PUBLIC_PAPER_COLUMNS,
+    agenda,
+    all_meetings_of_body,
+    behind_cadence,
+    calendar,
+    deadline_flags,
+    matters_arising,
+    meeting_detail,
+    meeting_row,
+    meetings_of_body,
+    meetings_query,
+    open_actions,
+    open_actions_of_meeting,
+    public_calendar,
+    twice_yearly_bodies,
+)
+from projections.queries.common import Page
+from projections.queries.directory import (
+    DIRECTORY_SORTS,
+    body,
+    body_id_by_name,
+    body_members,
+    directory,
+    directory_as_at,
+    members_as_at,
+    state_on,
+    status_label,
+)
+from projections.queries.progress import days_overdue, progress_series, project, project_progress
+
+__all__ = [
+    "DIRECTORY_SORTS",
+    "PUBLIC_ACTION_COLUMNS",
+    "PUBLIC_ITEM_COLUMNS",
+    "PUBLIC_MEETING_COLUMNS",
+    "PUBLIC_PAPER_COLUMNS",
+    "Page",
+    "agenda",
+    "all_meetings_of_body",
+    "audit",
+    "audit_after",
+    "audit_changes",
+    "behind_cadence",
+    "body",
+    "body_id_by_name",
+    "body_members",
+    "calendar",
+    "days_overdue",
+    "deadline_flags",
+    "directory",
+    "directory_as_at",
+    "matters_arising",
+    "meeting_detail",
+    "meeting_row",
+    "meetings_of_body",
+    "meetings_query",
+    "members_as_at",
+    "open_actions",
+    "open_actions_of_meeting",
+    "progress_series",
+    "project",
+    "project_progress",
+    "public_calendar",
+    "state_on",
+    "status_label",
+    "twice_yearly_bodies",
+]
