@@ -5,9 +5,9 @@ Run it as ``.venv/bin/python -m bench.runtime [--baseline REF] [--writes N] [--e
 Two pairs of figures, each measured on the code of ``--baseline`` (a git ref, checked out into a
 temporary worktree) and on the working tree, in separate processes, on identical data:
 
-- **API writes**: ``POST /api/v1/bodies`` through the Flask test client, as a deployed app answers it
-  (its read models kept by the app's own worker, the answer carrying the record as the lists show it),
-  against the same command run in process with ``Dispatcher.run``: writes per second, and their ratio.
+- **API writes**: ``POST /api/v1/bodies/{id}/members`` (the issue's first row) through the Flask test
+  client, as a deployed app answers it (the answer carrying the record as the lists show it), against
+  the same command run in process with ``Dispatcher.run``: writes per second, and their ratio.
 - **rebuild**: ``ReadModels.rebuild()`` of every read model from event one, against reading and
   decoding the same log with nothing written (the floor any projection pays): events per second.
 
@@ -27,12 +27,15 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import click
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TODAY = date(2026, 1, 1)
 OFFICER = "bench-officer"
+BODIES = 20
+RUN_THIS_FILE = f"import runpy; runpy.run_path({str(Path(__file__).resolve())!r}, run_name='__main__')"
 
 
 # ------------------------------------------------------------------ run inside one code version
@@ -55,16 +58,40 @@ def _write_rates(workdir: Path, writes: int) -> dict[str, float]:
     headers = {"Authorization": f"Bearer {token}"}
     actor = services.users.get(OFFICER).actor
 
-    def body(n: int, who: str) -> dict[str, Any]:
-        return {"name": f"{who} body {n}", "kind": "subgroup", "reason": "benchmark"}
+    # The issue's first row: add a member, through the API and in process, spread over a few bodies
+    # each way so no body's history grows long (loading a long one is another row of the issue).
+    versions: dict[str, int] = {}
+    bodies: dict[str, list[str]] = {"api": [], "direct": []}
+    for n in range(BODIES):
+        for way, ids in bodies.items():
+            outcome = services.dispatcher.run(
+                "establish_body", actor, data={"name": f"{way} {n}", "kind": "subgroup", "reason": "benchmark"}
+            )
+            ids.append(str(outcome.subject_id))
+            versions[ids[-1]] = outcome.version or 1
+    services.refresh()
+
+    def member(n: int) -> dict[str, Any]:
+        return {"person": f"Person {n}", "role": "member", "representation": "carer", "effective_date": "2026-03-02"}
 
     def api(n: int) -> None:
-        response = client.post("/api/v1/bodies", json=body(n, "api"), headers=headers)
+        body_id = bodies["api"][n % BODIES]
+        response = client.post(
+            f"/api/v1/bodies/{body_id}/members",
+            json=member(n),
+            headers={**headers, "If-Match": str(versions[body_id])},
+        )
         assert response.status_code == 201, response.get_data(as_text=True)
-        assert response.get_json().get("record") is not None, "the answer did not carry the record"
+        answer = response.get_json()
+        assert answer.get("record") is not None, "the answer did not carry the record"
+        versions[body_id] = answer["version"]
 
     def direct(n: int) -> None:
-        services.dispatcher.run("establish_body", actor, data=body(n, "direct"))
+        body_id = bodies["direct"][n % BODIES]
+        outcome = services.dispatcher.run(
+            "add_member", actor, subject_id=UUID(body_id), expected_version=versions[body_id], data=member(n)
+        )
+        versions[body_id] = outcome.version or 0
 
     rates: dict[str, float] = {}
     for name, write in (("api", api), ("direct", direct)):
@@ -152,8 +179,7 @@ def _run_in(code: Path, store: Path, writes: int, repeats: int) -> dict[str, flo
     done = subprocess.run(
         # -c rather than the file's path, so that bench/ (whose projections.py has the name of the package)
         # is not first on sys.path.
-        [sys.executable, "-c", f"import runpy; runpy.run_path({str(Path(__file__).resolve())!r}, run_name='__main__')",
-         "--measure", str(store), str(writes), str(repeats)],  # fmt: skip
+        [sys.executable, "-c", RUN_THIS_FILE, "--measure", str(store), str(writes), str(repeats)],
         cwd=code,
         env=env,
         capture_output=True,

@@ -10,7 +10,7 @@ from domain.body import Body
 from domain.deadlines import election_due_by
 from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
-from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import bodies, body_states, members
 
@@ -33,7 +33,7 @@ class DirectoryProjection(ReadModel):
     name = "directory"
     view_class: ClassVar[type[ReadModelView]] = DirectoryView
 
-    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+    def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if not isinstance(event, Body.Event):
             return
         body_id = event.originator_id
@@ -41,9 +41,9 @@ class DirectoryProjection(ReadModel):
         values: dict[str, Any] = {}
         match event:
             case Body.Established():
-                parent_name = connection.scalar(_NAME, {"id": event.parent_id}) if event.parent_id else None
+                parent_name = rows.scalar(_NAME, {"id": event.parent_id}) if event.parent_id else None
                 insert_row(
-                    connection,
+                    rows,
                     bodies,
                     dict(
                         id=body_id,
@@ -69,8 +69,8 @@ class DirectoryProjection(ReadModel):
                         **stamp,
                     ),
                 )
-                self._record_state(connection, event)
-                self._election_due(connection, body_id)
+                self._record_state(rows, event)
+                self._election_due(rows, body_id)
                 return
             case Body.TermsOfReferenceAdopted():
                 values = {"terms_of_reference": event.text, "terms_of_reference_version": event.version}
@@ -123,10 +123,10 @@ class DirectoryProjection(ReadModel):
             case Body.Corrected():
                 values = {event.field: _column_value(event.field, event.value)}
                 if event.field == "name":
-                    update_where(connection, bodies, {"parent_id": body_id}, {"parent_name": event.value})
+                    update_where(rows, bodies, {"parent_id": body_id}, {"parent_name": event.value})
             case Body.MemberJoined():
                 insert_row(
-                    connection,
+                    rows,
                     members,
                     dict(
                         body_id=body_id,
@@ -139,18 +139,18 @@ class DirectoryProjection(ReadModel):
                         joined_on=event.effective_date,
                     ),
                 )
-                values = self._membership_figures(connection, body_id)
+                values = self._membership_figures(rows, body_id)
             case Body.MemberLeft():
                 update_where(
-                    connection,
+                    rows,
                     members,
                     {"body_id": body_id, "member_id": event.member_id},
                     {"left_on": event.effective_date, "left_reason": event.reason},
                 )
-                values = self._membership_figures(connection, body_id)
+                values = self._membership_figures(rows, body_id)
             case Body.OfficersElected():
                 current = and_(members.c.body_id == body_id, members.c.left_on.is_(None))
-                connection.execute(
+                rows.execute(
                     update(members)
                     .where(current, members.c.role.in_([MemberRole.CHAIR.value, MemberRole.VICE_CHAIR.value]))
                     .values(role=MemberRole.MEMBER.value)
@@ -159,29 +159,29 @@ class DirectoryProjection(ReadModel):
                     (event.chair_id, MemberRole.CHAIR),
                     (event.vice_chair_id, MemberRole.VICE_CHAIR),
                 ):
-                    connection.execute(
+                    rows.execute(
                         update(members).where(current, members.c.member_id == member_id).values(role=role.value)
                     )
-                values = {"last_election_on": event.election_date, **self._membership_figures(connection, body_id)}
-        update_where(connection, bodies, {"id": body_id}, {**values, **stamp})
+                values = {"last_election_on": event.election_date, **self._membership_figures(rows, body_id)}
+        update_where(rows, bodies, {"id": body_id}, {**values, **stamp})
         if isinstance(event, Body.GovernanceEvent):
-            self._record_state(connection, event)
+            self._record_state(rows, event)
         if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
-            self._election_due(connection, body_id)
+            self._election_due(rows, body_id)
 
     @staticmethod
-    def _election_due(connection: Connection, body_id: Any) -> None:
+    def _election_due(rows: Rows, body_id: Any) -> None:
         """When the group's next election falls due (B5), by the domain's one definition, kept beside the
         dates it comes from so the dashboard and the reminder scan compare a column with today."""
-        row = connection.execute(_ELECTION_DATES, {"id": body_id}).first()
+        row = rows.execute(_ELECTION_DATES, {"id": body_id}).first()
         if row is not None:
             due = election_due_by(row.last_election_on, row.established_on or row.status_effective)
-            update_where(connection, bodies, {"id": body_id}, {"election_due_by": due})
+            update_where(rows, bodies, {"id": body_id}, {"election_due_by": due})
 
     @staticmethod
-    def _membership_figures(connection: Connection, body_id: Any) -> dict[str, Any]:
+    def _membership_figures(rows: Rows, body_id: Any) -> dict[str, Any]:
         """Recounts the current members with the domain's own share rule (B3)."""
-        rows = connection.execute(_CURRENT_MEMBERS, {"body_id": body_id}).all()
+        rows = rows.execute(_CURRENT_MEMBERS, {"body_id": body_id}).all()
         current = [
             Membership(
                 member_id=r.member_id,
@@ -205,10 +205,10 @@ class DirectoryProjection(ReadModel):
         }
 
     @staticmethod
-    def _record_state(connection: Connection, event: Any) -> None:
-        row = connection.execute(_BODY, {"id": event.originator_id}).one()
+    def _record_state(rows: Rows, event: Any) -> None:
+        row = rows.execute(_BODY, {"id": event.originator_id}).one()
         insert_row(
-            connection,
+            rows,
             body_states,
             dict(
                 body_id=event.originator_id,
