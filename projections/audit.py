@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from sqlalchemy import bindparam, select
-
 from domain.body import Body
 from domain.history import describe
 from domain.project import Project
@@ -16,10 +14,6 @@ from projections.tables import audit_log, audit_subjects
 
 # Project events that change its governance (progress reports are in the progress read model).
 PROJECT_GOVERNANCE = (Project.Commissioned, Project.BriefAgreed, Project.TimeframeExtended, Project.Completed)
-
-
-_SUBJECT_NAME = select(audit_subjects.c.name).where(audit_subjects.c.id == bindparam("id"))
-_SUBJECT_BODY = select(audit_subjects.c.body_id).where(audit_subjects.c.id == bindparam("id"))
 
 
 class AuditView(ReadModelView):
@@ -42,11 +36,13 @@ class AuditProjection(ReadModel):
             subject_type, body_id = "body", event.originator_id
         elif isinstance(event, PROJECT_GOVERNANCE):
             subject_type = "project"
-            body_id = rows.scalar(_SUBJECT_BODY, {"id": event.originator_id})
+            subject = rows.get(audit_subjects, id=event.originator_id)
+            body_id = subject["body_id"] if subject else None
         else:
             return
         entry = describe(event)
-        name = rows.scalar(_SUBJECT_NAME, {"id": event.originator_id})
+        subject = rows.get(audit_subjects, id=event.originator_id)
+        name = subject["name"] if subject else None
         insert_row(
             rows,
             audit_log,

@@ -22,7 +22,19 @@ from typing import Any, ClassVar
 
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import Connection, CursorResult, Executable, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Executable,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.sql.util import find_tables
 
@@ -56,52 +68,133 @@ def _tables_of(statement: Executable) -> frozenset[Table]:
     return frozenset(t for t in find_tables(statement, check_columns=True, include_crud=True) if isinstance(t, Table))
 
 
+class _Held:
+    """One table's writes waiting to go, in segments whose writes touch distinct rows, so each segment can go
+    as one ``executemany`` per statement shape. A row's later update by its primary key is merged into its
+    waiting insert or update; an update by other columns starts a new segment (it may touch any row)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.key = tuple(c.name for c in table.primary_key.columns)
+        self.segments: list[list[tuple[Executable, dict[str, Any]]]] = [[]]
+        self.by_key: dict[tuple[Any, ...], dict[str, Any]] = {}  # a row's waiting write, to merge into
+
+    def insert(self, row: dict[str, Any]) -> None:
+        params = dict(row)
+        self.segments[-1].append((_insert(self.table), params))
+        self.by_key[tuple(params[k] for k in self.key)] = params
+
+    def update(self, where: dict[str, Any], changes: dict[str, Any]) -> None:
+        if len(where) == len(self.key) and all(k in where for k in self.key):
+            key = tuple(where[k] for k in self.key)
+            waiting = self.by_key.get(key)
+            if waiting is not None:
+                waiting.update(changes)
+                return
+            params = {**{f"_key_{k}": where[k] for k in self.key}, **changes}
+            self.segments[-1].append((_update(self.table, self.key), params))
+            self.by_key[key] = params
+            return
+        self.segments.append(
+            [(_update(self.table, tuple(where)), {**{f"_key_{k}": v for k, v in where.items()}, **changes})]
+        )
+        self.segments.append([])
+        self.by_key.clear()
+
+    def send(self, connection: Connection) -> None:
+        for segment in self.segments:
+            shapes: dict[tuple[int, frozenset[str]], tuple[Executable, list[dict[str, Any]]]] = {}
+            for statement, params in segment:
+                shapes.setdefault((id(statement), frozenset(params)), (statement, []))[1].append(params)
+            for statement, many in shapes.values():
+                connection.execute(statement, many)
+
+
 class Rows:
-    """A read model's writes within one batch: held per table, sent in as few statements as order allows."""
+    """A read model's writes within one batch: held per table, sent in as few statements as order allows.
+
+    ``get`` reads a row by its primary key as the batch has left it: from the database once, then from
+    what the batch wrote, so a handler that reads what it just wrote does not make the writes go early.
+    ``memo`` keeps whatever else a handler wants to remember for the rest of the batch (it is dropped with
+    the batch, so it never outlives the transaction whose rows it describes).
+    """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        # Per table, its held writes in order: (statement, parameters).
-        self._held: dict[Table, list[tuple[Executable, dict[str, Any]]]] = {}
+        self.memo: dict[Any, Any] = {}
+        self._held: dict[Table, _Held] = {}
+        self._rows: dict[Table, dict[tuple[Any, ...], dict[str, Any] | None]] = {}
+
+    def _table(self, table: Table) -> _Held:
+        held = self._held.get(table)
+        if held is None:
+            held = self._held[table] = _Held(table)
+        return held
 
     def insert(self, table: Table, row: dict[str, Any]) -> None:
-        self._held.setdefault(table, []).append((_insert(table), row))
+        self._table(table).insert(row)
+        known = self._rows.setdefault(table, {})
+        known[_key(table, row)] = {c.name: row.get(c.name, _default(c)) for c in table.columns}
 
     def update(self, table: Table, where: dict[str, Any], changes: dict[str, Any]) -> None:
         """UPDATE table SET <changes> WHERE each column in ``where`` equals its value."""
-        if changes:
-            params = {f"_key_{k}": v for k, v in where.items()}
-            self._held.setdefault(table, []).append((_update(table, tuple(where)), {**params, **changes}))
+        if not changes:
+            return
+        self._table(table).update(where, changes)
+        known = self._rows.get(table)
+        if known is None:
+            return
+        if len(where) == len(table.primary_key.columns) and all(c.name in where for c in table.primary_key.columns):
+            row = known.get(_key(table, where))
+            if row is not None:
+                row.update(changes)
+        else:
+            del self._rows[table]  # it may have changed any row
+
+    def get(self, table: Table, **key: Any) -> dict[str, Any] | None:
+        """The row with this primary key as the batch has left it, or None; not to be changed by the caller."""
+        known = self._rows.setdefault(table, {})
+        wanted = _key(table, key)
+        if wanted not in known:
+            held = self._held.get(table)
+            if held is not None and (wanted in held.by_key or len(held.segments) > 1):
+                self._held.pop(table).send(self.connection)  # a held write may change this row: send it first
+            params = {f"_key_{k}": v for k, v in key.items()}
+            found = self.connection.execute(_by_key(table), params).mappings().first()
+            known[wanted] = dict(found) if found is not None else None
+        return known[wanted]
 
     def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
         """Runs a statement now, after the held writes to the tables it reads or changes."""
+        touched = _tables_of(statement)
         if self._held:
-            for table in _tables_of(statement) & self._held.keys():
-                self._flush(table)
+            for table in touched & self._held.keys():
+                self._held.pop(table).send(self.connection)
+        if not isinstance(statement, Select):
+            for table in touched & self._rows.keys():
+                del self._rows[table]  # a write of its own: what was read of the table may be out of date
         return self.connection.execute(statement, parameters)
 
     def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self.execute(statement, parameters).scalar()
 
     def flush(self) -> None:
-        for table in list(self._held):
-            self._flush(table)
+        while self._held:
+            self._held.popitem()[1].send(self.connection)
 
-    def _flush(self, table: Table) -> None:
-        held = self._held.pop(table)
-        # Consecutive writes of one shape (the statement and the names of its values) go as one executemany;
-        # the order of the writes to a table is kept, so the last update of a row wins as it would have.
-        run: list[dict[str, Any]] = []
-        current: Executable | None = None
-        names: tuple[str, ...] = ()
-        for statement, params in held:
-            if run and (statement is not current or tuple(params) != names):
-                self.connection.execute(current, run)  # type: ignore[arg-type]
-                run = []
-            current, names = statement, tuple(params)
-            run.append(params)
-        if run:
-            self.connection.execute(current, run)  # type: ignore[arg-type]
+
+def _key(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values[c.name] for c in table.primary_key.columns)
+
+
+def _default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
+@cache
+def _by_key(table: Table) -> Select[Any]:
+    return select(table).where(*(c == bindparam(f"_key_{c.name}") for c in table.primary_key.columns))
 
 
 # ------------------------------------------------------------------ the read model

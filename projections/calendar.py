@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, update
 
 from domain.meeting import Meeting
 from domain.working_days import minutes_due, papers_due
@@ -19,10 +19,12 @@ from projections.sql import insert_row, update_where
 from projections.tables import actions, agenda_items, attendance, decisions, interests, meetings, minutes, papers
 
 # Statements built once; values are bound at execution (see projections/sql.py).
-_ITEM_MARKING = select(agenda_items.c.public).where(
-    agenda_items.c.meeting_id == bindparam("meeting_id"), agenda_items.c.number == bindparam("number")
+_CLEAR_ATTENDANCE = delete(attendance).where(attendance.c.meeting_id == bindparam("meeting_id"))
+# The items and papers not yet out go out with the agenda.
+_PUBLISH = tuple(
+    update(table).where(table.c.meeting_id == bindparam("_meeting_id"), table.c.published.is_(False))
+    for table in (agenda_items, papers)
 )
-_MEETING_BODY = select(meetings.c.body_id).where(meetings.c.id == bindparam("id"))
 
 
 class CalendarView(ReadModelView):
@@ -33,8 +35,8 @@ def _item_is_public(rows: Rows, meeting_id: Any, item: int | None) -> bool:
     """Business not tied to an item is public; business on an item shares its marking."""
     if item is None:
         return True
-    marking = rows.scalar(_ITEM_MARKING, {"meeting_id": meeting_id, "number": item})
-    return bool(marking)
+    row = rows.get(agenda_items, meeting_id=meeting_id, number=item)
+    return bool(row and row["public"])
 
 
 class CalendarProjection(ReadModel):
@@ -124,16 +126,12 @@ class CalendarProjection(ReadModel):
                 )
             case Meeting.AgendaPublished():
                 going_out = {"published": True, "published_on": event.published_on, "published_late": event.late}
-                for table in (agenda_items, papers):
-                    rows.execute(
-                        update(table)
-                        .where(table.c.meeting_id == meeting_id, table.c.published.is_(False))
-                        .values(**going_out)
-                    )
+                for statement in _PUBLISH:
+                    rows.execute(statement, {"_meeting_id": meeting_id, **going_out})
                 values = {"agenda_published_on": event.published_on, "agenda_published_late": event.late}
             case Meeting.AttendanceRecorded():
                 # A new record of attendance replaces the last one.
-                rows.execute(delete(attendance).where(attendance.c.meeting_id == meeting_id))
+                rows.execute(_CLEAR_ATTENDANCE, {"meeting_id": meeting_id})
                 lines = [{"person": p, "attendance": "present", "substitute_for": None} for p in event.present]
                 for apology in event.apologies:
                     lines.append({"person": apology["person"], "attendance": "apologies", "substitute_for": None})
@@ -176,7 +174,8 @@ class CalendarProjection(ReadModel):
                 )
                 values = {"held": True}
             case Meeting.ActionRecorded():
-                body_id = rows.scalar(_MEETING_BODY, {"id": meeting_id})
+                meeting = rows.get(meetings, id=meeting_id)
+                body_id = meeting["body_id"] if meeting else None
                 insert_row(
                     rows,
                     actions,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select
 
 from domain.body import Body
 from domain.deadlines import election_due_by
@@ -15,11 +15,6 @@ from projections.sql import insert_row, update_where
 from projections.tables import bodies, body_states, members
 
 # Statements built once; values are bound at execution (see projections/sql.py).
-_NAME = select(bodies.c.name).where(bodies.c.id == bindparam("id"))
-_BODY = select(bodies).where(bodies.c.id == bindparam("id"))
-_ELECTION_DATES = select(bodies.c.last_election_on, bodies.c.established_on, bodies.c.status_effective).where(
-    bodies.c.id == bindparam("id")
-)
 _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
     members.c.body_id == bindparam("body_id"), members.c.left_on.is_(None)
 )
@@ -41,7 +36,8 @@ class DirectoryProjection(ReadModel):
         values: dict[str, Any] = {}
         match event:
             case Body.Established():
-                parent_name = rows.scalar(_NAME, {"id": event.parent_id}) if event.parent_id else None
+                parent = rows.get(bodies, id=event.parent_id) if event.parent_id else None
+                parent_name = parent["name"] if parent else None
                 insert_row(
                     rows,
                     bodies,
@@ -125,6 +121,8 @@ class DirectoryProjection(ReadModel):
                 if event.field == "name":
                     update_where(rows, bodies, {"parent_id": body_id}, {"parent_name": event.value})
             case Body.MemberJoined():
+                current = _current_members(rows, body_id)
+                current[event.member_id] = (event.person, event.role, event.representation)
                 insert_row(
                     rows,
                     members,
@@ -141,6 +139,7 @@ class DirectoryProjection(ReadModel):
                 )
                 values = self._membership_figures(rows, body_id)
             case Body.MemberLeft():
+                _current_members(rows, body_id).pop(event.member_id, None)
                 update_where(
                     rows,
                     members,
@@ -149,19 +148,17 @@ class DirectoryProjection(ReadModel):
                 )
                 values = self._membership_figures(rows, body_id)
             case Body.OfficersElected():
-                current = and_(members.c.body_id == body_id, members.c.left_on.is_(None))
-                rows.execute(
-                    update(members)
-                    .where(current, members.c.role.in_([MemberRole.CHAIR.value, MemberRole.VICE_CHAIR.value]))
-                    .values(role=MemberRole.MEMBER.value)
-                )
-                for member_id, role in (
-                    (event.chair_id, MemberRole.CHAIR),
-                    (event.vice_chair_id, MemberRole.VICE_CHAIR),
-                ):
-                    rows.execute(
-                        update(members).where(current, members.c.member_id == member_id).values(role=role.value)
-                    )
+                # The last chair and vice-chair become members; the elected take their roles.
+                officers = {event.chair_id: MemberRole.CHAIR.value, event.vice_chair_id: MemberRole.VICE_CHAIR.value}
+                members_now = _current_members(rows, body_id)
+                for member_id, (person, role, representation) in list(members_now.items()):
+                    was = role
+                    if role in (MemberRole.CHAIR.value, MemberRole.VICE_CHAIR.value):
+                        role = MemberRole.MEMBER.value
+                    role = officers.get(member_id, role)
+                    if role != was:
+                        members_now[member_id] = (person, role, representation)
+                        update_where(rows, members, {"body_id": body_id, "member_id": member_id}, {"role": role})
                 values = {"last_election_on": event.election_date, **self._membership_figures(rows, body_id)}
         update_where(rows, bodies, {"id": body_id}, {**values, **stamp})
         if isinstance(event, Body.GovernanceEvent):
@@ -173,26 +170,25 @@ class DirectoryProjection(ReadModel):
     def _election_due(rows: Rows, body_id: Any) -> None:
         """When the group's next election falls due (B5), by the domain's one definition, kept beside the
         dates it comes from so the dashboard and the reminder scan compare a column with today."""
-        row = rows.execute(_ELECTION_DATES, {"id": body_id}).first()
+        row = rows.get(bodies, id=body_id)
         if row is not None:
-            due = election_due_by(row.last_election_on, row.established_on or row.status_effective)
+            due = election_due_by(row["last_election_on"], row["established_on"] or row["status_effective"])
             update_where(rows, bodies, {"id": body_id}, {"election_due_by": due})
 
     @staticmethod
     def _membership_figures(rows: Rows, body_id: Any) -> dict[str, Any]:
         """Recounts the current members with the domain's own share rule (B3)."""
-        rows = rows.execute(_CURRENT_MEMBERS, {"body_id": body_id}).all()
         current = [
             Membership(
-                member_id=r.member_id,
-                person=r.person,
+                member_id=member_id,
+                person=person,
                 position="",
-                role=MemberRole(r.role),
-                representation=Representation(r.representation),
+                role=MemberRole(role),
+                representation=Representation(representation),
                 votes=True,
                 joined_on=None,  # type: ignore[arg-type]  # not needed to count
             )
-            for r in rows
+            for member_id, (person, role, representation) in _current_members(rows, body_id).items()
         ]
         share = service_user_share(current)
         chair = next((m.person for m in current if m.role is MemberRole.CHAIR), None)
@@ -206,7 +202,8 @@ class DirectoryProjection(ReadModel):
 
     @staticmethod
     def _record_state(rows: Rows, event: Any) -> None:
-        row = rows.execute(_BODY, {"id": event.originator_id}).one()
+        row = rows.get(bodies, id=event.originator_id)
+        assert row is not None
         insert_row(
             rows,
             body_states,
@@ -215,14 +212,27 @@ class DirectoryProjection(ReadModel):
                 version=event.originator_version,
                 effective_from=_in_force_from(event),
                 recorded_at=naive_utc(event.timestamp),
-                name=row.name,
-                kind=row.kind,
-                status=row.status,
-                until=row.until,
-                successor_name=row.successor_name,
-                annual_funding_pence=row.annual_funding_pence,
+                name=row["name"],
+                kind=row["kind"],
+                status=row["status"],
+                until=row["until"],
+                successor_name=row["successor_name"],
+                annual_funding_pence=row["annual_funding_pence"],
             ),
         )
+
+
+def _current_members(rows: Rows, body_id: Any) -> dict[str, tuple[str, str, str]]:
+    """A body's current members (id: person, role, representation), read once a batch and then kept up to
+    date by the handler, so adding members one after another does not read the table each time."""
+    current = rows.memo.get(("current members", body_id))
+    if current is None:
+        # Straight to the database, without sending the held writes first: every write of a body's members
+        # comes after this read of them, so none of the held ones is about this body.
+        found = rows.connection.execute(_CURRENT_MEMBERS, {"body_id": body_id})
+        current = {r.member_id: (r.person, r.role, r.representation) for r in found}
+        rows.memo["current members", body_id] = current
+    return current
 
 
 def _in_force_from(event: Any) -> Any:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import bindparam, select
-
 from domain.body import add_months
 from domain.project import Project
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import progress_reports, projects
-
-_REPORT_COUNT = select(projects.c.report_count).where(projects.c.id == bindparam("id"))
-_EVERY = select(projects.c.reporting_every_months).where(projects.c.id == bindparam("id"))
 
 
 class ProgressView(ReadModelView):
@@ -79,7 +74,8 @@ class ProgressProjection(ReadModel):
                         submitted_at=naive_utc(event.timestamp),
                     ),
                 )
-                count = rows.scalar(_REPORT_COUNT, {"id": project_id}) or 0
+                project = rows.get(projects, id=project_id)
+                count = (project["report_count"] if project else 0) or 0
                 values = {
                     "latest_rag": event.rag,
                     "percent_complete": event.percent_complete,
@@ -99,4 +95,5 @@ class ProgressProjection(ReadModel):
 
     @staticmethod
     def _every(rows: Rows, project_id: Any) -> int:
-        return rows.scalar(_EVERY, {"id": project_id}) or 3
+        project = rows.get(projects, id=project_id)
+        return (project["reporting_every_months"] if project else None) or 3

@@ -107,7 +107,7 @@ class RemindersProjection(ReadModel):
                 values = {"email_state": EmailState.CLAIMED.value}
                 update_where(rows, outbox, {"reminder_id": rid}, {"claimed_until": naive_utc(event.until)})
             case Reminder.SendFailed():
-                attempts = (rows.scalar(select(reminders.c.attempts).where(reminders.c.id == rid)) or 0) + 1
+                attempts = _attempts(rows, rid) + 1
                 values = {"email_state": EmailState.WAITING.value, "attempts": attempts}
                 update_where(
                     rows,
@@ -121,7 +121,7 @@ class RemindersProjection(ReadModel):
                     },
                 )
             case Reminder.Sent():
-                attempts = (rows.scalar(select(reminders.c.attempts).where(reminders.c.id == rid)) or 0) + 1
+                attempts = _attempts(rows, rid) + 1
                 values = {
                     "email_state": EmailState.SENT.value,
                     "sent_at": naive_utc(event.timestamp),
@@ -134,6 +134,11 @@ class RemindersProjection(ReadModel):
             case Reminder.MarkedDone():
                 values = {"status": "done", "done_on": event.done_on}
         update_where(rows, reminders, {"id": rid}, {**values, "version": event.originator_version})
+
+
+def _attempts(rows: Rows, reminder_id: UUID) -> int:
+    row = rows.get(reminders, id=reminder_id)
+    return (row["attempts"] if row else 0) or 0
 
 
 # ------------------------------------------------------------------ queries

@@ -53,7 +53,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     AuditProjection,
     RemindersProjection,
 )
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 # Interrupted transactions (deadlock victims, SQLite's lock wait running out) one catch-up retries.
 MAX_INTERRUPTIONS = 10
 # How often the worker looks for other processes' writes when nothing woke it (seconds).

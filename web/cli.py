@@ -172,7 +172,8 @@ def status() -> None:
     models = _read_models()
     click.echo(f"{models.head()} events in the log; read models in {models.url}")
     for standing in models.standing():
-        click.echo(f"  {standing.name:10s} at {standing.position:8d}  {standing.lag:8d} behind  {standing.state}")
+        where = f"at event {standing.position}: {standing.state}"
+        click.echo(f"  {standing.name:10s} {standing.lag:8d} events behind  ({where})")
         if standing.failure is not None:
             failure = standing.failure
             click.echo(f"    failed on event {failure.position} at {failure.at:%Y-%m-%d %H:%M:%S} UTC: {failure.error}")
