@@ -177,8 +177,12 @@ def _store(events: int) -> Path:
     bodies = max(1, events // 45)  # the demo records some 45 events a body, meeting lives included
     run_steps(Dispatcher(hub), DemoPlan(Dispatcher(hub), bodies=bodies, seed=2026, today=DEMO_TODAY).build())
     click.echo(f"Generated {hub.recorder.max_notification_id():,} events into {path}.")
+    with hub.recorder.datastore.engine.connect() as connection:  # the whole log in the file, none in its WAL
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     hub.close()
     partial.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
     return path
 
 
