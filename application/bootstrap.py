@@ -2,8 +2,9 @@
 scheduler, the benchmarks and the tests.
 
 ``build`` gives a ``Services``: the settings, the clock, the event-sourced hub (with its file store),
-the dispatcher every command goes through, the read models that follow the hub's log, the accounts,
-and the mail settings. Tests pass their own settings and clock; nothing else constructs these.
+the dispatcher every command goes through (which wakes the read models' worker after each save), the
+read models that follow the hub's log, the accounts, and the mail settings. Tests pass their own
+settings and clock; nothing else constructs these.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from sqlalchemy import Connection
 from application.commands import Dispatcher
 from application.files import FileStore
 from application.hub import PartnershipHub
-from application.hub_base import store_env, utc_now
+from application.hub_base import utc_now
 from application.reminders.smtp import SmtpSettings
 from application.settings import Settings
 from application.users import Users
 from domain.working_days import council_day
-from projections.runner import ReadModels, run_live
+from projections.runner import ReadModels
 
 
 @dataclass
@@ -55,18 +56,19 @@ class Services:
             yield connection
 
     def refresh(self) -> None:
-        """Brings the read models up to date with the log."""
+        """Brings the read models up to date with the log, here and now (scripts, the CLI and tests; a
+        request never does this: it waits for the worker with ``wait_for``)."""
         self.read_models.catch_up()
 
-    def follow(self, interval: float = 0.5) -> None:
-        """Keeps the read models current from a background thread until ``close``."""
-        self._background.enter_context(self.read_models.following(interval))
+    def follow(self) -> None:
+        """Keeps the read models current from a worker thread of this process until ``close``."""
+        self._background.enter_context(self.read_models.following())
 
-    @contextmanager
-    def live_projections(self) -> Iterator[list[object]]:
-        """Every read model under the library's LISTEN/NOTIFY runner (PostgreSQL only)."""
-        with run_live(PartnershipHub, store_env(self.settings.database_url), self.read_models.url) as runners:
-            yield list(runners)
+    def wait_for(self, position: int | None = None) -> list[str]:
+        """Waits, up to the configured deadline, for every read model to reach ``position`` (the log's
+        head when None), without projecting anything itself; returns the read models still behind."""
+        target = self.read_models.head() if position is None else position
+        return self.read_models.wait_for(target, self.settings.read_model_wait)
 
     def close(self) -> None:
         self._background.close()
@@ -84,12 +86,13 @@ def build(
     """The whole object graph over one store (``Settings.from_env()`` unless given)."""
     settings = settings or Settings.from_env()
     hub = PartnershipHub(settings, clock=clock)
+    read_models = ReadModels(hub, settings.read_model_url)
     return Services(
         settings=settings,
         clock=clock,
         hub=hub,
-        dispatcher=Dispatcher(hub),
-        read_models=ReadModels(hub, settings.read_model_url),
+        dispatcher=Dispatcher(hub, on_saved=read_models.wake),
+        read_models=read_models,
         users=Users(settings.database_url),
         smtp=smtp or SmtpSettings.from_env(),
     )

@@ -5,21 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, bindparam, select
-
 from domain.body import Body
 from domain.history import describe
 from domain.project import Project
-from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import audit_log, audit_subjects
 
 # Project events that change its governance (progress reports are in the progress read model).
 PROJECT_GOVERNANCE = (Project.Commissioned, Project.BriefAgreed, Project.TimeframeExtended, Project.Completed)
-
-
-_SUBJECT_NAME = select(audit_subjects.c.name).where(audit_subjects.c.id == bindparam("id"))
-_SUBJECT_BODY = select(audit_subjects.c.body_id).where(audit_subjects.c.id == bindparam("id"))
 
 
 class AuditView(ReadModelView):
@@ -30,27 +24,27 @@ class AuditProjection(ReadModel):
     name = "audit"
     view_class: ClassVar[type[ReadModelView]] = AuditView
 
-    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+    def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if isinstance(event, Body.Established):
-            insert_row(connection, audit_subjects, {"id": event.originator_id, "name": event.name, "body_id": None})
+            insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.name, "body_id": None})
         elif isinstance(event, Project.Commissioned):
-            insert_row(
-                connection, audit_subjects, {"id": event.originator_id, "name": event.title, "body_id": event.body_id}
-            )
+            insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.title, "body_id": event.body_id})
         elif isinstance(event, Body.Corrected) and event.field == "name":
-            update_where(connection, audit_subjects, {"id": event.originator_id}, {"name": event.value})
+            update_where(rows, audit_subjects, {"id": event.originator_id}, {"name": event.value})
 
         if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
             subject_type, body_id = "body", event.originator_id
         elif isinstance(event, PROJECT_GOVERNANCE):
             subject_type = "project"
-            body_id = connection.scalar(_SUBJECT_BODY, {"id": event.originator_id})
+            subject = rows.get(audit_subjects, id=event.originator_id)
+            body_id = subject["body_id"] if subject else None
         else:
             return
         entry = describe(event)
-        name = connection.scalar(_SUBJECT_NAME, {"id": event.originator_id})
+        subject = rows.get(audit_subjects, id=event.originator_id)
+        name = subject["name"] if subject else None
         insert_row(
-            connection,
+            rows,
             audit_log,
             dict(
                 notification_id=notification_id,

@@ -10,38 +10,40 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, update
 
 from domain.meeting import Meeting
 from domain.working_days import minutes_due, papers_due
-from projections.base import ReadModel, ReadModelView
+from projections.base import ReadModel, ReadModelView, Rows
 from projections.sql import insert_row, update_where
 from projections.tables import actions, agenda_items, attendance, decisions, interests, meetings, minutes, papers
 
 # Statements built once; values are bound at execution (see projections/sql.py).
-_ITEM_MARKING = select(agenda_items.c.public).where(
-    agenda_items.c.meeting_id == bindparam("meeting_id"), agenda_items.c.number == bindparam("number")
+_CLEAR_ATTENDANCE = delete(attendance).where(attendance.c.meeting_id == bindparam("meeting_id"))
+# The items and papers not yet out go out with the agenda.
+_PUBLISH = tuple(
+    update(table).where(table.c.meeting_id == bindparam("_meeting_id"), table.c.published.is_(False))
+    for table in (agenda_items, papers)
 )
-_MEETING_BODY = select(meetings.c.body_id).where(meetings.c.id == bindparam("id"))
 
 
 class CalendarView(ReadModelView):
     read_tables = (meetings, agenda_items, papers, attendance, interests, decisions, actions, minutes)
 
 
-def _item_is_public(connection: Connection, meeting_id: Any, item: int | None) -> bool:
+def _item_is_public(rows: Rows, meeting_id: Any, item: int | None) -> bool:
     """Business not tied to an item is public; business on an item shares its marking."""
     if item is None:
         return True
-    marking = connection.scalar(_ITEM_MARKING, {"meeting_id": meeting_id, "number": item})
-    return bool(marking)
+    row = rows.get(agenda_items, meeting_id=meeting_id, number=item)
+    return bool(row and row["public"])
 
 
 class CalendarProjection(ReadModel):
     name = "calendar"
     view_class: ClassVar[type[ReadModelView]] = CalendarView
 
-    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+    def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if not isinstance(event, Meeting.Event):
             return
         meeting_id = event.originator_id
@@ -50,7 +52,7 @@ class CalendarProjection(ReadModel):
         match event:
             case Meeting.Scheduled():
                 insert_row(
-                    connection,
+                    rows,
                     meetings,
                     dict(
                         id=meeting_id,
@@ -87,7 +89,7 @@ class CalendarProjection(ReadModel):
                 values = {"status": "cancelled"}
             case Meeting.AgendaItemAdded():
                 insert_row(
-                    connection,
+                    rows,
                     agenda_items,
                     dict(
                         meeting_id=meeting_id,
@@ -103,7 +105,7 @@ class CalendarProjection(ReadModel):
                 )
             case Meeting.PaperAttached():
                 insert_row(
-                    connection,
+                    rows,
                     papers,
                     dict(
                         meeting_id=meeting_id,
@@ -116,7 +118,7 @@ class CalendarProjection(ReadModel):
                         file_name=event.file_name,
                         accessible=event.accessible,
                         summary=event.summary,
-                        public=_item_is_public(connection, meeting_id, event.item),
+                        public=_item_is_public(rows, meeting_id, event.item),
                         published=event.published_on is not None,
                         published_on=event.published_on,
                         published_late=event.late,
@@ -124,36 +126,29 @@ class CalendarProjection(ReadModel):
                 )
             case Meeting.AgendaPublished():
                 going_out = {"published": True, "published_on": event.published_on, "published_late": event.late}
-                for table in (agenda_items, papers):
-                    connection.execute(
-                        update(table)
-                        .where(table.c.meeting_id == meeting_id, table.c.published.is_(False))
-                        .values(**going_out)
-                    )
+                for statement in _PUBLISH:
+                    rows.execute(statement, {"_meeting_id": meeting_id, **going_out})
                 values = {"agenda_published_on": event.published_on, "agenda_published_late": event.late}
             case Meeting.AttendanceRecorded():
                 # A new record of attendance replaces the last one.
-                connection.execute(delete(attendance).where(attendance.c.meeting_id == meeting_id))
-                rows = [{"person": p, "attendance": "present", "substitute_for": None} for p in event.present]
+                rows.execute(_CLEAR_ATTENDANCE, {"meeting_id": meeting_id})
+                lines = [{"person": p, "attendance": "present", "substitute_for": None} for p in event.present]
                 for apology in event.apologies:
-                    rows.append({"person": apology["person"], "attendance": "apologies", "substitute_for": None})
+                    lines.append({"person": apology["person"], "attendance": "apologies", "substitute_for": None})
                     if apology["substitute"]:
-                        rows.append(
+                        lines.append(
                             {
                                 "person": apology["substitute"],
                                 "attendance": "substitute",
                                 "substitute_for": apology["person"],
                             }
                         )
-                if rows:
-                    connection.execute(
-                        insert(attendance),
-                        [{"meeting_id": meeting_id, "line": n, **row} for n, row in enumerate(rows, start=1)],
-                    )
+                for n, line in enumerate(lines, start=1):
+                    insert_row(rows, attendance, {"meeting_id": meeting_id, "line": n, **line})
                 values = {"held": True}
             case Meeting.InterestDeclared():
                 insert_row(
-                    connection,
+                    rows,
                     interests,
                     dict(
                         meeting_id=meeting_id,
@@ -161,34 +156,35 @@ class CalendarProjection(ReadModel):
                         person=event.person,
                         item=event.item,
                         interest=event.interest,
-                        public=_item_is_public(connection, meeting_id, event.item),
+                        public=_item_is_public(rows, meeting_id, event.item),
                     ),
                 )
                 values = {"held": True}
             case Meeting.DecisionRecorded():
                 insert_row(
-                    connection,
+                    rows,
                     decisions,
                     dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         item=event.item,
                         text=event.text,
-                        public=_item_is_public(connection, meeting_id, event.item),
+                        public=_item_is_public(rows, meeting_id, event.item),
                     ),
                 )
                 values = {"held": True}
             case Meeting.ActionRecorded():
-                body_id = connection.scalar(_MEETING_BODY, {"id": meeting_id})
+                meeting = rows.get(meetings, id=meeting_id)
+                body_id = meeting["body_id"] if meeting else None
                 insert_row(
-                    connection,
+                    rows,
                     actions,
                     dict(
                         meeting_id=meeting_id,
                         number=event.number,
                         body_id=body_id,
                         item=event.item,
-                        public=_item_is_public(connection, meeting_id, event.item),
+                        public=_item_is_public(rows, meeting_id, event.item),
                         description=event.description,
                         owner=event.owner,
                         due=event.due,
@@ -198,7 +194,7 @@ class CalendarProjection(ReadModel):
                 values = {"held": True}
             case Meeting.ActionClosed():
                 update_where(
-                    connection,
+                    rows,
                     actions,
                     {"meeting_id": meeting_id, "number": event.number},
                     {
@@ -217,9 +213,9 @@ class CalendarProjection(ReadModel):
                     "drafted_on": event.drafted_on,
                 }
                 if event.replaces_draft:
-                    update_where(connection, minutes, {"meeting_id": meeting_id}, document)
+                    update_where(rows, minutes, {"meeting_id": meeting_id}, document)
                 else:
-                    insert_row(connection, minutes, {"meeting_id": meeting_id, **document})
+                    insert_row(rows, minutes, {"meeting_id": meeting_id, **document})
                 values = {
                     "held": True,
                     "minutes_status": "draft",
@@ -247,4 +243,4 @@ class CalendarProjection(ReadModel):
                     "minutes_approved_on": event.at_meeting_date,
                     "minutes_approved_at": event.at_meeting_id,
                 }
-        update_where(connection, meetings, {"id": meeting_id}, {**values, **version})
+        update_where(rows, meetings, {"id": meeting_id}, {**values, **version})

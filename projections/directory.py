@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select
 
 from domain.body import Body
 from domain.deadlines import election_due_by
 from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
-from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import bodies, body_states, members
 
 # Statements built once; values are bound at execution (see projections/sql.py).
-_NAME = select(bodies.c.name).where(bodies.c.id == bindparam("id"))
-_BODY = select(bodies).where(bodies.c.id == bindparam("id"))
-_ELECTION_DATES = select(bodies.c.last_election_on, bodies.c.established_on, bodies.c.status_effective).where(
-    bodies.c.id == bindparam("id")
-)
 _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
     members.c.body_id == bindparam("body_id"), members.c.left_on.is_(None)
 )
@@ -33,7 +28,7 @@ class DirectoryProjection(ReadModel):
     name = "directory"
     view_class: ClassVar[type[ReadModelView]] = DirectoryView
 
-    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+    def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if not isinstance(event, Body.Event):
             return
         body_id = event.originator_id
@@ -41,9 +36,10 @@ class DirectoryProjection(ReadModel):
         values: dict[str, Any] = {}
         match event:
             case Body.Established():
-                parent_name = connection.scalar(_NAME, {"id": event.parent_id}) if event.parent_id else None
+                parent = rows.get(bodies, id=event.parent_id) if event.parent_id else None
+                parent_name = parent["name"] if parent else None
                 insert_row(
-                    connection,
+                    rows,
                     bodies,
                     dict(
                         id=body_id,
@@ -69,8 +65,8 @@ class DirectoryProjection(ReadModel):
                         **stamp,
                     ),
                 )
-                self._record_state(connection, event)
-                self._election_due(connection, body_id)
+                self._record_state(rows, event)
+                self._election_due(rows, body_id)
                 return
             case Body.TermsOfReferenceAdopted():
                 values = {"terms_of_reference": event.text, "terms_of_reference_version": event.version}
@@ -123,10 +119,12 @@ class DirectoryProjection(ReadModel):
             case Body.Corrected():
                 values = {event.field: _column_value(event.field, event.value)}
                 if event.field == "name":
-                    update_where(connection, bodies, {"parent_id": body_id}, {"parent_name": event.value})
+                    update_where(rows, bodies, {"parent_id": body_id}, {"parent_name": event.value})
             case Body.MemberJoined():
+                current = _current_members(rows, body_id)
+                current[event.member_id] = (event.person, event.role, event.representation)
                 insert_row(
-                    connection,
+                    rows,
                     members,
                     dict(
                         body_id=body_id,
@@ -139,60 +137,58 @@ class DirectoryProjection(ReadModel):
                         joined_on=event.effective_date,
                     ),
                 )
-                values = self._membership_figures(connection, body_id)
+                values = self._membership_figures(rows, body_id)
             case Body.MemberLeft():
+                _current_members(rows, body_id).pop(event.member_id, None)
                 update_where(
-                    connection,
+                    rows,
                     members,
                     {"body_id": body_id, "member_id": event.member_id},
                     {"left_on": event.effective_date, "left_reason": event.reason},
                 )
-                values = self._membership_figures(connection, body_id)
+                values = self._membership_figures(rows, body_id)
             case Body.OfficersElected():
-                current = and_(members.c.body_id == body_id, members.c.left_on.is_(None))
-                connection.execute(
-                    update(members)
-                    .where(current, members.c.role.in_([MemberRole.CHAIR.value, MemberRole.VICE_CHAIR.value]))
-                    .values(role=MemberRole.MEMBER.value)
-                )
-                for member_id, role in (
-                    (event.chair_id, MemberRole.CHAIR),
-                    (event.vice_chair_id, MemberRole.VICE_CHAIR),
-                ):
-                    connection.execute(
-                        update(members).where(current, members.c.member_id == member_id).values(role=role.value)
-                    )
-                values = {"last_election_on": event.election_date, **self._membership_figures(connection, body_id)}
-        update_where(connection, bodies, {"id": body_id}, {**values, **stamp})
+                # The last chair and vice-chair become members; the elected take their roles.
+                officers = {event.chair_id: MemberRole.CHAIR.value, event.vice_chair_id: MemberRole.VICE_CHAIR.value}
+                members_now = _current_members(rows, body_id)
+                for member_id, (person, role, representation) in list(members_now.items()):
+                    was = role
+                    if role in (MemberRole.CHAIR.value, MemberRole.VICE_CHAIR.value):
+                        role = MemberRole.MEMBER.value
+                    role = officers.get(member_id, role)
+                    if role != was:
+                        members_now[member_id] = (person, role, representation)
+                        update_where(rows, members, {"body_id": body_id, "member_id": member_id}, {"role": role})
+                values = {"last_election_on": event.election_date, **self._membership_figures(rows, body_id)}
+        update_where(rows, bodies, {"id": body_id}, {**values, **stamp})
         if isinstance(event, Body.GovernanceEvent):
-            self._record_state(connection, event)
+            self._record_state(rows, event)
         if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
-            self._election_due(connection, body_id)
+            self._election_due(rows, body_id)
 
     @staticmethod
-    def _election_due(connection: Connection, body_id: Any) -> None:
+    def _election_due(rows: Rows, body_id: Any) -> None:
         """When the group's next election falls due (B5), by the domain's one definition, kept beside the
         dates it comes from so the dashboard and the reminder scan compare a column with today."""
-        row = connection.execute(_ELECTION_DATES, {"id": body_id}).first()
+        row = rows.get(bodies, id=body_id)
         if row is not None:
-            due = election_due_by(row.last_election_on, row.established_on or row.status_effective)
-            update_where(connection, bodies, {"id": body_id}, {"election_due_by": due})
+            due = election_due_by(row["last_election_on"], row["established_on"] or row["status_effective"])
+            update_where(rows, bodies, {"id": body_id}, {"election_due_by": due})
 
     @staticmethod
-    def _membership_figures(connection: Connection, body_id: Any) -> dict[str, Any]:
+    def _membership_figures(rows: Rows, body_id: Any) -> dict[str, Any]:
         """Recounts the current members with the domain's own share rule (B3)."""
-        rows = connection.execute(_CURRENT_MEMBERS, {"body_id": body_id}).all()
         current = [
             Membership(
-                member_id=r.member_id,
-                person=r.person,
+                member_id=member_id,
+                person=person,
                 position="",
-                role=MemberRole(r.role),
-                representation=Representation(r.representation),
+                role=MemberRole(role),
+                representation=Representation(representation),
                 votes=True,
                 joined_on=None,  # type: ignore[arg-type]  # not needed to count
             )
-            for r in rows
+            for member_id, (person, role, representation) in _current_members(rows, body_id).items()
         ]
         share = service_user_share(current)
         chair = next((m.person for m in current if m.role is MemberRole.CHAIR), None)
@@ -205,24 +201,38 @@ class DirectoryProjection(ReadModel):
         }
 
     @staticmethod
-    def _record_state(connection: Connection, event: Any) -> None:
-        row = connection.execute(_BODY, {"id": event.originator_id}).one()
+    def _record_state(rows: Rows, event: Any) -> None:
+        row = rows.get(bodies, id=event.originator_id)
+        assert row is not None
         insert_row(
-            connection,
+            rows,
             body_states,
             dict(
                 body_id=event.originator_id,
                 version=event.originator_version,
                 effective_from=_in_force_from(event),
                 recorded_at=naive_utc(event.timestamp),
-                name=row.name,
-                kind=row.kind,
-                status=row.status,
-                until=row.until,
-                successor_name=row.successor_name,
-                annual_funding_pence=row.annual_funding_pence,
+                name=row["name"],
+                kind=row["kind"],
+                status=row["status"],
+                until=row["until"],
+                successor_name=row["successor_name"],
+                annual_funding_pence=row["annual_funding_pence"],
             ),
         )
+
+
+def _current_members(rows: Rows, body_id: Any) -> dict[str, tuple[str, str, str]]:
+    """A body's current members (id: person, role, representation), read once a batch and then kept up to
+    date by the handler, so adding members one after another does not read the table each time."""
+    current = rows.memo.get(("current members", body_id))
+    if current is None:
+        # Straight to the database, without sending the held writes first: every write of a body's members
+        # comes after this read of them, so none of the held ones is about this body.
+        found = rows.connection.execute(_CURRENT_MEMBERS, {"body_id": body_id})
+        current = {r.member_id: (r.person, r.role, r.representation) for r in found}
+        rows.memo["current members", body_id] = current
+    return current
 
 
 def _in_force_from(event: Any) -> Any:

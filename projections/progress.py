@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, bindparam, select
-
 from domain.body import add_months
 from domain.project import Project
-from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import progress_reports, projects
-
-_REPORT_COUNT = select(projects.c.report_count).where(projects.c.id == bindparam("id"))
-_EVERY = select(projects.c.reporting_every_months).where(projects.c.id == bindparam("id"))
 
 
 class ProgressView(ReadModelView):
@@ -24,7 +19,7 @@ class ProgressProjection(ReadModel):
     name = "progress"
     view_class: ClassVar[type[ReadModelView]] = ProgressView
 
-    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+    def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if not isinstance(event, Project.Event):
             return
         project_id = event.originator_id
@@ -33,7 +28,7 @@ class ProgressProjection(ReadModel):
             case Project.Commissioned():
                 brief = event.brief
                 insert_row(
-                    connection,
+                    rows,
                     projects,
                     dict(
                         id=project_id,
@@ -55,7 +50,7 @@ class ProgressProjection(ReadModel):
                 )
                 return
             case Project.BriefAgreed():
-                every = self._every(connection, project_id)
+                every = self._every(rows, project_id)
                 values = {
                     "brief_status": "agreed",
                     "brief_agreed_on": event.agreed_on,
@@ -64,7 +59,7 @@ class ProgressProjection(ReadModel):
                 }
             case Project.ProgressReported():
                 insert_row(
-                    connection,
+                    rows,
                     progress_reports,
                     dict(
                         project_id=project_id,
@@ -79,12 +74,13 @@ class ProgressProjection(ReadModel):
                         submitted_at=naive_utc(event.timestamp),
                     ),
                 )
-                count = connection.scalar(_REPORT_COUNT, {"id": project_id}) or 0
+                project = rows.get(projects, id=project_id)
+                count = (project["report_count"] if project else 0) or 0
                 values = {
                     "latest_rag": event.rag,
                     "percent_complete": event.percent_complete,
                     "report_count": count + 1,
-                    "next_report_due": add_months(event.period_end, self._every(connection, project_id)),
+                    "next_report_due": add_months(event.period_end, self._every(rows, project_id)),
                 }
             case Project.TimeframeExtended():
                 values = {"end_date": event.new_end_date}
@@ -95,8 +91,9 @@ class ProgressProjection(ReadModel):
                     "outcomes_achieved": event.outcomes_achieved,
                     "next_report_due": None,
                 }
-        update_where(connection, projects, {"id": project_id}, {**values, "version": event.originator_version})
+        update_where(rows, projects, {"id": project_id}, {**values, "version": event.originator_version})
 
     @staticmethod
-    def _every(connection: Connection, project_id: Any) -> int:
-        return connection.scalar(_EVERY, {"id": project_id}) or 3
+    def _every(rows: Rows, project_id: Any) -> int:
+        project = rows.get(projects, id=project_id)
+        return (project["reporting_every_months"] if project else None) or 3

@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import Column, Connection, Date, DateTime, Index, Integer, String, Table, Text, Uuid, func, select
 
 from domain.reminder import EmailState, Reminder, Rule
-from projections.base import ReadModel, ReadModelView, naive_utc
+from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import metadata
 
@@ -64,7 +64,7 @@ class RemindersProjection(ReadModel):
     name = "reminders"
     view_class: ClassVar[type[ReadModelView]] = RemindersView
 
-    def handle(self, connection: Connection, event: Any, notification_id: int) -> None:
+    def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if not isinstance(event, Reminder.Event):
             return
         rid = event.originator_id
@@ -72,7 +72,7 @@ class RemindersProjection(ReadModel):
         match event:
             case Reminder.Raised():
                 insert_row(
-                    connection,
+                    rows,
                     reminders,
                     dict(
                         id=rid,
@@ -92,7 +92,7 @@ class RemindersProjection(ReadModel):
                 )
                 if event.email_to:
                     insert_row(
-                        connection,
+                        rows,
                         outbox,
                         dict(
                             reminder_id=rid,
@@ -105,12 +105,12 @@ class RemindersProjection(ReadModel):
                 return
             case Reminder.Claimed():
                 values = {"email_state": EmailState.CLAIMED.value}
-                update_where(connection, outbox, {"reminder_id": rid}, {"claimed_until": naive_utc(event.until)})
+                update_where(rows, outbox, {"reminder_id": rid}, {"claimed_until": naive_utc(event.until)})
             case Reminder.SendFailed():
-                attempts = (connection.scalar(select(reminders.c.attempts).where(reminders.c.id == rid)) or 0) + 1
+                attempts = _attempts(rows, rid) + 1
                 values = {"email_state": EmailState.WAITING.value, "attempts": attempts}
                 update_where(
-                    connection,
+                    rows,
                     outbox,
                     {"reminder_id": rid},
                     {
@@ -121,19 +121,24 @@ class RemindersProjection(ReadModel):
                     },
                 )
             case Reminder.Sent():
-                attempts = (connection.scalar(select(reminders.c.attempts).where(reminders.c.id == rid)) or 0) + 1
+                attempts = _attempts(rows, rid) + 1
                 values = {
                     "email_state": EmailState.SENT.value,
                     "sent_at": naive_utc(event.timestamp),
                     "attempts": attempts,
                 }
-                connection.execute(outbox.delete().where(outbox.c.reminder_id == rid))
+                rows.execute(outbox.delete().where(outbox.c.reminder_id == rid))
             case Reminder.EmailWithdrawn():
                 values = {"email_state": EmailState.WITHDRAWN.value}
-                connection.execute(outbox.delete().where(outbox.c.reminder_id == rid))
+                rows.execute(outbox.delete().where(outbox.c.reminder_id == rid))
             case Reminder.MarkedDone():
                 values = {"status": "done", "done_on": event.done_on}
-        update_where(connection, reminders, {"id": rid}, {**values, "version": event.originator_version})
+        update_where(rows, reminders, {"id": rid}, {**values, "version": event.originator_version})
+
+
+def _attempts(rows: Rows, reminder_id: UUID) -> int:
+    row = rows.get(reminders, id=reminder_id)
+    return (row["attempts"] if row else 0) or 0
 
 
 # ------------------------------------------------------------------ queries

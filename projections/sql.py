@@ -1,37 +1,25 @@
-"""Statement helpers for the read models.
+"""Statement helpers for the read models' handlers.
 
-Values go in as bound parameters of statements built once per shape, so
-SQLAlchemy compiles each shape once and reuses it. Building a statement with
-the values embedded (``insert(t).values(**row)``) made it rebuild and re-key
-every statement on every event, which the rebuild benchmark showed to be most
-of the cost of a rebuild.
+Values go in as bound parameters of statements built once per shape (projections/base.py), so
+SQLAlchemy compiles each shape once and reuses it. Building a statement with the values embedded
+(``insert(t).values(**row)``) made it rebuild and re-key every statement on every event, which the
+rebuild benchmark showed to be most of the cost of a rebuild. The writes are held by ``Rows`` and
+sent as one ``executemany`` per shape (see ``Rows``).
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Table
+
+from projections.base import Rows
 
 
-@cache
-def _insert(table: Table) -> Insert:
-    return insert(table)
+def insert_row(rows: Rows, table: Table, row: dict[str, Any]) -> None:
+    rows.insert(table, row)
 
 
-@cache
-def _update(table: Table, keys: tuple[str, ...]) -> Update:
-    return update(table).where(*(table.c[k] == bindparam(f"_key_{k}") for k in keys))
-
-
-def insert_row(connection: Connection, table: Table, row: dict[str, Any]) -> None:
-    connection.execute(_insert(table), row)
-
-
-def update_where(connection: Connection, table: Table, where: dict[str, Any], changes: dict[str, Any]) -> None:
+def update_where(rows: Rows, table: Table, where: dict[str, Any], changes: dict[str, Any]) -> None:
     """UPDATE table SET <changes> WHERE each column in ``where`` equals its value."""
-    if not changes:
-        return
-    params = {f"_key_{k}": v for k, v in where.items()}
-    connection.execute(_update(table, tuple(where)), {**params, **changes})
+    rows.update(table, where, changes)

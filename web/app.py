@@ -20,7 +20,7 @@ from flask import Flask
 from application import bootstrap
 from application.bootstrap import Services
 from application.settings import DATA_DIR_VAR, Settings
-from web import api, errors, feeds, ui
+from web import api, errors, feeds, health, ui
 
 SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
 # "development" relaxes the Secure cookie flag so the demo works over plain http://localhost.
@@ -37,7 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
         DEVELOPMENT=development,
-        # Keep the read models current from a background thread (off in tests that drive refresh()).
+        # Keep the read models current from a worker thread of this process; off where another process
+        # keeps them (`partnership-hub projections run`), and writes then wait for that one.
         FOLLOW_READ_MODELS=True,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,  # papers and minutes uploads
     )
@@ -47,13 +48,16 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
         services = bootstrap.build(Settings.from_env())
         atexit.register(services.close)
     app.extensions["partnership_hub"] = services
-    services.refresh()
     if app.config["FOLLOW_READ_MODELS"]:
+        # This process keeps the read models: catch up with the log before the first request, then a
+        # worker thread follows it, woken by each write (requests only wait for it: web/saved.py).
+        services.refresh()
         services.follow()
 
     ui.init_app(app)
     api.init_app(app)
     feeds.init_app(app)
+    health.init_app(app)
     errors.register(app)
     return app
 

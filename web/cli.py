@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import threading
 from pathlib import Path
 from uuid import UUID
@@ -26,7 +27,7 @@ from domain.body import Body
 from domain.errors import DomainError
 from domain.vocabulary import BodyKind, BodyStatus
 from projections import tables
-from projections.runner import READ_MODELS, ReadModels
+from projections.runner import POLL_INTERVAL, READ_MODELS, ReadModels
 from web.cli_reminders import reminders, scheduler
 
 
@@ -167,12 +168,16 @@ def _read_models() -> ReadModels:
 
 @projections.command()
 def status() -> None:
-    """How many events each read model is behind the log."""
+    """Each read model's position, how far it is behind the log, and whether it failed (and on what)."""
     models = _read_models()
-    head = models.log.recorder.max_notification_id() or 0
-    click.echo(f"{head} events in the log; read models in {models.url}")
-    for name, behind in models.lag().items():
-        click.echo(f"  {name:10s} {behind:8d} events behind")
+    click.echo(f"{models.head()} events in the log; read models in {models.url}")
+    for standing in models.standing():
+        where = f"at event {standing.position}: {standing.state}"
+        click.echo(f"  {standing.name:10s} {standing.lag:8d} events behind  ({where})")
+        if standing.failure is not None:
+            failure = standing.failure
+            click.echo(f"    failed on event {failure.position} at {failure.at:%Y-%m-%d %H:%M:%S} UTC: {failure.error}")
+            click.echo(f"    after a fix: partnership-hub projections retry {standing.name}")
 
 
 @projections.command()
@@ -180,32 +185,51 @@ def status() -> None:
 def rebuild(names: tuple[str, ...]) -> None:
     """Drop the read models (all, or NAMES) and rebuild them from the first event."""
     models = _read_models()
-    total = models.log.recorder.max_notification_id() or 0
+    total = models.head()
     with click.progressbar(length=total, label="Rebuilding read models", show_pos=True) as bar:
         read = models.rebuild(list(names) or None, progress=bar.update)
     click.echo(f"Rebuilt {', '.join(names or models.projections)} from {read} events.")
+    _say_failures(models)
+
+
+@projections.command()
+@click.argument("name", type=click.Choice([cls.name for cls in READ_MODELS]))
+def retry(name: str) -> None:
+    """Resume a read model that failed on an event (after the fix), from that event."""
+    models = _read_models()
+    failure = models.failures().get(name)
+    if failure is None:
+        click.echo(f"{name} has not failed; nothing to retry.")
+        return
+    models.retry(name)
+    click.echo(f"{name} will resume from event {failure.position} (it failed there: {failure.error}).")
 
 
 @projections.command("run")
-@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls (SQLite).")
+@click.option("--interval", default=POLL_INTERVAL, show_default=True, help="Seconds between looks at the log.")
 @click.option("--seconds", default=None, type=float, help="Stop after this long (default: run until stopped).")
 def run_worker(interval: float, seconds: float | None) -> None:
-    """Keep the read models current as a long-lived worker (live LISTEN/NOTIFY on PostgreSQL)."""
+    """Keep the read models current as a process of its own (woken by NOTIFY on PostgreSQL, polling on SQLite).
+
+    Run it beside web servers started with FOLLOW_READ_MODELS off; their writes wait for it."""
     services = _services()
     models = services.read_models
-    models.catch_up()  # the bulk of any backlog, in batches
-    settings = services.settings
-    click.echo(f"Following {settings.database_url} (Ctrl-C stops).")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    how = "woken by NOTIFY" if services.settings.database_url.startswith("postgresql") else f"every {interval} s"
+    click.echo(f"Following {services.settings.database_url} ({how}; Ctrl-C stops).")
     try:
-        if settings.database_url.startswith("postgresql"):
-            with services.live_projections() as runners:
-                runners[0].run_forever(timeout=seconds)  # type: ignore[attr-defined]
-        else:
-            with models.following(interval):
-                threading.Event().wait(seconds)
+        with models.following(interval):
+            stop.wait(seconds)
     except KeyboardInterrupt:
         pass
     click.echo(f"Stopped; lag {models.lag()}.")
+    _say_failures(models)
+
+
+def _say_failures(models: ReadModels) -> None:
+    for name, failure in models.failures().items():
+        click.echo(f"{name} has failed on event {failure.position}: {failure.error}", err=True)
 
 
 @cli.command()

@@ -90,7 +90,7 @@ def mark_done(reminder_id: UUID) -> Any:
     except NotPermitted:
         abort(403, "That reminder is for someone else; only they can mark it done.")
     except (ReminderError, ConflictError) as error:
-        svc.refresh()
+        svc.wait_for()  # the list shows the change that got there first
         return _list_page({f"reminder-{reminder_id}": error.message}, 409)
     saved(outcome)
     return redirect(url_for("reminders.reminder_list", done=str(reminder_id)))

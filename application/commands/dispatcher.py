@@ -11,7 +11,7 @@ hold typed values (the importer and the demo); the domain bounds them again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -53,8 +53,11 @@ class SavedThenFailed(Exception):
 
 
 class Dispatcher:
-    def __init__(self, hub: PartnershipHub) -> None:
+    def __init__(self, hub: PartnershipHub, *, on_saved: Callable[[int], None] | None = None) -> None:
         self.hub = hub
+        # Told the log position of every command that saved something (the composition root wakes the
+        # read models' worker with it, so a write is projected at once rather than at the next poll).
+        self.on_saved = on_saved
 
     @staticmethod
     def command(which: CommandRef) -> Command:
@@ -126,9 +129,17 @@ class Dispatcher:
                 result = command.handler(*args, **values)
             except Exception as error:
                 if saves:  # something failed after a save: the change stands, and the answer must say so
-                    raise SavedThenFailed(self._outcome(command, subject_id, None, tuple(saves))) from error
+                    outcome = self._outcome(command, subject_id, None, tuple(saves))
+                    self._saved(outcome)
+                    raise SavedThenFailed(outcome) from error
                 raise
-        return self._outcome(command, subject_id, result, tuple(saves))
+        outcome = self._outcome(command, subject_id, result, tuple(saves))
+        self._saved(outcome)
+        return outcome
+
+    def _saved(self, outcome: Outcome) -> None:
+        if self.on_saved is not None and outcome.position is not None:
+            self.on_saved(outcome.position)
 
     @staticmethod
     def _outcome(command: Command, subject_id: UUID | None, result: Any, saves: tuple[Saved, ...]) -> Outcome:

@@ -116,7 +116,7 @@ def assert_problem(response: TestResponse, status: int, *fields: str) -> dict[st
 
 def build(url: str, clock: Clock, tmp_path: Path) -> Iterator[ApiClient]:
     services = bootstrap.build(Settings.for_url(url, files_dir=tmp_path / "files"), clock=clock)
-    app = create_app({"TESTING": True, "FOLLOW_READ_MODELS": False}, services=services)
+    app = create_app({"TESTING": True}, services=services)
     tokens = {}
     for user_id, role in ROLES.items():
         services.users.create(user_id, name=user_id.title(), email=f"{user_id}@example.gov.uk", role=role)

@@ -111,8 +111,8 @@ def test_a_write_answers_with_its_own_version_when_another_writer_follows(
     # The answer is the officer's own write (version 2), not the administrator's that came after it...
     assert outcome["version"] == 2 and first.headers["ETag"] == '"2"'
     assert int(first.headers["Hub-Log-Position"]) == outcome["position"] < later.position
-    # ...while the record, read afterwards, already shows both.
-    assert outcome["record"]["version"] == 3
+    # ...while the record, read once the lists reached the officer's write, shows at least that write.
+    assert outcome["record"]["version"] in (2, 3)
     ann = next(m for m in outcome["record"]["members"] if m["person"] == "Ann")
     assert outcome["member_id"] == ann["member_id"]
     # So a client that sends the ETag it was given learns that someone else changed the body since.

@@ -61,7 +61,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     import_framework(services.dispatcher)
     seed_demo(services.dispatcher, bodies=8, seed=2026, today=TODAY.date())
     ensure_demo_users(Users(settings.database_url))
-    app = create_app({"DEVELOPMENT": True, "FOLLOW_READ_MODELS": False}, services=services)
+    app = create_app({"DEVELOPMENT": True}, services=services)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
     thread.start()

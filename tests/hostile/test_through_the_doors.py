@@ -51,7 +51,7 @@ def store(database_url: str, tmp_path: Path) -> Iterator[Store]:
     files = tmp_path / "files"
     services = build(Settings.for_url(database_url, files_dir=files), clock=Clock(TODAY))
     services.users.create("officer", name="Olive Officer", email="olive@council.test", role=Role.PARTNERSHIP_OFFICER)
-    app = create_app({"TESTING": True, "FOLLOW_READ_MODELS": False, "DEVELOPMENT": True}, services=services)
+    app = create_app({"TESTING": True, "DEVELOPMENT": True}, services=services)
     token = {"Authorization": f"Bearer {services.users.issue_token('officer', 'test')}"}
     yield Store(database_url, files, services, app, app.test_client(), token)
     services.close()
@@ -113,7 +113,7 @@ def test_the_issues_requests_through_the_api_are_refused_and_the_service_goes_on
     # A fresh server over the same store starts and reads; a rebuild from the log succeeds.
     again = build(Settings.for_url(store.url, files_dir=store.files), clock=Clock(TODAY))
     try:
-        fresh = create_app({"TESTING": True, "FOLLOW_READ_MODELS": False}, services=again).test_client()
+        fresh = create_app({"TESTING": True}, services=again).test_client()
         assert [b["name"] for b in fresh.get("/api/v1/bodies").get_json()["items"]] == ["Carers Forum"]
     finally:
         again.close()

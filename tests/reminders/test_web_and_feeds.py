@@ -51,7 +51,7 @@ def app(tmp_path: Path, clock: Clock) -> Iterator[Flask]:
     hub.cancel_meeting(OFFICER, cancelled, reason="no quorum")
     hub.schedule_meeting(OFFICER, board, meeting_date=date(2026, 3, 18), start_time=time(9, 30), place="Room 2")
     flask_app = create_app(
-        {"FOLLOW_READ_MODELS": False, "TESTING": True, "WTF_CSRF_ENABLED": False, "DEVELOPMENT": True},
+        {"TESTING": True, "WTF_CSRF_ENABLED": False, "DEVELOPMENT": True},
         services=services,
     )
     from application.reminders.commands import ReminderCommands

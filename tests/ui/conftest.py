@@ -45,7 +45,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             key_risks="Low take-up",
         )
         services.hub.commission_project(commissioner, title=f"Project of {lead}", lead=lead, brief=brief)
-    app = create_app({"DEVELOPMENT": True, "FOLLOW_READ_MODELS": False}, services=services)
+    app = create_app({"DEVELOPMENT": True}, services=services)
     yield app
     services.close()
 

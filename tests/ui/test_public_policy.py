@@ -48,7 +48,7 @@ def two_meetings(tmp_path: Path) -> Iterator[tuple[Flask, Services, UUID, UUID]]
         ids.append(meeting)
     services.refresh()
     services.users.create("officer", name="Priya Officer", email="priya@council.test", role=Role.PARTNERSHIP_OFFICER)
-    app = create_app({"TESTING": True, "FOLLOW_READ_MODELS": False, "DEVELOPMENT": True}, services=services)
+    app = create_app({"TESTING": True, "DEVELOPMENT": True}, services=services)
     yield app, services, ids[0], ids[1]
     services.close()
 

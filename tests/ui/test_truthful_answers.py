@@ -1,14 +1,16 @@
 """Answers tell the truth: a change that was saved is never answered "nothing was saved".
 
 Real app, real SQLite file, TESTING off (so the app's own error handling answers, as in production).
-Failures are injected into the real parts at the point under test: the read models' catch-up after a
-save, the store right after it saved, a page before anything was saved.
+Failures are injected into the real parts at the point under test: a read model's handler (so the lists
+do not reach the save), the store right after it saved, a page before anything was saved; and the lists'
+worker is stopped, so a write's wait runs out.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ def production_app(tmp_path: Path) -> Iterator[tuple[Flask, Services]]:
     settings = Settings.for_url(sqlite_url(tmp_path / "hub.sqlite3"), files_dir=tmp_path / "files")
     services = build(settings, clock=Clock(TODAY))
     ensure_demo_users(Users(settings.database_url))
-    app = create_app({"DEVELOPMENT": True, "FOLLOW_READ_MODELS": False, "TESTING": False}, services=services)
+    app = create_app({"DEVELOPMENT": True, "TESTING": False}, services=services)
     yield app, services
     services.close()
 
@@ -46,10 +48,12 @@ def _token(services: Services, user_id: str = "officer") -> dict[str, str]:
 
 
 def _read_models_fail(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_: Any, **__: Any) -> int:
-        raise RuntimeError("the read models' database went away")
+    """The directory's handler breaks: it stops on the next event, and writes are not waited for by it."""
 
-    monkeypatch.setattr(services.read_models, "catch_up", broken)
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the directory cannot store this")
+
+    monkeypatch.setattr(services.read_models.projections["directory"], "handle", broken)
 
 
 def test_an_api_write_whose_lists_cannot_catch_up_is_answered_as_saved(
@@ -57,7 +61,7 @@ def test_an_api_write_whose_lists_cannot_catch_up_is_answered_as_saved(
 ) -> None:
     app, services = production_app
     _read_models_fail(services, monkeypatch)
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.WARNING):
         response = app.test_client().post("/api/v1/bodies", json=BODY, headers=_token(services))
     assert response.status_code == 201, response.get_json()
     answer = response.get_json()
@@ -65,7 +69,8 @@ def test_an_api_write_whose_lists_cannot_catch_up_is_answered_as_saved(
     assert response.headers["ETag"] == '"1"' and response.headers["Hub-Read-Models"] == "updating"
     assert "saved" in answer["detail"] and answer["position"] == _events(services)
     assert response.headers["Location"] == f"/api/v1/bodies/{answer['id']}"
-    assert "did not catch up" in caplog.text and "Traceback" in caplog.text
+    assert "did not catch up" in caplog.text and "directory" in caplog.text
+    assert "the directory cannot store this" in caplog.text and "Traceback" in caplog.text
 
 
 def test_a_form_whose_lists_cannot_catch_up_says_the_change_was_saved(
@@ -126,3 +131,23 @@ def test_an_error_before_anything_is_saved_says_so_with_a_reference(
     assert page.status_code == 500
     html = page.get_data(as_text=True)
     assert "nothing was saved" in html and page.headers["X-Request-Id"] in html
+
+
+def test_a_write_the_lists_do_not_reach_in_time_is_answered_as_saved_and_updating(tmp_path: Path) -> None:
+    """No worker keeps the read models (FOLLOW_READ_MODELS off, and no `projections run`): the write waits
+    its deadline, then answers with what it saved."""
+    settings = Settings.for_url(sqlite_url(tmp_path / "hub.sqlite3"), files_dir=tmp_path / "files")
+    services = build(replace(settings, read_model_wait=0.3), clock=Clock(TODAY))
+    try:
+        ensure_demo_users(Users(settings.database_url))
+        app = create_app({"DEVELOPMENT": True, "FOLLOW_READ_MODELS": False}, services=services)
+        response = app.test_client().post("/api/v1/bodies", json=BODY, headers=_token(services))
+        assert response.status_code == 201 and response.headers["Hub-Read-Models"] == "updating"
+        assert response.get_json()["record"] is None and _events(services) == 1
+        client = signed_in(app, "officer")
+        form = {"csrf_token": csrf_token(client, "/bodies/new"), "name": "A Forum", "kind": "subgroup", "reason": "r"}
+        page = client.post("/bodies/new", data=form, follow_redirects=True).get_data(as_text=True)
+        assert "Your change was saved. Some lists may take a moment to show it." in page
+        assert set(services.read_models.lag().values()) == {2}  # nobody projected: not the request either
+    finally:
+        services.close()

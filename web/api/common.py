@@ -1,4 +1,4 @@
-"""What the API's views share: running a command as the caller, reading after it, paging, 201s."""
+"""What the API's views share: paging and plain JSON values."""
 
 from __future__ import annotations
 
@@ -10,16 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from projections.queries import Page
-from web.api.access import require_user
-from web.services import services
-
-
-def perform(command: str, *args: Any, **kwargs: Any) -> Any:
-    """Runs a hub command as the caller (its authority table decides), then brings the read models up to date."""
-    user = require_user()
-    result = getattr(services().hub, command)(user.actor, *args, **kwargs)
-    services().refresh()
-    return result
 
 
 def page_out(page: Page) -> dict[str, Any]:
