@@ -198,25 +198,28 @@ class ReadModels:
         return [Standing(n, positions[n], head - positions[n], failures.get(n)) for n in self.projections]
 
     def wait_for(self, position: int, timeout: float) -> list[str]:
-        """Waits up to ``timeout`` seconds for every read model to reach ``position``, without projecting
-        anything itself; returns those still behind it (a failed one is not waited for)."""
+        """Waits up to ``timeout`` seconds for every working read model to reach ``position``, without
+        projecting anything itself; returns those still behind it. A failed read model is not waited for
+        and not returned: its failure is reported on its own (the pages' banner, ``Hub-Read-Models:
+        behind``), so one broken read model does not make every answer "still updating"."""
         deadline = time.monotonic() + timeout
         if self.is_following:
             with self._advanced:
                 while True:
-                    behind = [n for n, p in self._positions.items() if p < position]
+                    behind = [n for n, p in self._positions.items() if p < position and n not in self._failures]
                     remaining = deadline - time.monotonic()
-                    if not behind or all(n in self._failures for n in behind) or remaining <= 0:
+                    if not behind or remaining <= 0:
                         return behind
                     self._advanced.wait(remaining)
         pause = WAIT_POLL
         while True:
             positions = self._read_positions()
             behind = [n for n, p in positions.items() if p < position]
-            if not behind:
-                return []
+            if behind:
+                failed = self._read_failures()
+                behind = [n for n in behind if n not in failed]
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or all(n in self._read_failures() for n in behind):
+            if not behind or remaining <= 0:
                 return behind
             time.sleep(min(pause, remaining))
             pause = min(pause * 1.5, 0.2)

@@ -126,11 +126,12 @@ def _outcome_schema(name: str, record: type[Schema] | None) -> type[Schema]:
     return type(f"{name}Outcome", (OutcomeOut,), attrs)
 
 
-RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any]]] | None] = {
-    Subject.BODY: (BodyOut, lambda id: body_row(id, members=True)),
-    Subject.MEETING: (MeetingOut, meeting_row),
-    Subject.PROJECT: (ProjectOut, project_row),
-    Subject.REMINDER: (ReminderOut, lambda id: _reminder_row(id)),
+# Each kind of record: its output schema, how it is read, and the read model that holds it.
+RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any]], str] | None] = {
+    Subject.BODY: (BodyOut, lambda id: body_row(id, members=True), "directory"),
+    Subject.MEETING: (MeetingOut, meeting_row, "calendar"),
+    Subject.PROJECT: (ProjectOut, project_row, "progress"),
+    Subject.REMINDER: (ReminderOut, lambda id: _reminder_row(id), "reminders"),
     None: None,
 }
 OUTCOME_SCHEMAS: dict[Subject | None, type[Schema]] = {
@@ -182,13 +183,18 @@ def answer(outcome: Outcome, status: int) -> tuple[dict[str, Any], int, dict[str
     if outcome.created and outcome.subject is not None and outcome.subject_id is not None:
         headers["Location"] = _location(outcome.subject, outcome.subject_id)
     record = RECORDS[outcome.subject if outcome.subject_id is not None else None]
+    caught_up = saved(outcome)
     if record is not None:
-        body["record"] = _record(outcome, record[1]) if saved(outcome) else None
-        if body["record"] is None:
-            body["detail"] = STILL_UPDATING
-            headers["Hub-Read-Models"] = "updating"
-    else:
-        saved(outcome)
+        _schema, read, read_model = record
+        if read_model in services().read_models.failures():
+            # The read model that holds this record has stopped on an event: what it holds is not this write.
+            body["record"], body["detail"] = None, STILL_UPDATING
+            headers["Hub-Read-Models"] = "behind"
+        else:
+            body["record"] = _record(outcome, read) if caught_up else None
+            if body["record"] is None:
+                body["detail"] = STILL_UPDATING
+                headers["Hub-Read-Models"] = "updating"
     return body, status, headers
 
 

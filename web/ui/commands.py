@@ -201,7 +201,8 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
         except (NotFound, DomainError) as error:
             errors["_schema"] = sentence(str(error))
         else:
-            if not saved(outcome):
+            # Saved: say so when the lists may not show it yet (late, or a read model has stopped).
+            if not saved(outcome) or services().read_models.failures():
                 flash(STILL_UPDATING, "important")
             flash(f"{spec.title}: done.", "success")
             for note in outcome_notes(outcome.result):
