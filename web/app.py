@@ -20,7 +20,7 @@ from flask import Flask
 from application import bootstrap
 from application.bootstrap import Services
 from application.settings import DATA_DIR_VAR, Settings
-from web import api, errors, feeds, ui
+from web import api, errors, feeds, security_headers, ui
 
 SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
 # "development" relaxes the Secure cookie flag so the demo works over plain http://localhost.
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
     if app.config["FOLLOW_READ_MODELS"]:
         services.follow()
 
+    security_headers.init_app(app)
     ui.init_app(app)
     api.init_app(app)
     feeds.init_app(app)
