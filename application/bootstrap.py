@@ -2,8 +2,9 @@
 scheduler, the benchmarks and the tests.
 
 ``build`` gives a ``Services``: the settings, the clock, the event-sourced hub (with its file store),
-the dispatcher every command goes through, the read models that follow the hub's log, the accounts,
-and the mail settings. Tests pass their own settings and clock; nothing else constructs these.
+the dispatcher every command goes through, the read models that follow the hub's log, the accounts
+(with their sessions and sign-in throttle), and the mail settings. Tests pass their own settings and
+clock; nothing else constructs these.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from application.files import FileStore
 from application.hub import PartnershipHub
 from application.hub_base import store_env, utc_now
 from application.reminders.smtp import SmtpSettings
+from application.sessions import Sessions
 from application.settings import Settings
+from application.sign_in_throttle import SignInThrottle
 from application.users import Users
 from domain.working_days import council_day
 from projections.runner import ReadModels, run_live
@@ -34,6 +37,8 @@ class Services:
     dispatcher: Dispatcher
     read_models: ReadModels
     users: Users
+    sessions: Sessions
+    throttle: SignInThrottle
     smtp: SmtpSettings
     _background: ExitStack = field(default_factory=ExitStack)
 
@@ -84,12 +89,18 @@ def build(
     """The whole object graph over one store (``Settings.from_env()`` unless given)."""
     settings = settings or Settings.from_env()
     hub = PartnershipHub(settings, clock=clock)
+    # The accounts tables live in the event store's database: an administrator's change to an account
+    # and its audit event are written in one transaction (application/account_commands.py).
+    users = Users(settings.database_url)
+    hub.users = users
     return Services(
         settings=settings,
         clock=clock,
         hub=hub,
         dispatcher=Dispatcher(hub),
         read_models=ReadModels(hub, settings.read_model_url),
-        users=Users(settings.database_url),
+        users=users,
+        sessions=Sessions(users.engine),
+        throttle=SignInThrottle(users.engine),
         smtp=smtp or SmtpSettings.from_env(),
     )

@@ -1,4 +1,5 @@
-"""The audit log: one row per governance change across all bodies and projects."""
+"""The audit log: one row per governance change across all bodies and projects, and per change an
+administrator makes to an account (never a password or a token's secret: the events hold none)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Connection, bindparam, select
 
+from domain.account import Account
 from domain.body import Body
 from domain.history import describe
 from domain.project import Project
@@ -37,6 +39,8 @@ class AuditProjection(ReadModel):
             insert_row(
                 connection, audit_subjects, {"id": event.originator_id, "name": event.title, "body_id": event.body_id}
             )
+        elif isinstance(event, Account.Registered):
+            insert_row(connection, audit_subjects, {"id": event.originator_id, "name": event.user_id, "body_id": None})
         elif isinstance(event, Body.Corrected) and event.field == "name":
             update_where(connection, audit_subjects, {"id": event.originator_id}, {"name": event.value})
 
@@ -45,6 +49,9 @@ class AuditProjection(ReadModel):
         elif isinstance(event, PROJECT_GOVERNANCE):
             subject_type = "project"
             body_id = connection.scalar(_SUBJECT_BODY, {"id": event.originator_id})
+        elif isinstance(event, Account.Event):
+            # Administrators' changes to accounts (domain/account.py): who did what to which account.
+            subject_type, body_id = "account", None
         else:
             return
         entry = describe(event)

@@ -18,12 +18,14 @@ from werkzeug.datastructures import FileStorage
 
 from application.authority import Duty, Role
 from application.commands import Outcome
+from application.commands.accounts import RevokeApiToken
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
-from application.hub import CalendarPlan, MembershipResult, Publication
+from application.hub import CalendarPlan, IssuedToken, MembershipResult, Publication
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
+from web.account_view import account_row
 from web.auth import current_user, may
 from web.saved import STILL_UPDATING, saved
 from web.services import services
@@ -38,6 +40,11 @@ def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
     if not spec.subject:
         return None
     svc = services()
+    if spec.subject == "account":
+        row = account_row(subject_id)
+        if row is None:
+            abort(404, "There is no account with that id.")
+        return row
     with svc.reading() as connection:
         if spec.subject == "body":
             row = queries.body(connection, subject_id, today=svc.today())
@@ -71,6 +78,8 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
             )[::-1]
     if spec.command is CommissionProject.command:
         ctx.extra["leads"] = svc.users.all(Role.PROJECT_LEAD)
+    if spec.command is RevokeApiToken.command and subject:
+        ctx.extra["tokens"] = [t for t in svc.users.tokens(subject["user_id"]) if t["revoked_at"] is None]
 
     def find_body(name: str) -> UUID | None:
         with svc.reading() as connection:
@@ -201,6 +210,9 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
         except (NotFound, DomainError) as error:
             errors["_schema"] = sentence(str(error))
         else:
+            if isinstance(outcome.result, IssuedToken):  # shown on this page once, never in a redirect or cookie
+                saved(outcome)
+                return render_template("accounts/token.html", subject=subject, issued=outcome.result)
             if not saved(outcome):
                 flash(STILL_UPDATING, "important")
             flash(f"{spec.title}: done.", "success")
