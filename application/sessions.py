@@ -13,15 +13,20 @@ import hashlib
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from application.account_tables import sessions
 from application.users import naive
+
+
+def utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +58,20 @@ class Timeouts:
 
 
 class Sessions:
-    def __init__(self, engine: Engine, timeouts: Timeouts | None = None) -> None:
+    """Sessions in real time (``clock``, the wall clock unless a test moves one), not the hub's clock:
+    a test that moves the record's "today" by months must not sign everyone out."""
+
+    def __init__(
+        self, engine: Engine, timeouts: Timeouts | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.engine = engine
         self.timeouts = timeouts or Timeouts.from_env()
+        self.clock = clock
 
-    def start(self, user_id: str, now: datetime) -> str:
+    def start(self, user_id: str) -> str:
         """A new session for the person; the id goes in their cookie and nowhere else."""
         session_id = secrets.token_urlsafe(32)
-        at = naive(now)
+        at = naive(self.clock())
         with self.engine.begin() as connection:
             connection.execute(
                 insert(sessions).values(
@@ -69,10 +80,10 @@ class Sessions:
             )
         return session_id
 
-    def user_of(self, session_id: str, now: datetime) -> str | None:
+    def user_of(self, session_id: str) -> str | None:
         """Whose session this is, if it is still good; an expired one is ended."""
         digest = _digest(session_id)
-        at = naive(now)
+        at = naive(self.clock())
         with self.engine.connect() as connection:
             row = connection.execute(select(sessions).where(sessions.c.session_sha256 == digest)).first()
         if row is None:

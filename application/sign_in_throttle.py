@@ -13,8 +13,9 @@ two workers counting the same account at once both count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Engine, Executable, and_, case, delete, or_, select, update
@@ -71,13 +72,24 @@ def unlock_statement(user_id: str) -> Executable:
 
 
 class SignInThrottle:
-    def __init__(self, engine: Engine, limits: dict[Scope, Limit] | None = None) -> None:
+    """Counts in real time (``clock``, the wall clock unless a test moves one), not the hub's clock."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        limits: dict[Scope, Limit] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(tz=UTC),
+    ) -> None:
         self.engine = engine
         self.limits = limits or LIMITS
+        self.clock = clock
 
-    def locked(self, user_id: str, address: str, now: datetime) -> Locked | None:
+    def now(self) -> datetime:
+        return naive(self.clock())
+
+    def locked(self, user_id: str, address: str) -> Locked | None:
         """The lock that refuses this attempt now, if any (the longer, if both are locked)."""
-        at = naive(now)
+        at = self.now()
         keys = [(Scope.ACCOUNT, account_key(user_id)), (Scope.ADDRESS, address[:200])]
         with self.engine.connect() as connection:
             rows = connection.execute(
@@ -91,8 +103,8 @@ class SignInThrottle:
         row = max(rows, key=lambda r: r.locked_until)
         return Locked(Scope(row.scope), row.locked_until)
 
-    def failed(self, user_id: str, address: str, now: datetime) -> None:
-        at = naive(now)
+    def failed(self, user_id: str, address: str) -> None:
+        at = self.now()
         with self.engine.begin() as connection:
             for scope, key in ((Scope.ACCOUNT, account_key(user_id)), (Scope.ADDRESS, address[:200])):
                 limit = self.limits[scope]
@@ -122,13 +134,13 @@ class SignInThrottle:
             },
         )
 
-    def account_locked_until(self, user_id: str, now: datetime) -> datetime | None:
+    def account_locked_until(self, user_id: str) -> datetime | None:
         with self.engine.connect() as connection:
             return connection.scalar(
                 select(failures.c.locked_until).where(
                     failures.c.scope == Scope.ACCOUNT.value,
                     failures.c.key == account_key(user_id),
-                    failures.c.locked_until > naive(now),
+                    failures.c.locked_until > self.now(),
                 )
             )
 

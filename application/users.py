@@ -52,8 +52,12 @@ class User:
     reminder_lead_days: int
     email_reminders: bool
     version: int
-    account_id: UUID
     created_by: str | None = None
+
+    @property
+    def account_id(self) -> UUID:
+        """The account's id in the event store (its audit trail), from the user id."""
+        return account_id(self.user_id)
 
     @property
     def actor(self) -> Actor:
@@ -75,7 +79,6 @@ def _user(row: object) -> User:
         reminder_lead_days=m["reminder_lead_days"],
         email_reminders=bool(m["email_reminders"]),
         version=m["version"],
-        account_id=account_id(m["user_id"]),
         created_by=m["created_by"],
     )
 

@@ -31,6 +31,6 @@ def account_row(account_id: UUID | None) -> dict[str, Any] | None:
         "created_by": user.created_by,
         "version": None,  # account commands take no version: the last change wins, and each is recorded
         "sessions": svc.sessions.count(user.user_id),
-        "locked_until": svc.throttle.account_locked_until(user.user_id, svc.now()),
+        "locked_until": svc.throttle.account_locked_until(user.user_id),
         "tokens": svc.users.tokens(user.user_id),
     }

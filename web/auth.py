@@ -41,7 +41,7 @@ def _from_session() -> User | None:
     if not session_id or not isinstance(session_id, str):
         return None
     svc = services()
-    user_id = svc.sessions.user_of(session_id, svc.now())
+    user_id = svc.sessions.user_of(session_id)
     user = svc.users.get(user_id) if user_id else None
     if user is None or not user.active:
         session.clear()  # ended, timed out, or the account closed: this browser is signed out
@@ -52,7 +52,7 @@ def _from_session() -> User | None:
 def login_user(user: User) -> None:
     svc = services()
     session.clear()  # a fresh session on sign-in (no fixation): a new id, nothing carried over
-    session[SESSION_KEY] = svc.sessions.start(user.user_id, svc.now())
+    session[SESSION_KEY] = svc.sessions.start(user.user_id)
     g.hub_user = user
 
 

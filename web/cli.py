@@ -348,10 +348,11 @@ def list_commands() -> None:
 def serve(host: str, port: int) -> None:
     """Serve the web UI, the API and the feeds (Werkzeug's server: for local use and the demo)."""
     from web.app import create_app
+    from web.security_headers import RequestHandler
 
     app = create_app()
     click.echo(f"Partnership Hub on http://{host}:{port}/ (Ctrl-C stops).")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True, request_handler=RequestHandler)
 
 
 cli.add_command(scheduler)

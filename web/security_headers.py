@@ -8,8 +8,9 @@
   link says nothing to another site); Permissions-Policy: no camera, microphone or location.
 - Strict-Transport-Security, outside development, on HTTPS requests (or behind a proxy that says
   ``X-Forwarded-Proto: https``): a browser ignores it over plain HTTP (RFC 6797), so it is not sent there.
-- Server: the service's name, no version. Werkzeug's server adds its own (with its and Python's
-  versions) only when the app sends none; gunicorn always sends ``Server: gunicorn``, without a version.
+- Server: the service's name, no version. Werkzeug's server sends its own as well (its and Python's
+  versions) unless it is given ``RequestHandler`` below (``partnership-hub serve`` and the tests'
+  servers are); gunicorn sends ``Server: gunicorn``, without a version, beside it.
 - Cache-Control: no-store on anything answered to a signed-in person, so a shared computer's browser
   keeps no copy of the record after they sign out.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, g
 from flask_talisman import Talisman
+from werkzeug.serving import WSGIRequestHandler
 
 SERVER_NAME = "Partnership Hub"
 HSTS_MAX_AGE = 365 * 24 * 3600
@@ -63,3 +65,13 @@ def init_app(app: Flask) -> None:
         if g.get("hub_user") is not None or g.get("api_user") is not None:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler without its own Server header (``Werkzeug/3.1 Python/3.11``): the
+    app's, set above, is the only one."""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())

@@ -51,19 +51,22 @@ def sign_in() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
     if not errors:
         svc = services()
         address = client_address()
-        locked = svc.throttle.locked(values["user_id"], address, svc.now())
+        locked = svc.throttle.locked(values["user_id"], address)
         if locked is not None:
             log.warning("sign-in refused: %s locked (user name %r)", locked.scope.value, values["user_id"][:64])
             page = render_template(
-                "sign_in.html", values=values, errors={"user_id": locked.message(svc.now())}, next_path=next_path
+                "sign_in.html",
+                values=values,
+                errors={"user_id": locked.message(svc.throttle.now())},
+                next_path=next_path,
             )
-            return page, 429, {"Retry-After": str(max(1, math.ceil(locked.wait(svc.now()).total_seconds())))}
+            return page, 429, {"Retry-After": str(max(1, math.ceil(locked.wait(svc.throttle.now()).total_seconds())))}
         user = svc.users.authenticate(values["user_id"], password)
         if user is not None:
             svc.throttle.succeeded(user.user_id)
             login_user(user)
             return redirect(next_path)
-        svc.throttle.failed(values["user_id"], address, svc.now())
+        svc.throttle.failed(values["user_id"], address)
         log.info("sign-in failed for user name %r", values["user_id"][:64])
         errors["user_id"] = "The user name or password is not right"
     return render_template("sign_in.html", values=values, errors=errors, next_path=next_path), 400
