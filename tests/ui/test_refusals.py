@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from application.authority import AUTHORITY, Role
+from application.authority import AUTHORITY, Duty, Role
 from application.users import DEMO_USERS
 from projections.tables import bodies, meetings, projects
 from tests.ui.conftest import csrf_token, signed_in
@@ -29,6 +29,7 @@ def _ids(app: Flask) -> dict[str, Any]:
             "meeting": connection.scalar(select(meetings.c.id).order_by(meetings.c.meeting_date).limit(1)),
             "project": connection.scalar(select(projects.c.id).where(projects.c.lead == "demo-lead-1").limit(1)),
             "other_project": connection.scalar(select(projects.c.id).where(projects.c.lead != "demo-lead-1").limit(1)),
+            "account": services.users.require("auditor").account_id,
         }
 
 
@@ -96,6 +97,8 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
         "/audit": None,
         "/audit.csv": None,
         "/projects": None,
+        "/accounts": Duty.ADMINISTRATION,
+        f"/accounts/{ids['account']}": Duty.ADMINISTRATION,
     }
     for path, duty in pages.items():
         response = client.get(path)
