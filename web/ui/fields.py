@@ -192,8 +192,10 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
         return out
     if isinstance(messages, dict):
         for key, value in messages.items():
-            if isinstance(key, int):  # an entry of a list: report it on the list's field
-                out.update({k: v for k, v in flatten_messages(value, prefix).items() if k not in out})
+            if isinstance(key, int):  # an entry of a list: report it on the list's field, whatever part of
+                # the entry it is about (an apology's person), so it shows beside the one control there is
+                for message in flatten_messages(value, prefix).values():
+                    out.setdefault(prefix.replace(".", "__") or "_schema", message)
                 continue
             name = f"{prefix}.{key}" if prefix else str(key)
             out.update(flatten_messages(value, name))
