@@ -35,6 +35,7 @@ from application.users import (
 )
 from domain.account import Account, AccountError, check_leaves_an_administrator
 from domain.actor import Actor
+from domain.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,17 @@ class AccountCommands(HubBase):
             end_sessions(user.user_id),
             unlock_statement(user.user_id),
         )
+
+    def change_password(self, actor: Actor, account_id: UUID, *, current_password: str, new_password: str) -> None:
+        """A person's own new password; every session of theirs ends, this one too (they sign in again)."""
+        user, account = self._account(account_id, actor)
+        account.change_own_password(actor=actor, at=self._now())
+        if not self.users.password_is(user.user_id, current_password):
+            raise InvalidInput("current_password", "that is not your current password")
+        if new_password == current_password:
+            raise InvalidInput("new_password", "choose a password different from your current one")
+        hashed = hash_password(new_password)
+        self._save_with(account, update_user(user.user_id, password_hash=hashed), end_sessions(user.user_id))
 
     def unlock_account(self, actor: Actor, account_id: UUID) -> None:
         user, account = self._account(account_id, actor)

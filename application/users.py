@@ -275,6 +275,15 @@ class Users:
             self._update(user.user_id, None, password_hash=_hasher.hash(password))
         return user if user.active else None
 
+    def password_is(self, user_id: str, password: str) -> bool:
+        """Whether ``password`` is the account's own (active or not), in constant time for any account."""
+        with self.engine.connect() as connection:
+            stored = connection.scalar(select(users.c.password_hash).where(users.c.user_id == user_id))
+        try:
+            return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
     def set_preferences(
         self, user_id: str, *, reminder_lead_days: int, email_reminders: bool, expected_version: int | None
     ) -> User:

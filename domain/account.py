@@ -4,7 +4,8 @@ An account's credentials and state (its password hash, role, whether it is activ
 hashes) live in the accounts table beside the event store (application/users.py); this aggregate is
 the account's audit trail. Each change is recorded here in the same database transaction as the
 table's change, so the two never disagree. No event holds a password, a token's secret or a hash:
-only the account's user id, roles, and a token's public id and label.
+only the account's user id, roles, and a token's public id and label. A person changing their own
+password is recorded here too.
 
 The rules of an account change take the account's current state as arguments (the table holds it):
 the aggregate refuses a change that would change nothing, and the last active administrator cannot
@@ -21,7 +22,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NotPermitted
 
 ACCOUNT_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/account")
 ADMINISTRATOR_ROLE = "administrator"
@@ -104,6 +105,17 @@ class Account(Aggregate):
 
     def reset_password(self, *, actor: Actor, at: datetime) -> None:
         self.trigger_event(self.PasswordReset, timestamp=at, **actor.event_fields())
+
+    class PasswordChanged(Event):
+        pass
+
+    def change_own_password(self, *, actor: Actor, at: datetime) -> None:
+        """The person changes their own password; nobody else may (an administrator resets it)."""
+        if actor.user_id != self.user_id:
+            raise NotPermitted(
+                "only the person whose account it is may change its password: an administrator resets it"
+            )
+        self.trigger_event(self.PasswordChanged, timestamp=at, **actor.event_fields())
 
     class Unlocked(Event):
         pass

@@ -233,6 +233,8 @@ def _account_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             return "Account reactivated", {"active": {"before": False, "after": True}}
         case Account.PasswordReset():
             return "Password reset by an administrator; every session ended and any sign-in lock lifted", {}
+        case Account.PasswordChanged():
+            return "Password changed by its owner; every session of theirs ended", {}
         case Account.Unlocked():
             return "Sign-in unlocked after too many wrong passwords", {}
         case Account.SignedOutEverywhere():

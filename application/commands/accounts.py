@@ -1,4 +1,5 @@
-"""An administrator's commands on people's accounts (duty ADMINISTRATION, the administrator's alone).
+"""An administrator's commands on people's accounts (duty ADMINISTRATION, the administrator's alone), and
+the one a person gives about their own account: changing their password (duty PERSONAL).
 
 Each changes the accounts table and records an event on the account's audit trail in one transaction
 (application/account_commands.py). None takes a version: the last change made wins, each is
@@ -104,6 +105,20 @@ class ResetPassword(CommandInput):
     """Sets a new password (tell the person it); every session of theirs ends and any sign-in lock is lifted."""
 
     password = password("the new password")
+
+
+@define(
+    title="Change your password",
+    about=ACCOUNT,
+    duty=Duty.PERSONAL,
+    versioned=False,
+    handler=AccountCommands.change_password,
+)
+class ChangePassword(CommandInput):
+    """A person changes their own password (only their own); every session of theirs ends, and they sign in again."""
+
+    current_password = text("your current password", max_length=MAX_PASSWORD_LENGTH)
+    new_password = password("the new password")
 
 
 @define(

@@ -340,6 +340,16 @@ def _create_account(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     )  # fmt: skip
 
 
+def _change_password(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # The actor's own account: only the table can stop them changing its password.
+    users = _accounts(hub)
+    users.create(actor.user_id, name=actor.name, email="me@example.gov.uk", role=actor.role, password="my old password")
+    account = users.require(actor.user_id).account_id
+    return lambda: _do(
+        hub, "change_password", actor, account, current_password="my old password", new_password="my new password"
+    )
+
+
 def _revoke_api_token(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     account = _target(hub, tag)
     token = _accounts(hub).issue_token(f"acct-{tag}", "script")
@@ -348,6 +358,7 @@ def _revoke_api_token(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
 
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "create_account": _create_account,
+    "change_password": _change_password,
     "change_role": _on_account("change_role", role=Role.AUDITOR),
     "deactivate_account": _on_account("deactivate_account"),
     "reactivate_account": _on_account("reactivate_account", active=False),
@@ -499,9 +510,10 @@ EXPECTED: dict[Role, set[str]] = {
     Role.PROJECT_LEAD: {"submit_progress_report", "submit_completion_report"},
     Role.AUDITOR: set(),
 }
-# Everyone may mark their own reminders done (the reminder checks it is theirs).
+# Everyone may mark their own reminders done (the reminder checks it is theirs) and change their own
+# password (the account checks it is theirs).
 for _role in EXPECTED:
-    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done"}
+    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done", "change_password"}
 PAIRS = [pytest.param(role, name, id=f"{role.value}-{name}") for role in Role for name in sorted(COMMANDS)]
 
 

@@ -96,3 +96,26 @@ def test_the_cookie_holds_no_user_and_the_table_no_session_id(fresh: Hub) -> Non
         session["sid"] = "made-up"
         session["user_id"] = "admin"
     assert not signed_in(browser)
+
+
+def test_changing_ones_own_password_ends_every_session_this_one_too(fresh: Hub) -> None:
+    laptop, phone = fresh.sign_in("auditor"), fresh.sign_in("auditor")
+    account = fresh.services.users.get("auditor").account_id
+    form = f"/accounts/{account}/change-password"
+    wrong = laptop.post(form, data={"csrf_token": csrf_token(laptop, form), "current_password": "not it at all",
+                                    "new_password": "auditor's new password"})  # fmt: skip
+    assert wrong.status_code == 400 and "not your current password" in wrong.get_data(as_text=True)
+    assert signed_in(laptop) and signed_in(phone)
+    changed = laptop.post(form, data={"csrf_token": csrf_token(laptop, form), "current_password": "auditor-demo-pass",
+                                      "new_password": "auditor's new password"})  # fmt: skip
+    assert changed.status_code == 302 and changed.headers["Location"] == "/sign-in"
+    assert not signed_in(laptop) and not signed_in(phone)
+    assert fresh.sign_in("auditor", "auditor's new password")
+    fresh.services.refresh()
+    assert "Password changed by its owner" in fresh.sign_in("officer").get("/audit").get_data(as_text=True)
+    # Nobody changes another's password this way (an administrator resets it).
+    officer = fresh.sign_in("officer")
+    assert officer.get(form).status_code == 403
+    refused = fresh.client().post(f"/api/v1/accounts/{account}/password", headers=fresh.token("officer"),
+                                  json={"current_password": "x", "new_password": "a long new password"})  # fmt: skip
+    assert refused.status_code == 403

@@ -100,6 +100,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     accounts.DeactivateAccount: Operation("/accounts/{id}/deactivation"),
     accounts.ReactivateAccount: Operation("/accounts/{id}/reactivation"),
     accounts.ResetPassword: Operation("/accounts/{id}/password-reset"),
+    accounts.ChangePassword: Operation("/accounts/{id}/password"),
     accounts.UnlockAccount: Operation("/accounts/{id}/unlock"),
     accounts.SignOutEverywhere: Operation("/accounts/{id}/sign-out-everywhere"),
     accounts.IssueApiToken: Operation("/accounts/{id}/tokens", 201, idempotent=False),

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from application.authority import Duty, Role
 from application.commands import Outcome
-from application.commands.accounts import RevokeApiToken
+from application.commands.accounts import ChangePassword, RevokeApiToken
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Publication
@@ -26,7 +26,7 @@ from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
 from web.account_view import account_row
-from web.auth import current_user, may
+from web.auth import current_user, logout_user, may
 from web.saved import STILL_UPDATING, saved
 from web.services import services
 from web.ui.access import sign_in_redirect
@@ -112,6 +112,11 @@ def _check_allowed(spec: FormSpec, subject: dict[str, Any] | None) -> None:
     user = current_user()
     if not may(spec.command, user):
         abort(403, f"Your role does not allow you to {spec.title[0].lower() + spec.title[1:]}.")
+    # A person changes their own password only (domain.account; the account refuses anyone else).
+    if spec.subject == "account" and spec.command.duty is Duty.PERSONAL and subject is not None:
+        assert user is not None
+        if subject["user_id"] != user.user_id:
+            abort(403, "You may change only your own password; an administrator resets others'.")
     # A lead reports on their own projects only (domain.project.leads; the project refuses anyone else).
     if spec.subject == "project" and spec.command.duty is Duty.REPORTING and subject is not None:
         assert user is not None
@@ -210,6 +215,11 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
         except (NotFound, DomainError) as error:
             errors["_schema"] = sentence(str(error))
         else:
+            if spec.command is ChangePassword.command:  # every session ended, this one too: sign in again
+                saved(outcome)
+                logout_user()
+                flash("Your password was changed and you were signed out everywhere. Sign in with it.", "success")
+                return redirect("/sign-in")
             if isinstance(outcome.result, IssuedToken):  # shown on this page once, never in a redirect or cookie
                 saved(outcome)
                 return render_template("accounts/token.html", subject=subject, issued=outcome.result)

@@ -457,6 +457,15 @@ ACCOUNT_FORMS = [
         intro="Every session of theirs ends, and any lock from wrong passwords is lifted.",
     ),
     FormSpec(
+        accounts.ChangePassword,
+        [
+            Field("current_password", "Current password", "password"),
+            Field("new_password", "New password", "password", hint="10 or more characters"),
+        ],
+        button="Change password",
+        intro="You will be signed out everywhere, this browser included, and sign in again with the new password.",
+    ),
+    FormSpec(
         accounts.UnlockAccount,
         button="Unlock sign-in",
         intro="Lifts the lock that too many wrong passwords put on the account.",

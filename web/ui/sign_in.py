@@ -36,6 +36,13 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _named(typed: str) -> str:
+    """An account's user name for the log, but never what was typed otherwise (often a password, typed
+    into the wrong box)."""
+    user = services().users.get(typed.strip().lower())
+    return f"account {user.user_id}" if user is not None else "a user name that is no account's"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     next_path = _safe_next(request.values.get("next"))
@@ -53,7 +60,7 @@ def sign_in() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
         address = client_address()
         locked = svc.throttle.locked(values["user_id"], address)
         if locked is not None:
-            log.warning("sign-in refused: %s locked (user name %r)", locked.scope.value, values["user_id"][:64])
+            log.warning("sign-in refused: %s locked (%s)", locked.scope.value, _named(values["user_id"]))
             page = render_template(
                 "sign_in.html",
                 values=values,
@@ -67,7 +74,7 @@ def sign_in() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
             login_user(user)
             return redirect(next_path)
         svc.throttle.failed(values["user_id"], address)
-        log.info("sign-in failed for user name %r", values["user_id"][:64])
+        log.info("sign-in failed for %s", _named(values["user_id"]))
         errors["user_id"] = "The user name or password is not right"
     return render_template("sign_in.html", values=values, errors=errors, next_path=next_path), 400
 
