@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy import Executable
 
 from application.authority import Role
-from application.errors import DuplicateError, NotFound
+from application.errors import ConflictError, DuplicateError, NotFound
 from application.hub_base import HubBase
 from application.sign_in_throttle import unlock_statement
 from application.users import (
@@ -64,7 +64,11 @@ class AccountCommands(HubBase):
             return user, started
 
     def _save_with(self, account: Account, *statements: Executable) -> None:
-        self._save(account, table_changes=list(statements))
+        try:
+            self._save(account, table_changes=list(statements))
+        except DuplicateError:
+            # Two administrators began the same account's audit trail at once: the other was first.
+            raise ConflictError("account", account.user_id, account.id) from None
 
     # ------------------------------------------------------------------ accounts
 
@@ -77,7 +81,7 @@ class AccountCommands(HubBase):
         account = Account.register(
             user_id=str(row["user_id"]), role=str(row["role"]), created_here=True, actor=actor, at=self._now()
         )
-        self._save_with(account, insert_user(row))
+        self._save(account, table_changes=[insert_user(row)])
         return account.id
 
     def change_role(self, actor: Actor, account_id: UUID, *, role: Role) -> None:

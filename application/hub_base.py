@@ -200,7 +200,10 @@ class HubBase(Application[UUID]):
             except AggregateNotFoundError:
                 continue
             if aggregate.id in created:
-                return DuplicateError(f"a {_what(aggregate)} named '{_label(stored)}' already exists")
+                what = _what(aggregate)
+                return DuplicateError(
+                    f"{'an' if what[0] in 'aeiou' else 'a'} {what} named '{_label(stored)}' already exists"
+                )
             if stored.version >= aggregate.version:
                 return ConflictError(_what(aggregate), _label(aggregate), aggregate.id, stored.version)
         first = aggregates[0]
