@@ -37,9 +37,9 @@ $(GOVUK_STAMP):
 setup: $(STAMP) $(GOVUK_STAMP)
 
 # Sets up the SQLite store under ./var, imports the real framework, adds demo data and one demo account
-# per role (printed), raises today's reminders, then serves the web UI on http://$(HOST):$(PORT)/.
+# per role (printed; demo accounts are made in development only), raises today's reminders, then serves the web UI on http://$(HOST):$(PORT)/.
 run: setup
-	$(BIN)/partnership-hub demo
+	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub demo
 	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub serve --host $(HOST) --port $(PORT)
 
 lint: setup

@@ -44,6 +44,8 @@ class Duty(StrEnum):
     REPORTING = "reporting"
     # What any signed-in person does with what is addressed to them (marking their reminders done).
     PERSONAL = "personal"
+    # People's accounts: creating them, their roles, passwords, sessions, sign-in locks and API tokens.
+    ADMINISTRATION = "administration"
 
 
 # The person each commissioning role stands for (rule D1).
@@ -59,7 +61,10 @@ AUTHORITY: dict[Role, frozenset[Duty]] = {
     Role.PARTNERSHIP_OFFICER: frozenset(
         {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL}
     ),
-    Role.ADMINISTRATOR: frozenset({Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL}),
+    # Administrators also keep the accounts (the only role that does).
+    Role.ADMINISTRATOR: frozenset(
+        {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL, Duty.ADMINISTRATION}
+    ),
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset({Duty.COMMISSIONING, Duty.PERSONAL}),
     Role.PORTFOLIO_HOLDER_EDUCATION: frozenset({Duty.COMMISSIONING, Duty.PERSONAL}),
     # The Executive Director commissions, agrees briefs (D3) and, as chair of the conferences (B2),

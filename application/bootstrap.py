@@ -3,8 +3,8 @@ scheduler, the benchmarks and the tests.
 
 ``build`` gives a ``Services``: the settings, the clock, the event-sourced hub (with its file store),
 the dispatcher every command goes through (which wakes the read models' worker after each save), the
-read models that follow the hub's log, the accounts, and the mail settings. Tests pass their own
-settings and clock; nothing else constructs these.
+read models that follow the hub's log, the accounts (with their sessions and sign-in throttle), and the
+mail settings. Tests pass their own settings and clock; nothing else constructs these.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from application.files import FileStore
 from application.hub import PartnershipHub
 from application.hub_base import utc_now
 from application.reminders.smtp import SmtpSettings
+from application.sessions import Sessions
 from application.settings import Settings
+from application.sign_in_throttle import SignInThrottle
 from application.users import Users
 from domain.working_days import council_day
 from projections.runner import ReadModels
@@ -35,6 +37,8 @@ class Services:
     dispatcher: Dispatcher
     read_models: ReadModels
     users: Users
+    sessions: Sessions
+    throttle: SignInThrottle
     smtp: SmtpSettings
     _background: ExitStack = field(default_factory=ExitStack)
 
@@ -86,6 +90,10 @@ def build(
     """The whole object graph over one store (``Settings.from_env()`` unless given)."""
     settings = settings or Settings.from_env()
     hub = PartnershipHub(settings, clock=clock)
+    # The accounts tables live in the event store's database: an administrator's change to an account
+    # and its audit event are written in one transaction (application/account_commands.py).
+    users = Users(settings.database_url)
+    hub.users = users
     read_models = ReadModels(hub, settings.read_model_url)
     return Services(
         settings=settings,
@@ -93,6 +101,8 @@ def build(
         hub=hub,
         dispatcher=Dispatcher(hub, on_saved=read_models.wake),
         read_models=read_models,
-        users=Users(settings.database_url),
+        users=users,
+        sessions=Sessions(users.engine),
+        throttle=SignInThrottle(users.engine),
         smtp=smtp or SmtpSettings.from_env(),
     )

@@ -6,6 +6,7 @@ meeting_commands) on top of hub_base's shared machinery.
 
 from __future__ import annotations
 
+from application.account_commands import AccountCommands, IssuedToken
 from application.body_commands import BodyCommands
 from application.hub_base import (
     BODY_NAMESPACE,
@@ -22,13 +23,14 @@ from application.project_commands import ProjectCommands
 from application.reminders.marking import ReminderMarking
 
 
-class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking):
+class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands):
     name = "PartnershipHub"
 
 
 __all__ = [
     "BODY_NAMESPACE",
     "CalendarPlan",
+    "IssuedToken",
     "MembershipResult",
     "Numbered",
     "PartnershipHub",

@@ -30,6 +30,7 @@ from application.errors import ConflictError, DuplicateError, NotFound
 from application.files import FileStore
 from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
 from application.settings import Settings
+from domain.account import Account
 from domain.body import Body
 from domain.history import HistoryEntry, describe
 from domain.meeting import Meeting
@@ -176,11 +177,12 @@ class HubBase(Application[UUID]):
     def _now(self) -> datetime:
         return self.clock()
 
-    def _save(self, *aggregates: Aggregate) -> int | None:
-        """Saves atomically; a concurrent writer's version wins and this one raises."""
+    def _save(self, *aggregates: Aggregate, **with_events: Any) -> int | None:
+        """Saves atomically; a concurrent writer's version wins and this one raises. ``with_events`` goes
+        to the recorder, in the same transaction (``table_changes``: statements on the accounts tables)."""
         created = {a.id for a in aggregates if a.version == len(a.pending_events)}
         try:
-            recordings = self.save(*aggregates)
+            recordings = self.save(*aggregates, **with_events)
         except IntegrityError:
             raise self._conflict(aggregates, created) from None
         saves = _saves.get()
@@ -198,7 +200,10 @@ class HubBase(Application[UUID]):
             except AggregateNotFoundError:
                 continue
             if aggregate.id in created:
-                return DuplicateError(f"a {_what(aggregate)} named '{_label(stored)}' already exists")
+                what = _what(aggregate)
+                return DuplicateError(
+                    f"{'an' if what[0] in 'aeiou' else 'a'} {what} named '{_label(stored)}' already exists"
+                )
             if stored.version >= aggregate.version:
                 return ConflictError(_what(aggregate), _label(aggregate), aggregate.id, stored.version)
         first = aggregates[0]
@@ -270,7 +275,13 @@ class HubBase(Application[UUID]):
         return [describe(e) for e in events]
 
 
-_WHAT: dict[type, str] = {Body: "body", Project: "project", Meeting: "meeting", Reminder: "reminder"}
+_WHAT: dict[type, str] = {
+    Body: "body",
+    Project: "project",
+    Meeting: "meeting",
+    Reminder: "reminder",
+    Account: "account",
+}
 
 
 def _what(aggregate: Aggregate) -> str:
@@ -286,4 +297,6 @@ def _label(aggregate: Any) -> str:
         return f"{aggregate.body_name} on {aggregate.date:%d %B %Y}"
     if isinstance(aggregate, Reminder):
         return aggregate.title
+    if isinstance(aggregate, Account):
+        return aggregate.user_id
     return str(aggregate.id)

@@ -3,7 +3,8 @@
 The library finds an aggregate's past state by version number only. To answer
 "what did the record say at 10:00 on 3 May?" we keep one row per event
 (aggregate id, version, recorded at) in ``event_timeline``, written in the same
-transaction as the events themselves so the two can never disagree.
+transaction as the events themselves so the two can never disagree. A save may bring other
+statements for that transaction too (``table_changes``: an account change beside its audit event).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class TimelineRecorder(SQLAlchemyApplicationRecorder):
         rows = kwargs.get("timeline") or []
         if rows:
             session.execute(insert(event_timeline), rows)
+        # The accounts table's side of an administrator's change (application/account_commands.py):
+        # written in this transaction, so the change and its audit event stand or fall together.
+        for statement in kwargs.get("table_changes") or ():
+            session.execute(statement)
 
     def version_at(self, originator_id: UUID, moment: datetime) -> int | None:
         """The last version of an aggregate recorded at or before ``moment``."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from domain.account import Account
 from domain.body import Body
 from domain.meeting import Meeting
 from domain.project import Project
@@ -210,6 +211,41 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
     return type(e).__name__, {}
 
 
+def _role(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _account_sentence(e: Any) -> tuple[str, dict[str, Any]]:
+    """What was done to an account; never a password, a hash or a token's secret (the events hold none)."""
+    match e:
+        case Account.Registered() if e.created_here:
+            return f"Account {e.user_id} created with the role {_role(e.role)}", {"role": e.role}
+        case Account.Registered():
+            return f"Audit trail of account {e.user_id} ({_role(e.role)}) begun", {"role": e.role}
+        case Account.RoleChanged():
+            return (
+                f"Role changed from {_role(e.previous_role)} to {_role(e.role)}; the person's sessions were ended",
+                {"role": {"before": e.previous_role, "after": e.role}},
+            )
+        case Account.Deactivated():
+            return "Account deactivated and its sessions ended", {"active": {"before": True, "after": False}}
+        case Account.Reactivated():
+            return "Account reactivated", {"active": {"before": False, "after": True}}
+        case Account.PasswordReset():
+            return "Password reset by an administrator; every session ended and any sign-in lock lifted", {}
+        case Account.PasswordChanged():
+            return "Password changed by its owner; every session of theirs ended", {}
+        case Account.Unlocked():
+            return "Sign-in unlocked after too many wrong passwords", {}
+        case Account.SignedOutEverywhere():
+            return "Signed out everywhere: every session ended", {}
+        case Account.TokenIssued():
+            return f"API token {e.token_id} issued for '{e.label}'", {"token_id": e.token_id}
+        case Account.TokenRevoked():
+            return f"API token {e.token_id} revoked", {"token_id": e.token_id}
+    return type(e).__name__, {}
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -236,6 +272,8 @@ def describe(event: Any) -> HistoryEntry:
         sentence, changes = _project_sentence(event)
     elif isinstance(event, Meeting.Event):
         sentence, changes = _meeting_sentence(event)
+    elif isinstance(event, Account.Event):
+        sentence, changes = _account_sentence(event)
     else:
         sentence, changes = type(event).__name__, {}
     governance = isinstance(event, Body.GovernanceEvent)

@@ -1,10 +1,12 @@
-"""The audit log: one row per governance change across all bodies and projects."""
+"""The audit log: one row per governance change across all bodies and projects, and per change an
+administrator makes to an account (never a password or a token's secret: the events hold none)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, ClassVar
 
+from domain.account import Account
 from domain.body import Body
 from domain.history import describe
 from domain.project import Project
@@ -29,6 +31,8 @@ class AuditProjection(ReadModel):
             insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.name, "body_id": None})
         elif isinstance(event, Project.Commissioned):
             insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.title, "body_id": event.body_id})
+        elif isinstance(event, Account.Registered):
+            insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.user_id, "body_id": None})
         elif isinstance(event, Body.Corrected) and event.field == "name":
             update_where(rows, audit_subjects, {"id": event.originator_id}, {"name": event.value})
 
@@ -38,6 +42,9 @@ class AuditProjection(ReadModel):
             subject_type = "project"
             subject = rows.get(audit_subjects, id=event.originator_id)
             body_id = subject["body_id"] if subject else None
+        elif isinstance(event, Account.Event):
+            # Administrators' changes to accounts (domain/account.py): who did what to which account.
+            subject_type, body_id = "account", None
         else:
             return
         entry = describe(event)

@@ -16,15 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from application import bootstrap
 from application.bootstrap import Services
 from application.settings import DATA_DIR_VAR, Settings
-from web import api, errors, feeds, health, ui
+from web import api, errors, feeds, health, request_log, security_headers, ui
 
 SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
 # "development" relaxes the Secure cookie flag so the demo works over plain http://localhost.
 ENVIRONMENT_VAR = "PARTNERSHIP_HUB_ENV"
+# How many proxies (a load balancer) stand in front of the app and set X-Forwarded-For / -Proto.
+TRUSTED_PROXIES_VAR = "PARTNERSHIP_HUB_TRUSTED_PROXIES"
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, services: Services | None = None) -> Flask:
@@ -54,10 +57,18 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
         services.refresh()
         services.follow()
 
+    proxies = int(os.environ.get(TRUSTED_PROXIES_VAR) or app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:
+        # The client's address (for sign-in throttling and the logs) from the proxies' X-Forwarded-For,
+        # trusting only as many hops as there are proxies of ours in front.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+    security_headers.init_app(app)
+    request_log.init_app(app)
+    health.init_app(app)
     ui.init_app(app)
     api.init_app(app)
     feeds.init_app(app)
-    health.init_app(app)
     errors.register(app)
     return app
 

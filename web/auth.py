@@ -1,5 +1,9 @@
 """Who is asking: a signed-in user (session cookie, the UI) or a bearer token (the API), or nobody.
 
+The session cookie holds only a random session id; the session itself is a row on the server
+(application/sessions.py), checked on every request against its idle and absolute time-outs, and
+deleted on signing out, so a copy of the cookie taken before then opens nothing.
+
 Roles are checked by the dispatcher against the authority table (application/authority.py) when a
 command runs; views use ``may`` to decide what to offer and ``require_user`` to refuse anonymous access.
 """
@@ -14,7 +18,7 @@ from application.commands.dispatcher import CommandRef
 from application.users import User
 from web.services import services
 
-SESSION_KEY = "user_id"
+SESSION_KEY = "sid"
 
 
 def current_user() -> User | None:
@@ -33,23 +37,29 @@ def _from_bearer() -> User | None:
 
 
 def _from_session() -> User | None:
-    user_id = session.get(SESSION_KEY)
-    if not user_id:
+    session_id = session.get(SESSION_KEY)
+    if not session_id or not isinstance(session_id, str):
         return None
-    user = services().users.get(user_id)
+    svc = services()
+    user_id = svc.sessions.user_of(session_id)
+    user = svc.users.get(user_id) if user_id else None
     if user is None or not user.active:
-        session.pop(SESSION_KEY, None)
+        session.clear()  # ended, timed out, or the account closed: this browser is signed out
         return None
     return user
 
 
 def login_user(user: User) -> None:
-    session.clear()  # a fresh session on sign-in (no fixation)
-    session[SESSION_KEY] = user.user_id
+    svc = services()
+    session.clear()  # a fresh session on sign-in (no fixation): a new id, nothing carried over
+    session[SESSION_KEY] = svc.sessions.start(user.user_id)
     g.hub_user = user
 
 
 def logout_user() -> None:
+    session_id = session.get(SESSION_KEY)
+    if isinstance(session_id, str):
+        services().sessions.end(session_id)
     session.clear()
     g.hub_user = None
 

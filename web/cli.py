@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from pathlib import Path
@@ -21,13 +22,14 @@ from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
-from application.users import Users, ensure_demo_users
+from application.users import Users, demo_refusal, ensure_demo_users
 from demo.seed import DemoPlan, run_steps
 from domain.body import Body
 from domain.errors import DomainError
 from domain.vocabulary import BodyKind, BodyStatus
 from projections import tables
 from projections.runner import POLL_INTERVAL, READ_MODELS, ReadModels
+from web.app import ENVIRONMENT_VAR
 from web.cli_reminders import reminders, scheduler
 
 
@@ -232,16 +234,31 @@ def _say_failures(models: ReadModels) -> None:
         click.echo(f"{name} has failed on event {failure.position}: {failure.error}", err=True)
 
 
+FORCE_DEMO = click.option(
+    "--force", is_flag=True, help="Add the demo accounts even outside development or to a store with other accounts."
+)
+
+
+def _refuse_demo_unless(force: bool) -> None:
+    if force:
+        return
+    refusal = demo_refusal(_users(), development=os.environ.get(ENVIRONMENT_VAR, "") == "development")
+    if refusal:
+        raise click.ClickException(f"Refused: {refusal}.")
+
+
 @cli.command()
 @click.option("--bodies", default=24, show_default=True, type=click.IntRange(1, 100_000))
+@FORCE_DEMO
 @click.pass_context
-def demo(ctx: click.Context, bodies: int) -> None:
+def demo(ctx: click.Context, bodies: int, force: bool) -> None:
     """Set up the store, import the real framework, seed demo data and the demo accounts, raise today's
-    reminders, then summarise."""
+    reminders, then summarise (in development: PARTNERSHIP_HUB_ENV=development, as `make run` sets it)."""
     ctx.invoke(init)
+    _refuse_demo_unless(force)
     ctx.invoke(import_bodies)
     ctx.invoke(seed, bodies=bodies, seed=2026)
-    ctx.invoke(demo_users)
+    ctx.invoke(demo_users, force=True)
     # The reminders of today, so the demo's reminders page has something on it before the scheduler runs.
     ctx.invoke(reminders.get_command(ctx, "scan"), as_of=None, lookback_days=DEFAULT_LOOKBACK_DAYS, send=False)
     ctx.invoke(summary)
@@ -302,8 +319,11 @@ def revoke_token(token_id: str) -> None:
 
 
 @users.command("demo")
-def demo_users() -> None:
-    """Create one demo account per role (local demo only) and print how to sign in."""
+@FORCE_DEMO
+def demo_users(force: bool) -> None:
+    """Create one demo account per role (local demo only, PARTNERSHIP_HUB_ENV=development) and print how
+    to sign in; refused on a store with accounts the demo did not make."""
+    _refuse_demo_unless(force)
     click.echo("Demo accounts (local demo only):")
     for user, password in ensure_demo_users(_users()):
         click.echo(f"  {user.role.value:32s} user {user.user_id:18s} password {password}")
@@ -352,10 +372,11 @@ def list_commands() -> None:
 def serve(host: str, port: int) -> None:
     """Serve the web UI, the API and the feeds (Werkzeug's server: for local use and the demo)."""
     from web.app import create_app
+    from web.security_headers import RequestHandler
 
     app = create_app()
     click.echo(f"Partnership Hub on http://{host}:{port}/ (Ctrl-C stops).")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True, request_handler=RequestHandler)
 
 
 cli.add_command(scheduler)

@@ -6,16 +6,23 @@ as ``X-Request-Id``); an unexpected error is logged with its traceback and that 
 problem document shows the id. It says "nothing was saved" only when this request saved nothing: a
 command that saved and then failed, or a failure after a command in the same request, is answered as
 saved, with the record's version.
+
+A disk that is full or read-only (the database's or the uploaded files') is not "something went wrong":
+it is answered 503 with what it is, that nothing was saved and to try later (with Retry-After), in the
+UI and the API alike, and logged with the request id.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import uuid
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from eventsourcing.persistence import PersistenceError
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from jinja2 import TemplateNotFound
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from application.commands import Outcome, SavedThenFailed
@@ -75,11 +82,77 @@ def _saved_sentence(outcomes: list[Outcome]) -> str:
     return f"Your change was saved ({last.command.title.lower()}: {what}), but something went wrong afterwards"
 
 
+# What a full or read-only disk says through SQLite, PostgreSQL and the operating system.
+_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
+_READ_ONLY = ("readonly database", "read-only file system", "read-only transaction")
+RETRY_AFTER_SECONDS = 60
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """'full' or 'read-only' when the error (or what caused it) is a disk that cannot take a write."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return "full"
+        if isinstance(current, OSError) and current.errno == errno.EROFS:
+            return "read-only"
+        text = str(current).lower()
+        if any(words in text for words in _FULL):
+            return "full"
+        if any(words in text for words in _READ_ONLY):
+            return "read-only"
+        current = current.__cause__ or current.__context__ or getattr(current, "orig", None)
+    return None
+
+
+def handle_storage_error(error: Exception) -> Response | tuple[str, int]:
+    problem_kind = storage_problem(error)
+    if problem_kind is None:
+        if current_app.testing or current_app.debug:
+            raise error
+        return handle_unexpected(error)
+    rid = request_id()
+    log.error(
+        "storage %s on %s %s (request %s)",
+        problem_kind,
+        request.method,
+        request.path,
+        rid,
+        exc_info=error,
+        extra={"event": "storage_unavailable", "request_id": rid, "storage": problem_kind},
+    )
+    outcomes = saved_outcomes()
+    if isinstance(error, SavedThenFailed):
+        outcomes.append(error.outcome)
+    if outcomes:  # saved first, then the disk failed: the change stands, and the answer must say so
+        return handle_unexpected(error)
+    detail = (
+        f"The service cannot save anything just now: its disk is {problem_kind}. Nothing you sent was saved. "
+        f"Please try again later; the service's administrators have been told (reference {rid})."
+    )
+    if is_api_request():
+        response = problem(503, "Cannot save just now", detail, request_id=rid, storage=problem_kind)
+    else:
+        page = render_template("error.html", status=503, title="Cannot save just now", detail=detail, request_id=rid)
+        response = Response(page, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     rid = request_id()
-    log.error("unexpected error on %s %s (request %s)", request.method, request.path, rid, exc_info=error)
+    log.error(
+        "unexpected error on %s %s (request %s)",
+        request.method,
+        request.path,
+        rid,
+        exc_info=error,
+        extra={"event": "unexpected_error", "request_id": rid},
+    )
     outcomes = saved_outcomes()
     if isinstance(error, SavedThenFailed):
         outcomes.append(error.outcome)
@@ -106,6 +179,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     # A command that saved and then failed is answered as saved, in tests too.
     app.register_error_handler(SavedThenFailed, handle_unexpected)
+    # A full or read-only disk is answered 503 with what it is, in tests too.
+    for kind in (OSError, SQLAlchemyError, PersistenceError):
+        app.register_error_handler(kind, handle_storage_error)
     if not app.testing and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)
 

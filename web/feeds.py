@@ -23,6 +23,7 @@ from domain.reminder import ReminderError
 from projections.ical_feeds import body_feed, body_name, deadlines_feed, framework_feed
 from projections.reminders import reminders_for_user
 from web.auth import current_user
+from web.downloads import content_disposition
 from web.saved import saved
 from web.services import services
 from web.ui.access import requires_sign_in
@@ -46,7 +47,7 @@ def _user() -> User:
 def _ical(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Type"] = ICAL_TYPE
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, "inline")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

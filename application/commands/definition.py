@@ -33,13 +33,20 @@ class Subject(StrEnum):
     MEETING = "meeting"
     PROJECT = "project"
     REMINDER = "reminder"
+    ACCOUNT = "account"
 
     @property
     def plural(self) -> str:
         return "bodies" if self is Subject.BODY else f"{self.value}s"
 
 
-BODY, MEETING, PROJECT, REMINDER = Subject.BODY, Subject.MEETING, Subject.PROJECT, Subject.REMINDER
+BODY, MEETING, PROJECT, REMINDER, ACCOUNT = (
+    Subject.BODY,
+    Subject.MEETING,
+    Subject.PROJECT,
+    Subject.REMINDER,
+    Subject.ACCOUNT,
+)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ refuses (domain.errors.InvalidInput), so every channel shows that message next t
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, utils, validate
@@ -49,18 +49,23 @@ class Text(fields.String):
         return unicodedata.normalize("NFC", text)
 
 
-def text(what: str, *, max_length: int = SHORT, required: bool = True, **kwargs: Any) -> Text:
+def text(
+    what: str, *, max_length: int = SHORT, required: bool = True, also: Sequence[validate.Validator] = (), **kwargs: Any
+) -> Text:
     """A text field (long text, with line breaks, when ``max_length`` is beyond SHORT); when required,
-    it must hold something other than spaces."""
+    it must hold something other than spaces. ``also``: further checks (a pattern, a least length)."""
     long = max_length > SHORT
     length = validate.Length(max=max_length, error=f"{what} must be {max_length} characters or fewer")
     if not required:
-        return Text(what, long=long, allow_none=True, validate=length, **kwargs)
+        return Text(what, long=long, allow_none=True, validate=[length, *also], **kwargs)
     return Text(
         what,
         long=long,
         required=True,
-        validate=[length, validate.Regexp(r"\S", error=f"enter {what}")],
+        # A pattern given in ``also`` says what the text must be (and is the one the API's document shows).
+        validate=[length, *also]
+        if any(isinstance(v, validate.Regexp) for v in also)
+        else [length, validate.Regexp(r"\S", error=f"enter {what}"), *also],
         error_messages={"required": f"enter {what}", "null": f"enter {what}"},
         **kwargs,
     )

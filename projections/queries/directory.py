@@ -84,7 +84,8 @@ def directory(
     if status:
         query = query.where(bodies.c.status == status)
     if q:
-        query = query.where(func.lower(bodies.c.name).contains(q.lower()))
+        # autoescape: a % or _ typed is that character, not a LIKE wildcard matching every name.
+        query = query.where(func.lower(bodies.c.name).contains(q.lower(), autoescape=True))
     column = DIRECTORY_SORTS.get(sort, bodies.c.name).name
     total = connection.scalar(select(func.count()).select_from(query.subquery())) or 0
 

@@ -61,6 +61,8 @@ def _seed(api: ApiClient) -> dict[str, str]:
         "project_id": project["id"],
         "meeting_id": meeting_id,
         "reminder_id": reminders[0]["reminder_id"],
+        # The officer may not act on accounts (403), and the fuzz sees that refused like any other.
+        "account_id": str(services.users.require("auditor").account_id),
     }
 
 

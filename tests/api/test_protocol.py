@@ -22,7 +22,7 @@ def test_a_bad_token_is_refused_not_ignored(api: ApiClient) -> None:
 
 def test_a_session_cookie_cannot_write_through_the_api(api: ApiClient) -> None:
     with api.client.session_transaction() as session:
-        session["user_id"] = "officer"  # signed in to the UI
+        session["sid"] = api.services.sessions.start("officer")  # signed in to the UI
     refused = api.post("/api/v1/bodies", json={"name": "Carers Forum", "kind": "consultative_group", "reason": "r"})
     assert_problem(refused, 401)
     assert api.get("/api/v1/bodies").get_json()["total"] == 0

@@ -26,6 +26,7 @@ from application.users import DEMO_PASSWORD_SUFFIX, Users, ensure_demo_users
 from demo.seed import seed_demo
 from tests.conftest import Clock
 from web import create_app
+from web.security_headers import RequestHandler
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,7 +63,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     seed_demo(services.dispatcher, bodies=8, seed=2026, today=TODAY.date())
     ensure_demo_users(Users(settings.database_url))
     app = create_app({"DEVELOPMENT": True}, services=services)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     try:

@@ -38,7 +38,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from application.authority import Duty, Role
 from application.bootstrap import Services, build
-from application.commands import BODY, COMMANDS, MEETING, PROJECT, REMINDER, Subject
+from application.commands import ACCOUNT, BODY, COMMANDS, MEETING, PROJECT, REMINDER, Subject
 from application.settings import Settings
 from domain.actor import Actor
 from domain.body import Body, Decision
@@ -58,7 +58,8 @@ OFFICER = Actor("olive-officer", Role.PARTNERSHIP_OFFICER.value, "Olive Officer"
 DIRECTOR = Actor("ed", Role.EXECUTIVE_DIRECTOR.value, "The Executive Director")
 PORTFOLIO_HOLDER = Actor("ph-care", Role.PORTFOLIO_HOLDER_CARE_SERVICES.value, "Portfolio Holder")
 LEAD = Actor("lee-lead", Role.PROJECT_LEAD.value, "Lee Lead")
-ACTORS = {"officer": OFFICER, "director": DIRECTOR, "portfolio_holder": PORTFOLIO_HOLDER, "lead": LEAD}
+ADMIN = Actor("ada-admin", Role.ADMINISTRATOR.value, "Ada Admin")
+ACTORS = {"officer": OFFICER, "director": DIRECTOR, "portfolio_holder": PORTFOLIO_HOLDER, "lead": LEAD, "admin": ADMIN}
 
 # Who runs a command of each duty (application/authority.py): someone the table allows, and for the
 # commands that look further (a project's lead, a reminder's recipient) the one person who may.
@@ -71,6 +72,7 @@ RUN_BY: dict[Duty, list[str]] = {
     Duty.BRIEF_AGREEMENT: ["director"],
     Duty.REPORTING: ["lead"],  # the lead of every project made here
     Duty.PERSONAL: ["officer"],  # every reminder made here is the officer's
+    Duty.ADMINISTRATION: ["admin"],
 }
 
 # The records a command can act on; each example gets its own, made just before it runs.
@@ -86,6 +88,7 @@ SUBJECTS: dict[Subject, list[str]] = {
     ],
     PROJECT: ["project", "project_unagreed"],
     REMINDER: ["reminder"],
+    ACCOUNT: ["account"],
 }
 
 REFUSALS = (ValidationError, DomainError)
@@ -430,6 +433,14 @@ class World:
             self.hub.agree_brief(DIRECTOR, project_id, agreed_on=date(2026, 1, 6))
         return project_id
 
+    def account(self) -> UUID:
+        """An account for an administrator's command (a project lead's, with a password and a token)."""
+        user_id = self._name("acct").replace(" ", "-")
+        self.services.users.create(user_id, name="Pat Person", email="pat@example.gov.uk", role=Role.PROJECT_LEAD,
+                                   password="a long enough password")  # fmt: skip
+        self.services.users.issue_token(user_id, "script")
+        return self.services.users.require(user_id).account_id
+
     def reminder(self) -> UUID:
         due = Due(Rule.ANNUAL_REVIEW, "framework", self._name("review"), "The arrangements", date(2027, 3, 31),
                   OFFICER.user_id, "Review the arrangements (rule H1).")  # fmt: skip
@@ -449,6 +460,8 @@ class World:
             subject_id = self.meeting(variant)
         elif variant in SUBJECTS[PROJECT]:
             subject_id = self.project(variant)
+        elif variant in SUBJECTS[ACCOUNT]:
+            subject_id = self.account()
         else:
             subject_id = self.reminder()
         self._lent = (variant, subject_id, self.refs["previous"])

@@ -128,7 +128,7 @@ def test_the_issues_requests_through_the_forms_are_refused_against_their_fields(
     body = _post(store, "/api/v1/bodies", BODY).get_json()
     client = store.app.test_client()
     with client.session_transaction() as session:
-        session["user_id"] = "officer"
+        session["sid"] = store.services.sessions.start("officer")
     token = csrf_token(client, f"/bodies/{body['id']}/schedule-meeting")
     before = store.events()
 

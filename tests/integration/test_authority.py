@@ -26,6 +26,7 @@ from application.authority import AUTHORITY, COMMISSIONER_FOR_ROLE, Duty, Role
 from application.commands import COMMANDS, Dispatcher
 from application.errors import NotAuthorised
 from application.hub import PartnershipHub
+from application.users import Users
 from domain.actor import Actor
 from domain.body import Decision
 from domain.documents import FileRef
@@ -307,7 +308,65 @@ def _mark_reminder_done(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     return lambda: _do(hub, "mark_reminder_done", actor, due.id)
 
 
+def _accounts(hub: PartnershipHub) -> Users:
+    """The accounts tables in the hub's own database, as the composition root wires them."""
+    if getattr(hub, "users", None) is None:
+        hub.users = Users(hub.settings.database_url)
+    return hub.users
+
+
+def _target(hub: PartnershipHub, tag: str, *, active: bool = True) -> UUID:
+    """An account for an administrator's command to act on (a project lead, not an administrator)."""
+    users = _accounts(hub)
+    user = users.create(f"acct-{tag}", name="Pat Person", email="pat@example.gov.uk", role=Role.PROJECT_LEAD)
+    if not active:
+        users.deactivate(user.user_id)
+    return user.account_id
+
+
+def _on_account(command: str, *, active: bool = True, **values: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        account = _target(hub, tag, active=active)
+        return lambda: _do(hub, command, actor, account, **values)
+
+    return prepare
+
+
+def _create_account(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    _accounts(hub)
+    return lambda: _do(
+        hub, "create_account", actor, user_id=f"new-{tag}", name="Nia New", email="nia@example.gov.uk",
+        role=Role.AUDITOR, password="a long enough password",
+    )  # fmt: skip
+
+
+def _change_password(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # The actor's own account: only the table can stop them changing its password.
+    users = _accounts(hub)
+    users.create(actor.user_id, name=actor.name, email="me@example.gov.uk", role=actor.role, password="my old password")
+    account = users.require(actor.user_id).account_id
+    return lambda: _do(
+        hub, "change_password", actor, account, current_password="my old password", new_password="my new password"
+    )
+
+
+def _revoke_api_token(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    account = _target(hub, tag)
+    token = _accounts(hub).issue_token(f"acct-{tag}", "script")
+    return lambda: _do(hub, "revoke_api_token", actor, account, token_id=token.split("_")[1])
+
+
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
+    "create_account": _create_account,
+    "change_password": _change_password,
+    "change_role": _on_account("change_role", role=Role.AUDITOR),
+    "deactivate_account": _on_account("deactivate_account"),
+    "reactivate_account": _on_account("reactivate_account", active=False),
+    "reset_password": _on_account("reset_password", password="another long password"),
+    "unlock_account": _on_account("unlock_account"),
+    "sign_out_everywhere": _on_account("sign_out_everywhere"),
+    "issue_api_token": _on_account("issue_api_token", label="a script"),
+    "revoke_api_token": _revoke_api_token,
     "establish_body": _establish_body,
     "adopt_terms_of_reference": _on_body("adopt_terms_of_reference", text="ToR", decision=DECISION),
     "change_funding": _on_body("change_funding", annual_funding_pence=200, decision=DECISION),
@@ -430,18 +489,31 @@ MEETINGS = {
 }
 CALENDAR = {"plan_annual_calendar"}
 COMMISSIONING = {"commission_project", "extend_project_timeframe"}
+# People's accounts: the administrator's alone.
+ADMINISTRATION = {
+    "create_account",
+    "change_role",
+    "deactivate_account",
+    "reactivate_account",
+    "reset_password",
+    "unlock_account",
+    "sign_out_everywhere",
+    "issue_api_token",
+    "revoke_api_token",
+}
 EXPECTED: dict[Role, set[str]] = {
     Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR,
-    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR,
+    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR | ADMINISTRATION,
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: COMMISSIONING,
     Role.PORTFOLIO_HOLDER_EDUCATION: COMMISSIONING,
     Role.EXECUTIVE_DIRECTOR: COMMISSIONING | MEETINGS | {"agree_brief"},
     Role.PROJECT_LEAD: {"submit_progress_report", "submit_completion_report"},
     Role.AUDITOR: set(),
 }
-# Everyone may mark their own reminders done (the reminder checks it is theirs).
+# Everyone may mark their own reminders done (the reminder checks it is theirs) and change their own
+# password (the account checks it is theirs).
 for _role in EXPECTED:
-    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done"}
+    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done", "change_password"}
 PAIRS = [pytest.param(role, name, id=f"{role.value}-{name}") for role in Role for name in sorted(COMMANDS)]
 
 

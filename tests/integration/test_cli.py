@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from application.settings import DATABASE_URL_VAR, FILES_DIR_VAR
 from projections.runner import READ_MODELS
+from web.app import ENVIRONMENT_VAR
 from web.cli import cli
 
 
@@ -16,6 +17,7 @@ from web.cli import cli
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv(DATABASE_URL_VAR, f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv(FILES_DIR_VAR, str(tmp_path / "files"))
+    monkeypatch.setenv(ENVIRONMENT_VAR, "development")  # as `make run` runs the demo
     return CliRunner()
 
 

@@ -116,7 +116,7 @@ def test_a_poisoned_read_model_stops_alone_and_resumes_after_retry(
     assert served.services.read_models.wait_for(served.head(), WAIT) == []
     shown = served.client().get(f"/api/v1/meetings/{meeting['id']}", headers=served.headers()).get_json()
     assert shown["place"] == "Town Hall" and [i["title"] for i in shown["agenda"]] == ["Budget"]
-    assert served.client().get("/readyz").get_json()["status"] == "ok"
+    assert served.client().get("/readyz").get_json()["status"] == "ready"
     assert "Some lists are behind" not in served.client().get("/public/meetings").get_data(as_text=True)
 
     # What the resumed calendar holds is what a rebuild from the log makes, row for row.

@@ -26,17 +26,18 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from application.commands import Command, Outcome, Subject, bodies, meetings, projects, reminders
-from application.hub import CalendarPlan, MembershipResult, Numbered, Publication
+from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, projects, reminders
+from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
 from projections.reminders import user_reminder
 from web.api import problems
 from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, expected_version, require_user
+from web.api.accounts import account_or_404
 from web.api.bodies import body_row
-from web.api.idempotency import idempotent
+from web.api.idempotency import idempotent, refuses_idempotency_key
 from web.api.json_input import json_object
 from web.api.meetings import meeting_row
 from web.api.projects import project_row
-from web.api.schemas import BodyOut, MeetingOut, Out, ProjectOut, ReminderOut, _bool, _date, _int, _str
+from web.api.schemas import AccountOut, BodyOut, MeetingOut, Out, ProjectOut, ReminderOut, _bool, _date, _int, _str
 from web.saved import STILL_UPDATING, saved
 from web.services import services
 
@@ -50,6 +51,9 @@ problems.register(blp)
 class Operation:
     path: str  # under /api/v1; "{id}" is the record the command acts on
     status: int = 200  # 201 where the command creates or adds something
+    # Whether a create keeps its answer for an Idempotency-Key; not one whose answer holds a secret shown
+    # once (a new API token), which would then be kept in the clear.
+    idempotent: bool = True
 
 
 # Where each command is posted. Every command has one (tests/api/test_operations.py checks).
@@ -91,6 +95,16 @@ OPERATIONS: dict[type[Schema], Operation] = {
     projects.SubmitCompletionReport: Operation("/projects/{id}/completion-report", 201),
     projects.ExtendProjectTimeframe: Operation("/projects/{id}/timeframe-extension"),
     reminders.MarkReminderDone: Operation("/reminders/{id}/done"),
+    accounts.CreateAccount: Operation("/accounts", 201),
+    accounts.ChangeRole: Operation("/accounts/{id}/role"),
+    accounts.DeactivateAccount: Operation("/accounts/{id}/deactivation"),
+    accounts.ReactivateAccount: Operation("/accounts/{id}/reactivation"),
+    accounts.ResetPassword: Operation("/accounts/{id}/password-reset"),
+    accounts.ChangePassword: Operation("/accounts/{id}/password"),
+    accounts.UnlockAccount: Operation("/accounts/{id}/unlock"),
+    accounts.SignOutEverywhere: Operation("/accounts/{id}/sign-out-everywhere"),
+    accounts.IssueApiToken: Operation("/accounts/{id}/tokens", 201, idempotent=False),
+    accounts.RevokeApiToken: Operation("/accounts/{id}/tokens/revocation"),
 }
 
 
@@ -117,6 +131,9 @@ class OutcomeOut(Out):
     refused = fields.Dict(
         keys=fields.String(), values=fields.String(), metadata={"description": "bodies not planned, and why"}
     )
+    token = _str("a new API token, in this answer only: it is kept only as a hash and cannot be shown again")
+    token_id = _str("a new API token's id, to tell it apart and to revoke it")
+    label = _str("what a new API token is for")
 
 
 def _outcome_schema(name: str, record: type[Schema] | None) -> type[Schema]:
@@ -126,12 +143,14 @@ def _outcome_schema(name: str, record: type[Schema] | None) -> type[Schema]:
     return type(f"{name}Outcome", (OutcomeOut,), attrs)
 
 
-# Each kind of record: its output schema, how it is read, and the read model that holds it.
-RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any]], str] | None] = {
+# Each kind of record: its output schema, how it is read, and the read model that holds it (accounts are
+# tables beside the event store, held by no read model).
+RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any]], str | None] | None] = {
     Subject.BODY: (BodyOut, lambda id: body_row(id, members=True), "directory"),
     Subject.MEETING: (MeetingOut, meeting_row, "calendar"),
     Subject.PROJECT: (ProjectOut, project_row, "progress"),
     Subject.REMINDER: (ReminderOut, lambda id: _reminder_row(id), "reminders"),
+    Subject.ACCOUNT: (AccountOut, lambda id: account_or_404(id), None),
     None: None,
 }
 OUTCOME_SCHEMAS: dict[Subject | None, type[Schema]] = {
@@ -156,6 +175,8 @@ def _result_fields(result: Any) -> dict[str, Any]:
         return {"late": result.late, "due": result.due}
     if isinstance(result, MembershipResult):
         return {"member_id": result.member_id, "warning": result.warning}
+    if isinstance(result, IssuedToken):
+        return {"token": result.token, "token_id": result.token_id, "label": result.label}
     if isinstance(result, CalendarPlan):
         return {
             "year": result.year,
@@ -214,6 +235,7 @@ def _location(subject: Subject, subject_id: UUID) -> str:
         Subject.BODY: ("api_bodies.body", "body_id"),
         Subject.MEETING: ("api_meetings.meeting", "meeting_id"),
         Subject.PROJECT: ("api_projects.project", "project_id"),
+        Subject.ACCOUNT: ("api_accounts.account", "account_id"),
     }
     endpoint, name = endpoints[subject]
     return url_for(endpoint, **{name: subject_id})
@@ -246,7 +268,7 @@ def _register(schema: type[Schema], operation: Operation) -> None:
     else:
         rule = operation.path
     parameters: list[Any] = [IF_MATCH_PARAMETER] if command.versioned else []
-    if operation.status == 201:
+    if operation.status == 201 and operation.idempotent:
         parameters.append(IDEMPOTENCY_KEY_PARAMETER)
     doc = {
         "operationId": command.name,
@@ -263,7 +285,8 @@ def _register(schema: type[Schema], operation: Operation) -> None:
     }
     view = blp.doc(**doc)(blp.response(operation.status, OUTCOME_SCHEMAS[command.creates or command.about])(
         _view(command, operation.status)))  # fmt: skip
-    blp.route(rule, methods=["POST"], endpoint=command.name)(idempotent(view))
+    keeps = idempotent if operation.idempotent else refuses_idempotency_key
+    blp.route(rule, methods=["POST"], endpoint=command.name)(keeps(view))
 
 
 for _schema, _operation in OPERATIONS.items():

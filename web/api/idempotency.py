@@ -73,6 +73,23 @@ def _replay(row: Any) -> Response:
     return response
 
 
+def refuses_idempotency_key(view: Callable[..., Response]) -> Callable[..., Response]:
+    """For a create whose answer holds a secret shown once: keeping that answer would keep the secret."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        if request.headers.get("Idempotency-Key") is not None:
+            require_user()
+            abort(
+                400,
+                message="This operation's answer holds a secret shown once, so it is not kept for an "
+                "Idempotency-Key: send it without one.",
+            )
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
     """Wraps a create view (outside flask-smorest's argument and response decorators)."""
 

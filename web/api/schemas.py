@@ -377,3 +377,32 @@ class ReminderOut(Out):
 class RemindersOut(Out):
     user_id = fields.String(required=True)
     items = fields.List(fields.Nested(ReminderOut), required=True)
+
+
+class TokenOut(Out):
+    token_id = fields.String(required=True)
+    label = fields.String(required=True)
+    created_at = UtcDateTime(required=True)
+    last_used_at = UtcDateTime(allow_none=True, metadata={"description": "to the minute; null if never used"})
+    revoked_at = UtcDateTime(allow_none=True)
+
+
+class AccountOut(Out):
+    """An account as an administrator sees it: never a password hash or a token's secret."""
+
+    id = fields.UUID(required=True, metadata={"description": "the account's id (its pages and commands use it)"})
+    user_id = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "the person's name and user name"})
+    person = fields.String(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    created_by = _str("demo, command line, or the administrator who created it")
+    version = _int("always null: account commands take no version")
+    sessions = fields.Integer(required=True, metadata={"description": "browsers signed in now"})
+    locked_until = UtcDateTime(allow_none=True, metadata={"description": "sign-in refused until then"})
+    tokens = fields.List(fields.Nested(TokenOut), required=True)
+
+
+class AccountListOut(Out):
+    items = fields.List(fields.Nested(AccountOut), required=True)

@@ -115,7 +115,11 @@ def audit_csv() -> Response:
     return response
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r\n")
+
+
 def _csv_value(value: Any) -> str:
     text = "" if value is None else str(value)
-    # A cell a spreadsheet would run as a formula is written as text (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell a spreadsheet would run as a formula is written as text (CSV injection): OWASP's list, a
+    # leading tab or carriage return (which some spreadsheets skip before reading a formula) included.
+    return "'" + text if text[:1] in FORMULA_STARTS else text

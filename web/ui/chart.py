@@ -59,7 +59,7 @@ def progress_svg(reports: list[dict[str, Any]], *, title: str) -> Markup:
             parts.append(
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="11" fill="{colour}" stroke="#ffffff" stroke-width="2"/>'
                 f'<text x="{cx:.1f}" y="{cy + 5:.1f}" text-anchor="middle" fill="#ffffff" '
-                f'style="fill:#ffffff;font-weight:bold">{RAG_LETTER.get(r["rag"], "?")}</text>'
+                f'class="hub-chart__rag">{RAG_LETTER.get(r["rag"], "?")}</text>'
             )
             if i % every == 0 or i == n - 1:
                 parts.append(

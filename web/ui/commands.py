@@ -18,13 +18,15 @@ from werkzeug.datastructures import FileStorage
 
 from application.authority import Duty, Role
 from application.commands import Outcome
+from application.commands.accounts import ChangePassword, RevokeApiToken
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
-from application.hub import CalendarPlan, MembershipResult, Publication
+from application.hub import CalendarPlan, IssuedToken, MembershipResult, Publication
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
-from web.auth import current_user, may
+from web.account_view import account_row
+from web.auth import current_user, logout_user, may
 from web.saved import STILL_UPDATING, saved
 from web.services import services
 from web.ui.access import sign_in_redirect
@@ -38,6 +40,11 @@ def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
     if not spec.subject:
         return None
     svc = services()
+    if spec.subject == "account":
+        row = account_row(subject_id)
+        if row is None:
+            abort(404, "There is no account with that id.")
+        return row
     with svc.reading() as connection:
         if spec.subject == "body":
             row = queries.body(connection, subject_id, today=svc.today())
@@ -71,6 +78,8 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
             )[::-1]
     if spec.command is CommissionProject.command:
         ctx.extra["leads"] = svc.users.all(Role.PROJECT_LEAD)
+    if spec.command is RevokeApiToken.command and subject:
+        ctx.extra["tokens"] = [t for t in svc.users.tokens(subject["user_id"]) if t["revoked_at"] is None]
 
     def find_body(name: str) -> UUID | None:
         with svc.reading() as connection:
@@ -103,6 +112,11 @@ def _check_allowed(spec: FormSpec, subject: dict[str, Any] | None) -> None:
     user = current_user()
     if not may(spec.command, user):
         abort(403, f"Your role does not allow you to {spec.title[0].lower() + spec.title[1:]}.")
+    # A person changes their own password only (domain.account; the account refuses anyone else).
+    if spec.subject == "account" and spec.command.duty is Duty.PERSONAL and subject is not None:
+        assert user is not None
+        if subject["user_id"] != user.user_id:
+            abort(403, "You may change only your own password; an administrator resets others'.")
     # A lead reports on their own projects only (domain.project.leads; the project refuses anyone else).
     if spec.subject == "project" and spec.command.duty is Duty.REPORTING and subject is not None:
         assert user is not None
@@ -201,6 +215,14 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
         except (NotFound, DomainError) as error:
             errors["_schema"] = sentence(str(error))
         else:
+            if spec.command is ChangePassword.command:  # every session ended, this one too: sign in again
+                saved(outcome)
+                logout_user()
+                flash("Your password was changed and you were signed out everywhere. Sign in with it.", "success")
+                return redirect("/sign-in")
+            if isinstance(outcome.result, IssuedToken):  # shown on this page once, never in a redirect or cookie
+                saved(outcome)
+                return render_template("accounts/token.html", subject=subject, issued=outcome.result)
             # Saved: say so when the lists may not show it yet (late, or a read model has stopped).
             if not saved(outcome) or services().read_models.failures():
                 flash(STILL_UPDATING, "important")

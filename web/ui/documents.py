@@ -1,4 +1,7 @@
-"""Sending a stored paper or set of minutes: always as a download, never rendered by the browser here."""
+"""Sending a stored paper or set of minutes: always as a download, never rendered by the browser here.
+
+The file's name is sent as web/downloads.py says (RFC 6266, any script), with one charset.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from flask import Response, abort
 
 from domain.documents import FileRef
 from domain.errors import DomainError
+from web.downloads import content_disposition
 from web.services import services
 
 
@@ -22,7 +26,7 @@ def send_document(row: dict[str, Any]) -> Response:
         data = services().hub.files.read(ref)
     except DomainError:
         abort(404, "The stored file is missing or does not match its record.")
-    response = Response(data, mimetype=ref.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{ref.filename.replace(chr(34), "")}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    # content_type, not mimetype: the stored type already names its charset, and Flask would add another.
+    response = Response(data, content_type=ref.content_type)
+    response.headers["Content-Disposition"] = content_disposition(ref.filename)
     return response

@@ -25,7 +25,8 @@ Options = Callable[["FormContext"], list[tuple[str, str]]]
 class Field:
     key: str  # the schema's key; "brief.start_date" for a nested one
     label: str
-    kind: str = "text"  # text, textarea, date, time, int, money, bool, select, radios, lines, apologies, file, body
+    kind: str = "text"  # text, textarea, date, time, int, money, bool, select, radios, lines, apologies, file, body,
+    # email, password
     hint: str | None = None
     options: Options | None = None
     empty_is_null: bool = False  # send null (not nothing) when left empty, e.g. "no council funding"
@@ -73,7 +74,7 @@ def form_values(fields: list[Field], form: MultiDict[str, str]) -> dict[str, str
         if f.kind == "date":
             for part in ("day", "month", "year"):
                 values[f"{f.name}-{part}"] = form.get(f"{f.name}-{part}", "")
-        elif f.kind != "file":
+        elif f.kind not in ("file", "password"):  # a password is never sent back to the page
             values[f.name] = form.get(f.name, "")
     return values
 
@@ -125,6 +126,9 @@ def _convert(
         return True, f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     if f.kind == "bool":
         return True, form.get(f.name) == "yes"
+    if f.kind == "password":  # as typed: spaces are part of a password
+        typed = form.get(f.name, "")
+        return bool(typed), typed
     if f.kind == "file":
         upload = files.get(f.name)
         if upload is None or not upload.filename:
@@ -188,8 +192,10 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
         return out
     if isinstance(messages, dict):
         for key, value in messages.items():
-            if isinstance(key, int):  # an entry of a list: report it on the list's field
-                out.update({k: v for k, v in flatten_messages(value, prefix).items() if k not in out})
+            if isinstance(key, int):  # an entry of a list: report it on the list's field, whatever part of
+                # the entry it is about (an apology's person), so it shows beside the one control there is
+                for message in flatten_messages(value, prefix).values():
+                    out.setdefault(prefix.replace(".", "__") or "_schema", message)
                 continue
             name = f"{prefix}.{key}" if prefix else str(key)
             out.update(flatten_messages(value, name))

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema
 
-from application.commands import Command, bodies, meetings, projects
+from application.authority import Role
+from application.commands import Command, accounts, bodies, meetings, projects
 from domain.vocabulary import BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
-PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects"}
+PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects", "account": "accounts"}
 
 
 @dataclass(frozen=True)
@@ -421,6 +422,73 @@ MEETING_FORMS = [
     ),
 ]
 
-ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS]
+ROLES = fixed(*((r.value, r.value.replace("_", " ").capitalize()) for r in Role))
+
+
+def _tokens(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(t["token_id"], f"{t['label']} ({t['token_id']})") for t in ctx.extra.get("tokens", [])]
+
+
+# An administrator's account forms (duty ADMINISTRATION): /accounts/new and /accounts/<id>/<command>.
+ACCOUNT_FORMS = [
+    FormSpec(
+        accounts.CreateAccount,
+        [
+            Field("user_id", "User name", hint="What they type to sign in: lower-case letters, digits, . - or _"),
+            Field("name", "Full name"),
+            Field("email", "Email address", "email"),
+            Field("role", "Role", "radios", options=ROLES),
+            Field("password", "Password", "password", hint="10 or more characters. Tell the person it yourself"),
+        ],
+        button="Create account",
+        path="/accounts/new",
+    ),
+    FormSpec(accounts.ChangeRole, [Field("role", "New role", "radios", options=ROLES)], button="Change role"),
+    FormSpec(
+        accounts.DeactivateAccount,
+        button="Deactivate account",
+        intro="They will be signed out everywhere and cannot sign in or use their API tokens until reactivated.",
+    ),
+    FormSpec(accounts.ReactivateAccount, button="Reactivate account", intro="They will be able to sign in again."),
+    FormSpec(
+        accounts.ResetPassword,
+        [Field("password", "New password", "password", hint="10 or more characters. Tell the person it yourself")],
+        button="Reset password",
+        intro="Every session of theirs ends, and any lock from wrong passwords is lifted.",
+    ),
+    FormSpec(
+        accounts.ChangePassword,
+        [
+            Field("current_password", "Current password", "password"),
+            Field("new_password", "New password", "password", hint="10 or more characters"),
+        ],
+        button="Change password",
+        intro="You will be signed out everywhere, this browser included, and sign in again with the new password.",
+    ),
+    FormSpec(
+        accounts.UnlockAccount,
+        button="Unlock sign-in",
+        intro="Lifts the lock that too many wrong passwords put on the account.",
+    ),
+    FormSpec(
+        accounts.SignOutEverywhere,
+        button="Sign out everywhere",
+        intro="Ends every session of theirs on every browser. Their API tokens keep working until revoked.",
+    ),
+    FormSpec(
+        accounts.IssueApiToken,
+        [Field("label", "What the token is for", hint="For example, the name of the script that will use it")],
+        button="Issue token",
+        intro="The token is shown once, on the next page. Only a hash of it is kept.",
+    ),
+    FormSpec(
+        accounts.RevokeApiToken,
+        [Field("token_id", "Token", "select", options=_tokens)],
+        button="Revoke token",
+        intro="It stops working at once.",
+    ),
+]
+
+ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS, *ACCOUNT_FORMS]
 # Each command's form, by the command's definition.
 FORMS: dict[Command, FormSpec] = {spec.command: spec for spec in ALL_FORMS}

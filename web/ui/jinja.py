@@ -21,6 +21,7 @@ _NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("Projects", "/projects", "signed_in"),
     ("Audit log", "/audit", "signed_in"),
     ("Reminders", "/reminders", "signed_in"),
+    ("Accounts", "/accounts", "administrator"),
     ("Public meetings", "/public/meetings", "always"),
 )
 
@@ -32,6 +33,8 @@ def navigation() -> list[dict[str, Any]]:
         if shown == "signed_in" and user is None:
             continue
         if shown == "officer" and not may("schedule_meeting", user):
+            continue
+        if shown == "administrator" and not may("create_account", user):
             continue
         active = request.path == path or (path != "/" and request.path.startswith(path + "/"))
         items.append({"href": path, "text": label, "active": active})
