@@ -37,7 +37,7 @@ from application.users import User
 from domain.reminder import EmailState
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind
 from domain.working_days import minutes_due, papers_due
-from projections.reminders import raised_ids, reminders
+from projections.reminders import raised_among, reminders
 from projections.tables import bodies, meetings, metadata, projects
 
 BENCH_DIR = Path("var") / "bench"
@@ -136,7 +136,7 @@ def load(engine: Engine, n_bodies: int, n_meetings: int, n_projects: int) -> Non
 def scan(engine: Engine, people: Recipients) -> tuple[int, int]:
     with engine.connect() as connection:
         dues = plan(connection, today=TODAY, recipients=people)
-        known = raised_ids(connection, [d.id for d in dues])
+        known = raised_among(connection, dues)
     return len(dues), len(known)
 
 

@@ -68,6 +68,7 @@ bodies = Table(
     Index("rm_bodies_name", "name"),
     Index("rm_bodies_kind_status", "kind", "status"),
     Index("rm_bodies_until", "until"),  # groups reaching their end date
+    Index("rm_bodies_contract_end", "contract_end"),  # break clauses (F2)
     Index("rm_bodies_parent", "parent_id"),
     # The directory's sortable columns.
     Index("rm_bodies_funding", "annual_funding_pence"),
@@ -143,6 +144,9 @@ meetings = Table(
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),
+    # A body's last and next meeting, and its last and next ordinary one (scheduled, not additional): one
+    # index seek each for the directory, the cadence rule (C1) and the dashboard.
+    Index("rm_meetings_ordinary", "body_id", "status", "additional", "meeting_date"),
     # The dashboard's "papers due this week" and "minutes overdue".
     Index("rm_meetings_papers_due", "papers_due"),
     Index("rm_meetings_minutes_due", "minutes_due"),
@@ -272,6 +276,7 @@ projects = Table(
     Column("outcomes_achieved", Text),
     Column("version", Integer, nullable=False),
     Index("rm_projects_due", "next_report_due"),
+    Index("rm_projects_end", "end_date"),  # projects reaching their end date
     Index("rm_projects_lead", "lead"),
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Integer, and_, cast, extract, or_
 
 from domain.vocabulary import BodyKind, BodyStatus
 from projections.tables import bodies, meetings, projects
@@ -25,23 +25,24 @@ def overdue(due: Any, today: date) -> Any:
     return due < today
 
 
+def agenda_pending() -> Any:
+    """A meeting going ahead whose agenda and papers are not published yet (C4)."""
+    return and_(meetings.c.status == "scheduled", meetings.c.agenda_published_on.is_(None))
+
+
+def minutes_pending() -> Any:
+    """A meeting going ahead whose draft minutes are not out yet (C5)."""
+    return and_(meetings.c.status == "scheduled", meetings.c.minutes_status.not_in(MINUTES_OUT))
+
+
 def papers_overdue(today: date) -> Any:
     """domain.deadlines.papers_overdue, for meetings that are going ahead."""
-    return and_(
-        meetings.c.status == "scheduled",
-        meetings.c.agenda_published_on.is_(None),
-        overdue(meetings.c.papers_due, today),
-        meetings.c.meeting_date >= today,
-    )
+    return and_(agenda_pending(), overdue(meetings.c.papers_due, today), meetings.c.meeting_date >= today)
 
 
 def minutes_overdue(today: date) -> Any:
     """domain.deadlines.minutes_overdue, for meetings that were held."""
-    return and_(
-        meetings.c.status == "scheduled",
-        meetings.c.minutes_status.not_in(MINUTES_OUT),
-        overdue(meetings.c.minutes_due, today),
-    )
+    return and_(minutes_pending(), overdue(meetings.c.minutes_due, today))
 
 
 def report_overdue(today: date) -> Any:
@@ -56,3 +57,21 @@ def election_due(today: date) -> Any:
         bodies.c.status.in_(OPEN_STATUSES),
         or_(bodies.c.election_due_by.is_(None), overdue(bodies.c.election_due_by, today)),
     )
+
+
+# Month arithmetic in SQL that reads the same on SQLite and PostgreSQL: a date's month as one integer
+# (12 * year + month - 1) and its day. domain.working_days.add_months moves the month index and clamps
+# the day, so "a date d is on or before add_months(x, n)" is "month_index(d) < month_index(x) + n, or the
+# same month and day(d) <= day(x)" without building a date in SQL.
+
+
+def month_index(value: Any) -> Any:
+    return cast(extract("year", value), Integer) * 12 + cast(extract("month", value), Integer) - 1
+
+
+def day_of_month(value: Any) -> Any:
+    return cast(extract("day", value), Integer)
+
+
+def month_index_of(day: date) -> int:
+    return day.year * 12 + day.month - 1
