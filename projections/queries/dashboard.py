@@ -1,8 +1,10 @@
 """The officers' dashboard: what needs doing this week, across the read models.
 
 Each list is bounded (the first ``LIMIT`` rows, soonest first) with its full count, so the page stays
-quick with 10,000 bodies; the directory, calendar and project lists page through the rest. What counts
-as overdue or due is projections/queries/deadlines.py, the same as the reminder scan's.
+quick with 10,000 bodies; the directory, calendar and project lists page through the rest. Every list
+and its count read an index range: pending agendas and minutes come from their partial indexes (only
+the meetings still waiting), the rest from date or kind indexes. What counts as overdue or due is
+projections/queries/deadlines.py, the same as the reminder scan's.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, func, select
 
 from projections.queries import deadlines
+from projections.queries.calendar import behind_cadence, behind_cadence_count
 from projections.tables import bodies, meetings, projects
 
 LIMIT = 10
@@ -27,13 +30,12 @@ def _listed(connection: Connection, query: Any) -> dict[str, Any]:
 
 
 def week_ahead(connection: Connection, today: date) -> dict[str, dict[str, Any]]:
-    scheduled = meetings.c.status == "scheduled"
-    unpublished = meetings.c.agenda_published_on.is_(None)
+    """Every list on the dashboard: its first ``LIMIT`` rows and how many there are."""
     return {
         "papers_due": _listed(
             connection,
             select(meetings)
-            .where(scheduled, unpublished, meetings.c.papers_due >= today, meetings.c.papers_due <= today + WEEK)
+            .where(deadlines.agenda_pending(), meetings.c.papers_due.between(today, today + WEEK))
             .order_by(meetings.c.papers_due, meetings.c.body_name),
         ),
         "papers_overdue": _listed(
@@ -54,6 +56,10 @@ def week_ahead(connection: Connection, today: date) -> dict[str, dict[str, Any]]
             .where(deadlines.report_overdue(today))
             .order_by(projects.c.next_report_due, projects.c.title),
         ),
+        "behind_cadence": {
+            "rows": behind_cadence(connection, today=today, limit=LIMIT),
+            "total": behind_cadence_count(connection, today=today),
+        },
         "elections_due": _listed(
             connection,
             select(bodies)
@@ -63,10 +69,7 @@ def week_ahead(connection: Connection, today: date) -> dict[str, dict[str, Any]]
         "ending_soon": _listed(
             connection,
             select(bodies)
-            .where(
-                bodies.c.status.in_(deadlines.OPEN_STATUSES),
-                and_(bodies.c.until >= today, bodies.c.until <= today + NEAR_END),
-            )
+            .where(bodies.c.status.in_(deadlines.OPEN_STATUSES), bodies.c.until.between(today, today + NEAR_END))
             .order_by(bodies.c.until, bodies.c.name),
         ),
     }

@@ -7,17 +7,19 @@ the dashboard and the reminder scan cannot disagree about what is overdue.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, and_, cast, extract, or_
 
 from domain.vocabulary import BodyKind, BodyStatus
-from projections.tables import bodies, meetings, projects
+from projections.tables import AGENDA_PENDING, MINUTES_OUT, MINUTES_PENDING, bodies, meetings, projects
 
-# Minutes out: published, or published and then approved.
-MINUTES_OUT = ("published", "approved")
+__all__ = ["MINUTES_OUT"]  # minutes out: published, or published and then approved
 OPEN_STATUSES = (BodyStatus.ACTIVE.value, BodyStatus.TIME_LIMITED.value)
+# Five working days before a meeting (domain.working_days.papers_due) are fewer than 31 calendar days,
+# whatever bank holidays fall between.
+PAPERS_NEVER_DUE_EARLIER = timedelta(days=31)
 
 
 def overdue(due: Any, today: date) -> Any:
@@ -26,18 +28,27 @@ def overdue(due: Any, today: date) -> Any:
 
 
 def agenda_pending() -> Any:
-    """A meeting going ahead whose agenda and papers are not published yet (C4)."""
-    return and_(meetings.c.status == "scheduled", meetings.c.agenda_published_on.is_(None))
+    """A meeting going ahead whose agenda and papers are not published yet (C4): its partial index's rows."""
+    return AGENDA_PENDING
 
 
 def minutes_pending() -> Any:
-    """A meeting going ahead whose draft minutes are not out yet (C5)."""
-    return and_(meetings.c.status == "scheduled", meetings.c.minutes_status.not_in(MINUTES_OUT))
+    """A meeting going ahead whose draft minutes are not out yet (C5): its partial index's rows."""
+    return MINUTES_PENDING
 
 
 def papers_overdue(today: date) -> Any:
-    """domain.deadlines.papers_overdue, for meetings that are going ahead."""
-    return and_(agenda_pending(), overdue(meetings.c.papers_due, today), meetings.c.meeting_date >= today)
+    """domain.deadlines.papers_overdue, for meetings that are going ahead.
+
+    Papers are due five working days before the meeting, never a month: a meeting on or after today
+    has its papers due no earlier than a month before today, which keeps the index range short.
+    """
+    return and_(
+        agenda_pending(),
+        overdue(meetings.c.papers_due, today),
+        meetings.c.papers_due >= today - PAPERS_NEVER_DUE_EARLIER,
+        meetings.c.meeting_date >= today,
+    )
 
 
 def minutes_overdue(today: date) -> Any:

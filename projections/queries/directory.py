@@ -66,6 +66,19 @@ DIRECTORY_SORTS = {
 }
 
 
+def _matching(kind: str | None, status: str | None, q: str | None) -> list[Any]:
+    """The directory's filters. The name search finds ``q`` anywhere in the name, in any case, taking
+    ``%`` and ``_`` as themselves; it reads the narrow (name, id) index rather than the bodies' rows."""
+    where = []
+    if kind:
+        where.append(bodies.c.kind == kind)
+    if status:
+        where.append(bodies.c.status == status)
+    if q:
+        where.append(func.lower(bodies.c.name).contains(q.lower(), autoescape=True))
+    return where
+
+
 def directory(
     connection: Connection,
     *,
@@ -78,22 +91,29 @@ def directory(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = select(bodies)
-    if kind:
-        query = query.where(bodies.c.kind == kind)
-    if status:
-        query = query.where(bodies.c.status == status)
-    if q:
-        query = query.where(func.lower(bodies.c.name).contains(q.lower()))
+    """A page of the directory: filtered, sorted (then by name and id, so pages never overlap), counted.
+
+    The page is cut from the ids alone, on the index of the sort column (each sortable column is
+    indexed with name and id, so a deep page walks index entries, not rows); only the page's rows
+    are then read whole, with their next and last meeting.
+    """
+    where = _matching(kind, status, q)
     column = DIRECTORY_SORTS.get(sort, bodies.c.name).name
-    total = connection.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = connection.scalar(select(func.count()).select_from(bodies).where(*where)) or 0
 
     def ordered(table: Any) -> list[Any]:
         first = table.c[column]
         return [desc(first) if descending else asc(first), table.c.name, table.c.id]
 
-    # The next and last meeting are looked up for the page's rows only, after the page is cut.
-    rows = query.order_by(*ordered(bodies)).limit(per_page).offset((page - 1) * per_page).subquery()
+    ids = (
+        select(bodies.c.id)
+        .where(*where)
+        .order_by(*ordered(bodies))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    rows = select(bodies).join(ids, bodies.c.id == ids.c.id).subquery()
     next_meeting, last_meeting = _meeting_dates(today, rows.c.id)
     found = connection.execute(select(rows, next_meeting, last_meeting).order_by(*ordered(rows))).mappings()
     result = Page([dict(r) for r in found], total, page, per_page)
