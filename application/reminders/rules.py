@@ -152,8 +152,8 @@ class Planner:
 
     def _add(self, rule: Rule, subject: tuple[str, Any, str], due: date, people: Iterable[User], title: str) -> None:
         subject_type, subject_id, subject_name = subject
-        for user in people:
-            self.found.append(Due(rule, subject_type, str(subject_id), subject_name, due, user.user_id, title))
+        subject_id = str(subject_id)
+        self.found.extend(Due(rule, subject_type, subject_id, subject_name, due, u.user_id, title) for u in people)
 
     def _advance(
         self, rule: Rule, subject: tuple[str, Any, str], due: date, title: str, at_least_days: int = 0

@@ -12,6 +12,7 @@ caller passes in, so a rebuilt read model equals the one kept incrementally.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -263,6 +264,7 @@ def _ordinary_meeting(body_id: Any) -> Any:
     return and_(meetings.c.body_id == body_id, meetings.c.status == "scheduled", meetings.c.additional == false())
 
 
+@lru_cache(maxsize=4)
 def _behind_cadence(today: date, window_months: int) -> Select[Any]:
     """Rule C1: open conferences and consultative groups, established before the window, with no ordinary
     meeting in the ``window_months`` up to ``today`` (one index probe each, no per-body maximum)."""
@@ -288,6 +290,11 @@ def behind_cadence(
     A body established within the window is not yet behind. The last and next ordinary meetings come
     with each body, looked up for the rows returned (the first ``limit`` by name) only.
     """
+    return _rows(connection, _behind_cadence_rows(today, window_months, limit))
+
+
+@lru_cache(maxsize=8)
+def _behind_cadence_rows(today: date, window_months: int, limit: int | None) -> Select[Any]:
     rows = _behind_cadence(today, window_months).order_by(bodies.c.name, bodies.c.id).limit(limit).subquery()
     last = select(func.max(meetings.c.meeting_date)).where(
         _ordinary_meeting(rows.c.body_id), meetings.c.meeting_date <= today
@@ -295,14 +302,18 @@ def behind_cadence(
     following = select(func.min(meetings.c.meeting_date)).where(
         _ordinary_meeting(rows.c.body_id), meetings.c.meeting_date > today
     )
-    query = select(
+    return select(
         rows, last.scalar_subquery().label("last_meeting"), following.scalar_subquery().label("next_meeting")
     ).order_by(rows.c.name, rows.c.body_id)
-    return _rows(connection, query)
 
 
 def behind_cadence_count(connection: Connection, *, today: date, window_months: int = 6) -> int:
-    return connection.scalar(select(func.count()).select_from(_behind_cadence(today, window_months).subquery())) or 0
+    return connection.scalar(_behind_cadence_count(today, window_months)) or 0
+
+
+@lru_cache(maxsize=4)
+def _behind_cadence_count(today: date, window_months: int) -> Select[Any]:
+    return select(func.count()).select_from(_behind_cadence(today, window_months).subquery())
 
 
 def meeting_row(connection: Connection, meeting_id: UUID) -> dict[str, Any] | None:
