@@ -37,7 +37,7 @@ BENCHMARKS: tuple[tuple[str, str, Callable[[int], tuple[str, ...]]], ...] = (
     (
         "bench.commands",
         "API writes and in-process commands against a static GET and the durable floor",
-        lambda n: ("--backend", "both", "--writes", str(200 * n)),
+        lambda n: ("--backend", "both", "--writes", str(150 * n)),
     ),
     (
         "bench.projections",
