@@ -196,6 +196,7 @@ def cases(c: Connection) -> list[tuple[str, str, Callable[[], Any]]]:
             lambda: queries.audit(c, date_from=date(2019, 4, 1), date_to=date(2020, 3, 31)),
         ),
         ("audit", "page 1,000", lambda: queries.audit(c, page=1000)),
+        ("audit", "kinds of change (its filter)", lambda: queries.audit_changes(c)),
         ("dashboard", "every list", lambda: dashboard.week_ahead(c, TODAY)),
     ]
 
@@ -219,11 +220,12 @@ def measure(label: str, engine: Engine, repeats: int) -> None:
         for table, name, fn in cases(c):
             ms = median_ms(fn, repeats)
             found = fn()
-            total = (
-                f"{found.total:,}" + ("" if found.exact else "+")
-                if isinstance(found, queries.Page)
-                else f"{sum(v['total'] for v in found.values()):,} in the lists"
-            )
+            if isinstance(found, queries.Page):
+                total = f"{found.total:,}" + ("" if found.exact else "+")
+            elif isinstance(found, dict):
+                total = f"{sum(v['total'] for v in found.values()):,} in the lists"
+            else:
+                total = f"{len(found):,}"
             click.echo(
                 f"  {table:10s} {name:26s} {ms:9.1f} {ms / count[table]:11.2f} {ms / scan[table]:12.3f}  {total}"
             )

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Select, asc, desc, distinct, select
+from sqlalchemy import Connection, Select, asc, desc, func, select
 
 from projections.queries.common import Page, _rows, count_up_to
 from projections.tables import audit_log
@@ -76,5 +76,20 @@ def audit_after(connection: Connection, after: int, *, limit: int, **filters: An
 
 
 def audit_changes(connection: Connection) -> list[str]:
-    """The kinds of change on record, for the audit page's filter."""
-    return list(connection.scalars(select(distinct(audit_log.c.change)).order_by(audit_log.c.change)))
+    """The kinds of change on record, for the audit page's filter.
+
+    A loose index scan: the first kind, then the next one after it, and so on, each one probe of the
+    (change, position) index, so the page pays for the handful of kinds rather than a pass over a log
+    of a million changes (which SELECT DISTINCT was).
+    """
+    return list(connection.scalars(_KINDS))
+
+
+def _kinds() -> Any:
+    kinds = select(func.min(audit_log.c.change).label("change")).cte("kinds", recursive=True)
+    following = select(func.min(audit_log.c.change)).where(audit_log.c.change > kinds.c.change).scalar_subquery()
+    kinds = kinds.union_all(select(following).where(kinds.c.change.is_not(None)))
+    return select(kinds.c.change).where(kinds.c.change.is_not(None)).order_by(kinds.c.change)
+
+
+_KINDS = _kinds()

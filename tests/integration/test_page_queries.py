@@ -188,6 +188,12 @@ def _audit_by_hand(data: Data, newest_first: bool, **f: Any) -> list[int]:
     return sorted((a["notification_id"] for a in rows), reverse=newest_first)
 
 
+def test_the_kinds_of_change_on_record_are_every_distinct_one(data: Data) -> None:
+    assert queries.audit_changes(data.connection) == sorted({a["change"] for a in data.audit})
+    data.connection.execute(audit_log.delete())
+    assert queries.audit_changes(data.connection) == []
+
+
 def test_the_audit_log_pages_and_counts_what_a_filter_by_hand_finds(data: Data) -> None:
     some_body = data.audit[7]["body_id"]
     for filters in [
