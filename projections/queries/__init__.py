@@ -17,6 +17,7 @@ from projections.queries.calendar import (
     agenda,
     all_meetings_of_body,
     behind_cadence,
+    behind_cadence_count,
     calendar,
     deadline_flags,
     matters_arising,
@@ -27,7 +28,6 @@ from projections.queries.calendar import (
     open_actions,
     open_actions_of_meeting,
     public_calendar,
-    twice_yearly_bodies,
 )
 from projections.queries.common import Page
 from projections.queries.directory import (
@@ -56,6 +56,7 @@ __all__ = [
     "audit_after",
     "audit_changes",
     "behind_cadence",
+    "behind_cadence_count",
     "body",
     "body_id_by_name",
     "body_members",
@@ -78,5 +79,4 @@ __all__ = [
     "public_calendar",
     "state_on",
     "status_label",
-    "twice_yearly_bodies",
 ]
