@@ -10,6 +10,11 @@ DATABASE_URL_VAR = "PARTNERSHIP_HUB_DATABASE_URL"
 READ_MODEL_URL_VAR = "PARTNERSHIP_HUB_READ_MODEL_URL"
 DATA_DIR_VAR = "PARTNERSHIP_HUB_DATA_DIR"
 FILES_DIR_VAR = "PARTNERSHIP_HUB_FILES_DIR"
+AGGREGATE_CACHE_VAR = "PARTNERSHIP_HUB_AGGREGATE_CACHE_SIZE"
+# Aggregates each process keeps in memory between commands (0: none). Each load still reads the events
+# saved since (by any process), so the cache is never stale; 1,000 records of the size the demo makes
+# are a few megabytes.
+DEFAULT_AGGREGATE_CACHE_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class Settings:
     read_model_url: str
     # Uploaded papers and minutes, named by SHA-256 (application/files.py); created on first upload.
     files_dir: Path = Path("var/files")
+    aggregate_cache_size: int = DEFAULT_AGGREGATE_CACHE_SIZE
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -26,11 +32,27 @@ class Settings:
         data_dir = Path(env.get(DATA_DIR_VAR) or "var")
         url = env.get(DATABASE_URL_VAR) or sqlite_url(data_dir / "partnership-hub.sqlite3")
         files_dir = Path(env.get(FILES_DIR_VAR) or data_dir / "files")
-        return cls(database_url=url, read_model_url=env.get(READ_MODEL_URL_VAR) or url, files_dir=files_dir)
+        cache = env.get(AGGREGATE_CACHE_VAR) or ""
+        return cls(
+            database_url=url,
+            read_model_url=env.get(READ_MODEL_URL_VAR) or url,
+            files_dir=files_dir,
+            aggregate_cache_size=_count(AGGREGATE_CACHE_VAR, cache) if cache else DEFAULT_AGGREGATE_CACHE_SIZE,
+        )
 
     @classmethod
     def for_url(cls, url: str, files_dir: Path | None = None) -> Settings:
         return cls(database_url=url, read_model_url=url, files_dir=files_dir or Path("var/files"))
+
+
+def _count(name: str, value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(f"{name} must be a whole number, 0 or more (got {value!r})")
+    return count
 
 
 def sqlite_url(path: Path) -> str:
