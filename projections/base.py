@@ -10,16 +10,19 @@ resumes from the recorded position with no gap and no duplicate.
 from __future__ import annotations
 
 import warnings
+import zlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import Connection, Table, delete, inspect
+from sqlalchemy import Connection, Table, delete, inspect, text, update
+from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import Session
 
 APPLICATION_NAME = "PartnershipHub"
 
@@ -74,16 +77,42 @@ class ReadModelView(SQLAlchemyTrackingRecorder):
         handle: Callable[[Connection, Any, int], None],
         before_commit: Callable[[], None] | None = None,
     ) -> None:
-        """Writes the rows for ``events`` and the last tracking position in one transaction."""
+        """Writes the rows for ``events`` and the last tracking position in one transaction.
+
+        Several processes may project at once (each server catching up, the projections worker). The
+        transaction first takes this read model's lock, then reads the position under it and skips what
+        another process recorded meanwhile, so no event is applied twice and the position never moves
+        back. Without the lock two transactions both read the old position and, under PostgreSQL's
+        READ COMMITTED, both apply the events.
+        """
         if not events:
             return
+        application_name = events[-1][1].application_name
         with self.transaction(commit=True) as session:
+            self._lock(session, application_name)
+            position = self.max_tracking_id(application_name) or 0
+            events = [item for item in events if item[1].notification_id > position]
+            if not events:
+                return
             connection = session.connection()
             for event, tracking in events:
                 handle(connection, event, tracking.notification_id)
             if before_commit is not None:
                 before_commit()  # tests inject a crash here, between the rows and the commit
             self._insert_tracking(session, events[-1][1])
+
+    def _lock(self, session: Session, application_name: str) -> None:
+        """Held until the transaction ends: PostgreSQL's advisory lock for this read model (it exists
+        before the tracking row does); on SQLite a no-op write, which takes the database's write lock."""
+        if session.get_bind().dialect.name == "postgresql":
+            key = zlib.crc32(self.tracking_table.name.encode())
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        else:
+            session.execute(
+                update(self.tracking_table)
+                .where(self.tracking_table.c.application_name == application_name)
+                .values(notification_id=self.tracking_table.c.notification_id)
+            )
 
 
 class ReadModel(Projection[ReadModelView]):
@@ -101,7 +130,15 @@ class ReadModel(Projection[ReadModelView]):
         raise NotImplementedError
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.process_batch([(domain_event, tracking)])
+        # The library's runner hands over events one by one from where it started; another process
+        # may have recorded the first position of all at the same moment (there was no tracking row to
+        # lock yet). Its transaction was refused and wrote nothing, so the runner moves on instead of
+        # stopping for good.
+        try:
+            self.process_batch([(domain_event, tracking)])
+        except (IntegrityError, SQLAlchemyIntegrityError):
+            if not self.view.has_tracking_id(tracking.application_name, tracking.notification_id):
+                raise
 
     def process_batch(self, events: Sequence[tuple[DomainEventProtocol[Any], Tracking]]) -> None:
         self.view.record(events, self.handle, self.before_commit)
