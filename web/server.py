@@ -38,6 +38,8 @@ class ServerOptions:
             "timeout": self.timeout,
             "graceful_timeout": 30,  # on SIGTERM, requests in flight get this long to finish
             "accesslog": "-" if self.access_log else None,
+            # gunicorn's usual line, plus the worker's pid: which process served the request.
+            "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s',
             "errorlog": "-",
             "proc_name": "partnership-hub",
         }
