@@ -52,9 +52,9 @@ A = TypeVar("A", bound=Aggregate)
 BODY_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/body")
 MEETING_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/meeting")
 SCAN_BATCH = 1000
-# A snapshot every this many events of a body, meeting or project. Loading costs one snapshot plus at
-# most this many events; at 100 the tail replays in a few milliseconds while snapshots add about 1% to
-# the rows written. Reminders live for a handful of events and take none.
+# A snapshot every this many events of a body, meeting or project. A load costs one snapshot plus at
+# most this many events: at 100 the tail replays in a few milliseconds, for one snapshot row written
+# per hundred events. Reminders live for a handful of events and take none.
 SNAPSHOT_INTERVAL = 100
 logger = logging.getLogger(__name__)
 
@@ -163,14 +163,7 @@ class HubBase(Application[UUID]):
             settings = Settings.for_url(env["SQLALCHEMY_URL"]) if "SQLALCHEMY_URL" in env else None
         self.settings = settings or Settings.from_env()
         self.clock = clock
-        cache = {"AGGREGATE_CACHE_MAXSIZE": str(self.settings.aggregate_cache_size)}
-        super().__init__(
-            {
-                **store_env(self.settings.database_url),
-                **(cache if self.settings.aggregate_cache_size else {}),
-                **(env or {}),
-            }
-        )
+        super().__init__({**store_env(self.settings.database_url), **(env or {})})
         self.recorder: TimelineRecorder
         self.files = FileStore(self.settings.files_dir)
         # Which bodies and meetings exist, for the few commands that look beyond one record.
@@ -188,19 +181,18 @@ class HubBase(Application[UUID]):
     # --------------------------------------------------------------- plumbing
 
     def construct_repository(self) -> Repository[UUID]:
-        """The library's repository with its aggregate cache (AGGREGATE_CACHE_MAXSIZE), which also snapshots
-        a record whose load replayed a long tail (application/snapshots.py).
+        """The library's repository with its aggregate cache of ``settings.aggregate_cache_size`` records
+        (none at 0), which also snapshots a record whose load replayed a long tail (application/snapshots.py).
 
         The cache is safe with several processes because every load fast-forwards the cached aggregate
         with the events saved since, by anyone (so a stale write is still refused by the store), and
         hands out a deep copy (so a command that changes the aggregate and then fails leaves the cache
-        as it was). Both are fixed on, whatever the environment says.
+        as it was). Both are fixed on here, whatever the library's environment variables say.
         """
-        size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
         return SnapshottingRepository(
             event_store=self.events,
             snapshot_store=self.snapshots,
-            cache_maxsize=int(size) if size else None,
+            cache_maxsize=self.settings.aggregate_cache_size or None,
             fastforward=True,
             fastforward_skipping=False,
             deepcopy_from_cache=True,
