@@ -29,6 +29,7 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import EventStore, IntegrityError
 from eventsourcing.utils import get_topic, resolve_topic
+from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def put_snapshot(store: EventStore[UUID], aggregate: Aggregate) -> None:
     """Stores a snapshot of ``aggregate`` as it is now (no pending events); failures are only logged."""
     try:
         store.put([StateSnapshot.take(aggregate)])
-    except IntegrityError:
+    except (IntegrityError, SQLAlchemyIntegrityError):
         pass  # another process took the same snapshot first: it holds the same state
     except Exception:
         logger.exception("could not snapshot %s %s at version %s", type(aggregate).__name__, aggregate.id,
