@@ -209,6 +209,14 @@ class HubBase(Application[UUID]):
         assert self.snapshots is not None
         put_snapshot(self.snapshots, self.repository.get(aggregate_id, version=version, projector_func=projector_func))
 
+    def close(self) -> None:
+        """Also closes the event store's pooled connections (the library's factory leaves them open),
+        so a process that set up the store before forking its workers hands them none."""
+        super().close()
+        engine = self.recorder.datastore.engine
+        if engine is not None:
+            engine.dispose()
+
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         # Runs after the events are committed: a snapshot that cannot be taken must not make a saved
         # command look failed. The next load replays a longer tail, and snapshots it.

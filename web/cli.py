@@ -49,7 +49,10 @@ def cli() -> None:
 
 @cli.command()
 def init() -> None:
-    """Create the event store's tables (safe to run again)."""
+    """Create the event store's tables, the read models', the accounts' and the API's (safe to run again)."""
+    from web.server import prepare_store
+
+    prepare_store()
     hub = _hub()
     click.echo(f"Event store ready at {hub.settings.database_url} ({_event_count(hub)} events).")
 

@@ -1,19 +1,26 @@
 """The production server: gunicorn, with pre-forked worker processes each running threads.
 
-``partnership-hub serve`` runs this; ``--dev`` runs Werkzeug's development server instead. The app is
-not preloaded: each worker calls ``create_app`` after the fork, so each builds its own Services (its
+``partnership-hub serve`` runs this; ``--dev`` runs Werkzeug's development server instead. The master
+creates the tables first (``prepare_store``) and closes every connection it used. The app is not
+preloaded: each worker calls ``create_app`` after the fork, so each builds its own Services (its
 database connections, its aggregate cache, its read-model thread). Nothing that holds a connection or a
 thread exists in the master process, where a fork would share it between workers.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from sqlalchemy.exc import SQLAlchemyError
 
+from application import bootstrap
+from application.settings import Settings
+from web.api import idempotency
 from web.app import create_app
 
 
@@ -61,6 +68,28 @@ class HubServer(BaseApplication):  # type: ignore[misc]
         return create_app()  # called in each worker, after the fork
 
 
+def prepare_store(attempts: int = 5) -> None:
+    """Creates every table the workers use, once, before they start, and keeps no connection open.
+
+    Workers booting together on a new database would otherwise all see a table missing and all create
+    it; the losers fail to boot and gunicorn stops. Two servers starting together may still race here,
+    so a failed attempt is tried again (the table is there by then). `partnership-hub init` does the same.
+    """
+    for attempt in range(attempts):
+        try:
+            services = bootstrap.build(Settings.from_env())
+            try:
+                idempotency.create_table(services.users.engine)
+            finally:
+                services.close()
+            return
+        except (SQLAlchemyError, PersistenceError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def serve(options: ServerOptions) -> None:
-    """Runs gunicorn until it is stopped (SIGINT or SIGTERM stop it gracefully)."""
+    """Sets up the store, then runs gunicorn until it is stopped (SIGINT or SIGTERM stop it gracefully)."""
+    prepare_store()
     HubServer(options).run()

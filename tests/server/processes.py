@@ -75,6 +75,18 @@ def start(name: str, args: list[str], env: Mapping[str, str], logs: Path) -> Pro
     return Process(name, popen, log)
 
 
+def run_to_end(name: str, args: list[str], env: Mapping[str, str], logs: Path, within: float = 120.0) -> Process:
+    """A command that does its work and exits (``init``, say); fails with its output unless it exits 0."""
+    process = start(name, args, env, logs)
+    try:
+        code = process.popen.wait(timeout=within)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError(f"{name} did not finish within {within:g} s\n{process.tail()}") from None
+    assert code == 0, process.tail()
+    return process
+
+
 def serve(name: str, port: int, env: Mapping[str, str], logs: Path, *, workers: int = 2) -> Process:
     """``partnership-hub serve``: gunicorn with ``workers`` workers on ``port`` (wait with ``answering``)."""
     return start(name, ["serve", "--port", str(port), "--workers", str(workers)], env, logs)

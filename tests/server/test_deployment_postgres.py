@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import psycopg
 import pytest
 
 from application import bootstrap
@@ -40,6 +41,7 @@ from tests.server.processes import (
     Writer,
     answering,
     free_port,
+    run_to_end,
     serve,
     served_by,
     start,
@@ -112,6 +114,7 @@ def test_two_servers_a_projections_worker_and_a_scheduler_on_one_postgresql_data
         "PARTNERSHIP_HUB_SMTP_PORT": str(smtp.port),
     }
     logs = tmp_path / "logs"
+    run_to_end("init", ["init"], env, logs)  # once, before the rest start (README: Deployment)
     processes: list[Process] = []
     try:
         port_a, port_b = free_port(), free_port()
@@ -191,3 +194,31 @@ def test_two_servers_a_projections_worker_and_a_scheduler_on_one_postgresql_data
     rebuilt.close()
     models.close()
     hub.close()
+
+
+@pytest.mark.postgres
+def test_processes_starting_together_on_a_new_database_all_get_their_tables(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    """Three `partnership-hub init` processes at once on a database with no tables (what each server's
+    master does before forking: web/server.py's prepare_store): each finishes, whoever loses a race to
+    create a table."""
+    for round_ in range(2):  # bounded: two races
+        database = f"new_store_{round_}"
+        env = {"PARTNERSHIP_HUB_DATABASE_URL": postgres_server.url(database),
+               "PARTNERSHIP_HUB_DATA_DIR": str(tmp_path / "data")}  # fmt: skip
+        postgres_server.create_database(database)
+        racing = [start(f"init-{round_}-{n}", ["init"], env, tmp_path / "logs") for n in range(3)]
+        try:
+            codes = [process.popen.wait(timeout=120) for process in racing]
+        finally:
+            for process in racing:
+                process.kill()
+        assert codes == [0, 0, 0], [process.tail() for process in racing]
+        with psycopg.connect(postgres_server.dsn(database)) as connection:
+            tables = {
+                row[0] for row in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            }
+        expected = {"partnershiphub_events", "partnershiphub_snapshots", "event_timeline", "api_idempotency_keys",
+                    "rm_bodies", "hub_users"}  # fmt: skip
+        assert expected <= tables, tables
