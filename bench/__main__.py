@@ -40,6 +40,11 @@ BENCHMARKS: tuple[tuple[str, str, Callable[[int], tuple[str, ...]]], ...] = (
         lambda n: ("--backend", "both", "--writes", str(150 * n)),
     ),
     (
+        "bench.snapshots",
+        "One command on a long-lived body against a new one, with snapshots and the aggregate cache",
+        lambda n: ("--backend", "both", "--events", str(10_000 * n), "--repeats", "5", "--no-server"),
+    ),
+    (
         "bench.projections",
         "Read-model rebuild against reading the same log",
         lambda n: ("--backend", "both", "--events", str(20_000 * n)),

@@ -372,10 +372,12 @@ def api_why(port: int, served: Store, local: Store, services: Services) -> str:
     api, command, catch_up = (1000 * statistics.median(samples[k]) for k in ("api", "command", "catch-up"))
     return (
         f"one write takes {api:.0f} ms through the server against {command:.0f} ms in process; bringing the read "
-        f"models up to one new event takes {catch_up:.0f} ms, which a request pays when it waits for them inside "
-        f"itself, and the rest ({max(0.0, api - command - catch_up):.0f} ms) is HTTP, the server and the wait "
-        "for the store. Answering once the command is saved, with a projection worker beside the requests (the "
-        "answer waiting only for its own event's position), would close most of it."
+        f"models up to one new event takes {catch_up:.0f} ms: the server's read-model worker does it beside the "
+        "request, but the answer waits until its own event is in the lists (read-your-writes), so that time "
+        f"stays on the write's path; the rest ({max(0.0, api - command - catch_up):.0f} ms) is HTTP and the "
+        "server. Fewer statements per one-event batch (each read model's rows for an event in one round trip) "
+        "would close part of it; answering before the lists catch up would close the rest, at the price of "
+        "read-your-writes."
     )
 
 
@@ -396,8 +398,9 @@ def command_why(services: Services, local: Store, label: str) -> str:
     show_profile(f"20 in-process commands on {label}", text)
     return (
         f"a command runs {statements / 20:.0f} SQL statements on the event store (the floor: one insert and a "
-        "commit), reading the body's events back and decoding them before deciding (profile in this section). "
-        "Loading less (snapshots, an aggregate cache) and fewer round trips per save would close it."
+        "commit): reading the events saved since the cached version, the event itself, its row in the 'as at' "
+        "timeline, and the commit; the profile in this section shows the rest is encoding and the Python "
+        "around it. Writing the event and its timeline row in one round trip would close part of it."
     )
 
 
