@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from application import bootstrap
 from application.settings import Settings
+from web import health
 from web.api import idempotency
 from web.app import create_app
 
@@ -80,6 +81,7 @@ def prepare_store(attempts: int = 5) -> None:
             services = bootstrap.build(Settings.from_env())
             try:
                 idempotency.create_table(services.users.engine)
+                health.create_table(services.users.engine)
             finally:
                 services.close()
             return
