@@ -42,7 +42,7 @@ BENCHMARKS: tuple[tuple[str, str, Callable[[int], tuple[str, ...]]], ...] = (
     (
         "bench.snapshots",
         "One command on a long-lived body against a new one, with snapshots and the aggregate cache",
-        lambda n: ("--backend", "both", "--events", str(10_000 * n), "--repeats", "5", "--no-server"),
+        lambda n: ("--backend", "both", "--events", str(10_000 * n), "--repeats", "5"),
     ),
     (
         "bench.projections",
