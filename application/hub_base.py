@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import get_topic
 
+from application.chain import Anchor, Verification, record_check, verify
 from application.errors import ConflictError, DuplicateError, NotFound
 from application.files import FileStore
 from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
@@ -266,6 +267,19 @@ class HubBase(Application[UUID]):
         if version is None:
             return None
         return self.repository.get(aggregate_id, version=version)
+
+    # ----------------------------------------------------------- the chain
+
+    def verify_record(
+        self, anchors: tuple[Anchor, ...] = (), progress: Callable[[int], None] | None = None, *, keep: bool = True
+    ) -> Verification:
+        """Recomputes the record's hash chain from the first event (application/chain.py); a sound
+        record's head is kept (``keep``), so later runs check the record still reaches it."""
+        engine = self.recorder.datastore.engine
+        verification = verify(engine, self.recorder.events_table, anchors=anchors, progress=progress)
+        if keep:
+            record_check(engine, verification, naive_utc(self._now()))
+        return verification
 
     def history(self, aggregate_id: UUID) -> list[HistoryEntry]:
         """Every event of one record, oldest first, in plain English."""

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from application import bootstrap
 from application.authority import Role
 from application.bootstrap import Services
+from application.chain import Anchor
 from application.commands import COMMANDS
 from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
@@ -157,6 +158,36 @@ def summary() -> None:
     click.echo(f"{sum(r[2] for r in rows)} bodies, {models.log.recorder.max_notification_id() or 0} events")
     for kind, body_status, count in rows:
         click.echo(f"  {count:4d}  {BodyKind(kind).label} ({BodyStatus(body_status).label})")
+
+
+@cli.group()
+def audit() -> None:
+    """The record's tamper evidence: its hash chain, and the heads published from it."""
+
+
+@audit.command("verify")
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    metavar="POSITION:HASH",
+    help="A head printed by an earlier verify (kept elsewhere): the record must still lead to it. Repeatable.",
+)
+def verify_record(heads: tuple[str, ...]) -> None:
+    """Recompute the hash chain over every event; exit 0 with the count and the head, or exit 1 naming
+    the first event that was edited, removed, inserted or reordered."""
+    try:
+        anchors = tuple(Anchor.parse(head) for head in heads)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--head") from None
+    hub = _hub()
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=_event_count(hub), label="Verifying the record", file=stderr) as bar:
+        verification = hub.verify_record(anchors, progress=bar.update)
+    if not verification.ok:
+        raise click.ClickException(f"the record does not verify: {verification.fault}")
+    click.echo(f"Record verified: {verification.count} events, head {verification.head}")
+    click.echo("Keep this head somewhere else; `audit verify --head` checks the record still leads to it.")
 
 
 @cli.group()
