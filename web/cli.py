@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 from uuid import UUID
@@ -181,8 +182,7 @@ def verify_record(heads: tuple[str, ...]) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--head") from None
     hub = _hub()
-    stderr = click.get_text_stream("stderr")
-    with click.progressbar(length=_event_count(hub), label="Verifying the record", file=stderr) as bar:
+    with click.progressbar(length=_event_count(hub), label="Verifying the record", file=sys.stderr) as bar:
         verification = hub.verify_record(anchors, progress=bar.update)
     if not verification.ok:
         raise click.ClickException(f"the record does not verify: {verification.fault}")
