@@ -22,6 +22,7 @@ from application.commands import COMMANDS
 from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
+from application.record_file import RecordFileError, export_record, files_dir_for, import_record, read_header
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
 from application.users import Users, demo_refusal, ensure_demo_users
@@ -188,6 +189,54 @@ def verify_record(heads: tuple[str, ...]) -> None:
         raise click.ClickException(f"the record does not verify: {verification.fault}")
     click.echo(f"Record verified: {verification.count} events, head {verification.head}")
     click.echo("Keep this head somewhere else; `audit verify --head` checks the record still leads to it.")
+
+
+@cli.command("export")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def export_cmd(path: Path) -> None:
+    """Write the whole record to FILE (JSON Lines: a header, every event with its position, recorded time
+    and chain hash, the uploaded files' list) and the uploaded files to FILE.files/: the backup."""
+    if path.exists():
+        raise click.ClickException(f"{path} already exists: give a new file name (an export never overwrites)")
+    hub = _hub()
+    files_out = files_dir_for(path)
+    partial = path.with_name(path.name + ".partial")
+    with (
+        partial.open("w", encoding="utf-8", newline="\n") as out,
+        click.progressbar(length=_event_count(hub), label="Exporting the record", file=sys.stderr) as bar,
+    ):
+        done = export_record(hub.recorder, hub.files, out, files_out, bar.update)
+    partial.replace(path)  # a file named FILE is always a whole export
+    click.echo(f"Exported {done.events} events and {done.files} uploaded files to {path} (head {done.head}).")
+
+
+@cli.command("import")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--files",
+    "files_in",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the uploaded files are (default: FILE.files beside the export).",
+)
+def import_cmd(path: Path, files_in: Path | None) -> None:
+    """Load an export into this EMPTY store (all or nothing: its chain must verify); then rebuild the
+    read models with `partnership-hub projections rebuild`."""
+    hub = _hub()
+    with path.open(encoding="utf-8") as source:
+        try:
+            total = read_header(source).get("events", 0)
+        except RecordFileError as error:
+            raise click.ClickException(f"{path}: {error}") from None
+    try:
+        with (
+            path.open(encoding="utf-8") as source,
+            click.progressbar(length=int(total), label="Importing the record", file=sys.stderr) as bar,
+        ):
+            done = import_record(hub.recorder, hub.files, source, files_in or files_dir_for(path), bar.update)
+    except RecordFileError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    click.echo(f"Imported {done.events} events and {done.files} uploaded files (head {done.head}); the chain verifies.")
 
 
 @cli.group()
