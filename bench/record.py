@@ -1,0 +1,82 @@
+"""How fast the record proves itself and moves, next to reading the log with no work at all.
+
+Run it as ``.venv/bin/python -m bench.record [--events N]`` (default 100,000 events). On the SQLite
+store that ``bench.projections`` builds and keeps under ``./var/bench/`` (made by the real commands),
+it measures in one run:
+
+- **raw read**: the whole notification log read in the read models' batch size, nothing done with it;
+- **audit verify**: ``hub.verify_record()``, every event's digest and link recomputed against the chain;
+- **export**: ``partnership-hub export``'s work, the whole record written as JSON Lines to a file;
+- **import**: that file loaded into a new, empty SQLite store (one transaction, chain recomputed).
+
+Each rate is printed beside the raw read rate and their ratio (target: each at least 0.3). The
+largest resident memory the process reached is printed after each step, so a step whose memory grew
+with the log would show (the work streams in batches; the figure should stay flat).
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from application.hub import PartnershipHub
+from application.record_file import export_record, files_dir_for, import_record
+from application.settings import Settings, sqlite_url
+from bench.projections import cached_sqlite_store, close_hub, event_count, rate, read_rate
+
+TARGET = 0.3
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@click.command()
+@click.option("--events", default=100_000, show_default=True, type=click.IntRange(100, 10_000_000))
+def main(events: int) -> None:
+    hub = cached_sqlite_store(events)
+    count = event_count(hub)
+    click.echo(f"{count:,} events; peak memory {peak_mib():.0f} MiB before measuring")
+    raw = read_rate(hub, decode=False)
+    click.echo(f"  raw read       {raw:12,.0f} events/s                    peak {peak_mib():.0f} MiB")
+
+    def report(name: str, value: float) -> None:
+        ratio = value / raw
+        verdict = "ok" if ratio >= TARGET else f"BELOW {TARGET}"
+        click.echo(
+            f"  {name:14s} {value:12,.0f} events/s  {ratio:5.2f} of raw read ({verdict})  peak {peak_mib():.0f} MiB"
+        )
+
+    started = time.perf_counter()
+    verification = hub.verify_record(keep=False)
+    assert verification.ok, verification.fault
+    report("audit verify", rate(verification.count, time.perf_counter() - started))
+    work = Path(tempfile.mkdtemp(prefix="phub-bench-record-"))
+    try:
+        exported = work / "record.jsonl"
+        started = time.perf_counter()
+        with exported.open("w", encoding="utf-8", newline="\n") as out:
+            done = export_record(hub.recorder, hub.files, out, files_dir_for(exported), lambda n: None)
+        report("export", rate(done.events, time.perf_counter() - started))
+        target = PartnershipHub(Settings.for_url(sqlite_url(work / "imported.sqlite3"), files_dir=work / "files"))
+        try:
+            started = time.perf_counter()
+            with exported.open(encoding="utf-8") as source:
+                loaded = import_record(target.recorder, target.files, source, files_dir_for(exported), lambda n: None)
+            report("import", rate(loaded.events, time.perf_counter() - started))
+        finally:
+            close_hub(target)
+        size = exported.stat().st_size
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        close_hub(hub)
+    click.echo(f"Export file: {size / 2**20:.1f} MiB for {count:,} events.")
+
+
+if __name__ == "__main__":
+    main()
