@@ -40,6 +40,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    func,
     insert,
     select,
 )
@@ -288,12 +289,22 @@ def verify(
     """Walks the whole log and its chain, checking every anchor given and every head verified before."""
     ev, ln = events.c, event_chain.c
 
+    with engine.connect() as connection:
+        # Where this run stops, read from both tables in one statement (one snapshot): an event and its
+        # link commit together, so events written while the walk runs all lie beyond it and are left for
+        # the next run, instead of looking like an event without a link.
+        newest = connection.execute(
+            select(select(func.max(ev.id)).scalar_subquery(), select(func.max(ln.position)).scalar_subquery())
+        ).one()
+    stop = max(newest[0] or 0, newest[1] or 0)
+
     def events_after(after: int) -> Any:
         columns = (ev.id, ev.originator_id, ev.originator_version, ev.topic, ev.state)
-        return select(*columns).where(ev.id > after).order_by(ev.id).limit(VERIFY_BATCH)
+        return select(*columns).where(ev.id > after, ev.id <= stop).order_by(ev.id).limit(VERIFY_BATCH)
 
     def links_after(after: int) -> Any:
-        return select(event_chain).where(ln.position > after).order_by(ln.position).limit(VERIFY_BATCH)
+        query = select(event_chain).where(ln.position > after, ln.position <= stop)
+        return query.order_by(ln.position).limit(VERIFY_BATCH)
 
     with engine.connect() as lookups, engine.connect() as reading_events, engine.connect() as reading_links:
 

@@ -1,13 +1,14 @@
 """How fast the record proves itself and moves, next to reading the log with no work at all.
 
-Run it as ``.venv/bin/python -m bench.record [--events N]`` (default 100,000 events). On the SQLite
-store that ``bench.projections`` builds and keeps under ``./var/bench/`` (made by the real commands),
-it measures in one run:
+Run it as ``.venv/bin/python -m bench.record [--events N] [--backend sqlite|postgres|both]`` (default
+100,000 events, SQLite). On the SQLite store that ``bench.projections`` builds and keeps under
+``./var/bench/`` (made by the real commands; PostgreSQL gets a copy of it in a throwaway cluster),
+it measures in one run, per backend:
 
 - **raw read**: the whole notification log read in the read models' batch size, nothing done with it;
 - **audit verify**: ``hub.verify_record()``, every event's digest and link recomputed against the chain;
 - **export**: ``partnership-hub export``'s work, the whole record written as JSON Lines to a file;
-- **import**: that file loaded into a new, empty SQLite store (one transaction, chain recomputed).
+- **import**: that file loaded into a new, empty store of the same kind (one transaction, chain recomputed).
 
 Each rate is printed beside the raw read rate and their ratio (target: each at least 0.3). The
 largest resident memory the process reached is printed after each step, so a step whose memory grew
@@ -20,6 +21,8 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -27,7 +30,7 @@ import click
 from application.hub import PartnershipHub
 from application.record_file import export_record, files_dir_for, import_record
 from application.settings import Settings, sqlite_url
-from bench.projections import cached_sqlite_store, close_hub, event_count, rate, read_rate
+from bench.projections import cached_sqlite_store, close_hub, copy_log, event_count, rate, read_rate
 
 TARGET = 0.3
 
@@ -36,14 +39,11 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@click.command()
-@click.option("--events", default=100_000, show_default=True, type=click.IntRange(100, 10_000_000))
-def main(events: int) -> None:
-    hub = cached_sqlite_store(events)
+def measure(backend: str, hub: PartnershipHub, new_store: Callable[[Path], PartnershipHub]) -> None:
     count = event_count(hub)
-    click.echo(f"{count:,} events; peak memory {peak_mib():.0f} MiB before measuring")
+    click.echo(f"{backend}: {count:,} events; peak memory {peak_mib():.0f} MiB before measuring")
     raw = read_rate(hub, decode=False)
-    click.echo(f"  raw read       {raw:12,.0f} events/s                    peak {peak_mib():.0f} MiB")
+    click.echo(f"  raw read       {raw:12,.0f} events/s                          peak {peak_mib():.0f} MiB")
 
     def report(name: str, value: float) -> None:
         ratio = value / raw
@@ -54,7 +54,8 @@ def main(events: int) -> None:
 
     started = time.perf_counter()
     verification = hub.verify_record(keep=False)
-    assert verification.ok, verification.fault
+    if not verification.ok:
+        raise click.ClickException(f"the bench store does not verify: {verification.fault}")
     report("audit verify", rate(verification.count, time.perf_counter() - started))
     work = Path(tempfile.mkdtemp(prefix="phub-bench-record-"))
     try:
@@ -63,7 +64,7 @@ def main(events: int) -> None:
         with exported.open("w", encoding="utf-8", newline="\n") as out:
             done = export_record(hub.recorder, hub.files, out, files_dir_for(exported), lambda n: None)
         report("export", rate(done.events, time.perf_counter() - started))
-        target = PartnershipHub(Settings.for_url(sqlite_url(work / "imported.sqlite3"), files_dir=work / "files"))
+        target = new_store(work)
         try:
             started = time.perf_counter()
             with exported.open(encoding="utf-8") as source:
@@ -71,11 +72,52 @@ def main(events: int) -> None:
             report("import", rate(loaded.events, time.perf_counter() - started))
         finally:
             close_hub(target)
-        size = exported.stat().st_size
+        click.echo(f"  export file: {exported.stat().st_size / 2**20:.1f} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        close_hub(hub)
-    click.echo(f"Export file: {size / 2**20:.1f} MiB for {count:,} events.")
+
+
+@contextmanager
+def postgres(source: PartnershipHub) -> Iterator[tuple[PartnershipHub, Callable[[Path], PartnershipHub]]]:
+    """A throwaway cluster with a copy of ``source``'s log, and a maker of empty stores beside it."""
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        hub = PartnershipHub(Settings.for_url(server.create_database("phub_bench_record")))
+        try:
+            copy_log(source, hub)
+
+            def empty(work: Path) -> PartnershipHub:
+                url = server.create_database("phub_bench_import")
+                return PartnershipHub(Settings.for_url(url, files_dir=work / "files"))
+
+            yield hub, empty
+        finally:
+            close_hub(hub)
+    finally:
+        server.stop()
+
+
+@click.command()
+@click.option("--events", default=100_000, show_default=True, type=click.IntRange(100, 10_000_000))
+@click.option("--backend", type=click.Choice(["sqlite", "postgres", "both"]), default="sqlite", show_default=True)
+def main(events: int, backend: str) -> None:
+    """audit verify, export and import rates against the raw log-read rate, on SQLite and/or PostgreSQL."""
+    with ExitStack() as stack:
+        source = cached_sqlite_store(events)
+        stack.callback(close_hub, source)
+        if backend in ("sqlite", "both"):
+            measure(
+                "sqlite",
+                source,
+                lambda work: PartnershipHub(
+                    Settings.for_url(sqlite_url(work / "imported.sqlite3"), files_dir=work / "files")
+                ),
+            )
+        if backend in ("postgres", "both"):
+            hub, empty = stack.enter_context(postgres(source))
+            measure("postgresql", hub, empty)
 
 
 if __name__ == "__main__":
