@@ -44,6 +44,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
 # Before the first event there is nothing: the first link is bound to this.
 GENESIS = "0" * 64
@@ -86,7 +87,8 @@ def digest_of(event: StoredLike) -> str:
     h = hashlib.sha256()
     topic = event.topic.encode()
     state = bytes(event.state)
-    h.update(UUID(str(event.originator_id)).bytes)
+    originator_id = event.originator_id
+    h.update((originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))).bytes)
     h.update(int(event.originator_version).to_bytes(8, "big", signed=True))
     h.update(len(topic).to_bytes(4, "big"))
     h.update(topic)
@@ -218,10 +220,7 @@ def walk(
         if event is None or link.position < event.id:
             raise Fault(link.position, f"event {link.position} ({_describe(link)}) was removed from the log")
         position = event.id
-        if (UUID(str(event.originator_id)), event.originator_version) != (
-            UUID(str(link.originator_id)),
-            link.originator_version,
-        ):
+        if event.originator_version != link.originator_version or str(event.originator_id) != str(link.originator_id):
             moved_to = where_is_event(link.originator_id, link.originator_version)
             linked_at = where_is_link(event.originator_id, event.originator_version)
             if moved_to is not None and linked_at is not None:
@@ -335,16 +334,19 @@ def record_check(engine: Any, verification: Verification, at: datetime) -> None:
     """Keeps a verified head, so later runs check the record still reaches it."""
     if not verification.ok or verification.head_position == 0:
         return
-    with engine.begin() as connection:
-        exists = connection.execute(
-            select(chain_checks.c.position).where(chain_checks.c.position == verification.head_position)
-        ).first()
-        if exists is None:
-            connection.execute(
-                insert(chain_checks).values(
-                    position=verification.head_position, hash=verification.head_hash, checked_at=at
+    try:
+        with engine.begin() as connection:
+            exists = connection.execute(
+                select(chain_checks.c.position).where(chain_checks.c.position == verification.head_position)
+            ).first()
+            if exists is None:
+                connection.execute(
+                    insert(chain_checks).values(
+                        position=verification.head_position, hash=verification.head_hash, checked_at=at
+                    )
                 )
-            )
+    except IntegrityError:
+        pass  # another verify (a second scheduler) kept the same head at the same moment
 
 
 def last_check(connection: Any) -> Any:

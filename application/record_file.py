@@ -35,7 +35,7 @@ from sqlalchemy import func, insert, select, text
 
 from application.chain import GENESIS, digest_of, event_chain, head_statement, link_hash
 from application.files import FileStore
-from application.persistence import TimelineRecorder, event_timeline
+from application.persistence import TimelineRecorder, event_timeline, naive_utc
 
 FORMAT = "partnership-hub-record"
 VERSION = 1
@@ -87,23 +87,8 @@ def export_record(
     manifest = list(_stored_files(files))  # (hash, size) pairs: small beside the events
     head_text = f"{stop}:{head.hash}" if head is not None else f"0:{GENESIS}"
     out.write(_line({"format": FORMAT, "version": VERSION, "events": count, "files": len(manifest), "head": head_text}))
-    statement = (
-        select(
-            ev.id,
-            ev.originator_id,
-            ev.originator_version,
-            ev.topic,
-            ev.state,
-            event_chain.c.hash,
-            event_timeline.c.recorded_at,
-        )
-        .join(event_chain, event_chain.c.position == ev.id, isouter=True)
-        .join(
-            event_timeline,
-            (event_timeline.c.originator_id == ev.originator_id)
-            & (event_timeline.c.originator_version == ev.originator_version),
-            isouter=True,
-        )
+    statement = select(ev.id, ev.originator_id, ev.originator_version, ev.topic, ev.state, event_chain.c.hash).join(
+        event_chain, event_chain.c.position == ev.id, isouter=True
     )
     after = 0
     with engine.connect() as connection:
@@ -114,13 +99,31 @@ def export_record(
                 out.write(_line(_event_line(row)))
             after = rows[-1].id
             progress(len(rows))
+    folders: set[Path] = set()
     for sha256, size in manifest:
         out.write(_line({"file": {"sha256": sha256, "size": size}}))
-        target = files_out / sha256[:2] / sha256
-        if not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(files.path(sha256), target)
+        _copy(files.path(sha256), files_out / sha256[:2] / sha256, folders)
     return Transfer(count, len(manifest), head_text)
+
+
+def _copy(source: Path, target: Path, folders: set[Path]) -> None:
+    """Copies an uploaded file unless it is already there (files are named by their content)."""
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    elif target.is_file():
+        return
+    shutil.copyfile(source, target)
+
+
+def recorded_at(state: bytes) -> datetime | None:
+    """When the event was recorded, as its own state says (naive UTC, as the timeline index keeps it);
+    None for a state that is not the transcoder's JSON (compressed or encrypted)."""
+    try:
+        moment = json.loads(state)["timestamp"]
+        return naive_utc(datetime.fromisoformat(moment["_data_"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _event_line(row: Any) -> dict[str, Any]:
@@ -129,13 +132,14 @@ def _event_line(row: Any) -> dict[str, Any]:
         stored: dict[str, Any] = {"state": state.decode("utf-8")}
     except UnicodeDecodeError:  # a store with compression or encryption on: kept exactly, as hex
         stored = {"state_hex": state.hex()}
+    moment = recorded_at(state)
     return {
         "position": row.id,
         "originator_id": str(row.originator_id),
         "originator_version": row.originator_version,
         "topic": row.topic,
         **stored,
-        "recorded_at": row.recorded_at.isoformat() if row.recorded_at is not None else None,
+        "recorded_at": moment.isoformat() if moment is not None else None,
         "hash": row.hash,
     }
 
@@ -149,23 +153,31 @@ class _Event:
     state: bytes
     recorded_at: datetime | None
     hash: str
+    digest: str = ""
 
 
 def _parse_event(number: int, obj: Any) -> _Event:
     try:
         state = obj["state"].encode("utf-8") if "state" in obj else bytes.fromhex(obj["state_hex"])
         recorded = obj.get("recorded_at")
-        return _Event(
+        event = _Event(
             id=int(obj["position"]),
             originator_id=UUID(obj["originator_id"]),
             originator_version=int(obj["originator_version"]),
             topic=str(obj["topic"]),
             state=state,
-            recorded_at=datetime.fromisoformat(recorded) if recorded else None,
+            recorded_at=recorded_at(state),
             hash=str(obj["hash"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise RecordFileError(f"line {number} is not an event of an export ({error!r}); the file is damaged") from None
+    # The chain covers the state, not this line's copy of the time: the two must agree.
+    if recorded != (event.recorded_at.isoformat() if event.recorded_at is not None else None):
+        raise RecordFileError(
+            f"line {number}: recorded_at is not the time the event itself records; the file was changed"
+        )
+    event.digest = digest_of(event)
+    return event
 
 
 def read_header(source: IO[str]) -> dict[str, Any]:
@@ -223,7 +235,7 @@ def import_record(
                         "position": e.id,
                         "originator_id": e.originator_id,
                         "originator_version": e.originator_version,
-                        "digest": digest_of(e),
+                        "digest": e.digest,
                         "hash": e.hash,
                     }
                     for e in batch
@@ -254,7 +266,7 @@ def import_record(
             event = _parse_event(number, obj)
             if manifest or event.id <= last:
                 raise RecordFileError(f"line {number}: event {event.id} is out of order; the file was changed")
-            previous = link_hash(previous, event.id, digest_of(event))
+            previous = link_hash(previous, event.id, event.digest)
             if previous != event.hash:
                 raise RecordFileError(
                     f"line {number}: event {event.id}'s chain does not verify (it or an event before it was changed, "
@@ -280,11 +292,9 @@ def import_record(
         if engine.dialect.name == "postgresql" and last:
             # The positions came from the file: the log's sequence continues after the last of them.
             session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {last})"))
+    folders: set[Path] = set()
     for sha256, _size in manifest:
-        target = files.path(sha256)
-        if not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(files_in / sha256[:2] / sha256, target)
+        _copy(files_in / sha256[:2] / sha256, files.path(sha256), folders)
     return Transfer(count, len(manifest), head)
 
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import func, select
 
 from application.bootstrap import Services, build
 from application.importer import import_framework
+from application.persistence import event_timeline
 from application.record_file import RecordFileError, export_record, files_dir_for, import_record
 from application.settings import DATABASE_URL_VAR, FILES_DIR_VAR, Settings, sqlite_url
 from demo.seed import seed_demo
@@ -78,6 +80,13 @@ def test_sqlite_to_postgresql_to_sqlite_gives_the_same_export_and_read_models(
         import_file(back, tmp_path / "b.jsonl")
         third = export_bytes(back, tmp_path / "c.jsonl")
         assert first == second == third
+        # Every event carries the time it was recorded, and the import rebuilt the timeline index from it
+        # (the "as at" pages read it).
+        assert all(json.loads(line)["recorded_at"] for line in first.splitlines()[1 : header["events"] + 1])
+        for store in (postgres, back):
+            with store.hub.recorder.datastore.engine.connect() as connection:
+                timeline = connection.execute(select(func.count()).select_from(event_timeline)).scalar()
+            assert timeline == header["events"]
         assert postgres.hub.verify_record().ok and back.hub.verify_record().ok
         expected = read_models(source)
         assert read_models(postgres) == expected
