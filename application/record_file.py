@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
 from sqlalchemy import func, insert, select, text
 
 from application.chain import GENESIS, digest_of, event_chain, head_statement, link_hash
@@ -202,11 +203,32 @@ def import_record(
 ) -> Transfer:
     """Loads an export into this empty store, all or nothing (see the module's docstring)."""
     header = read_header(source)
+    try:
+        return _load(recorder, files, source, files_in, progress, header)
+    except IntegrityError:
+        # The chain verified, so the file was forged with care, or the store was not as empty as it looked.
+        raise RecordFileError(
+            "the file holds the same record and version twice, or the store already has some of it; "
+            "nothing was imported"
+        ) from None
+
+
+def _load(
+    recorder: TimelineRecorder,
+    files: FileStore,
+    source: IO[str],
+    files_in: Path,
+    progress: Callable[[int], None],
+    header: dict[str, Any],
+) -> Transfer:
     engine = recorder.datastore.engine
     table = recorder.events_table
     with recorder.transaction(commit=True) as session:
         recorder._lock_table(session)  # PostgreSQL: no writer can slip in while the log is loaded
-        if session.execute(select(table.c.id).limit(1)).first() is not None:
+        if (
+            session.execute(select(table.c.id).limit(1)).first() is not None
+            or session.execute(select(event_chain.c.position).limit(1)).first() is not None
+        ):
             raise RecordFileError("this store already has events: import only into an empty store (a new database)")
         previous, count, last = GENESIS, 0, 0
         manifest: list[tuple[str, int]] = []

@@ -9,12 +9,14 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from application.bootstrap import Services, build
+from application.chain import digest_of, link_hash
 from application.importer import import_framework
 from application.persistence import event_timeline
 from application.record_file import RecordFileError, export_record, files_dir_for, import_record
@@ -173,3 +175,37 @@ def test_export_and_import_at_the_command_line(
     not_an_export.write_text('{"hello": 1}\n')
     refused = runner.invoke(cli, ["import", str(not_an_export)])
     assert refused.exit_code == 1 and "not a Partnership Hub export's header" in refused.output
+
+
+def test_a_carefully_forged_file_repeating_an_event_is_refused(source: Services, tmp_path: Path) -> None:
+    """The forger appends a copy of an event and recomputes its link and the header: the chain verifies,
+    but a record cannot have the same version twice."""
+    lines = export_bytes(source, tmp_path / "a.jsonl").decode().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    events = lines[1 : header["events"] + 1]
+    copy = json.loads(events[5])
+    last = json.loads(events[-1])
+    copy["position"] = last["position"] + 1
+    copy["hash"] = link_hash(last["hash"], copy["position"], digest_of(_Stored(copy)))
+    header.update(events=header["events"] + 1, head=f"{copy['position']}:{copy['hash']}")
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text(
+        "".join([json.dumps(header) + "\n", *events, json.dumps(copy) + "\n", *lines[header["events"] :]]),
+        encoding="utf-8",
+    )
+    files_dir_for(forged).symlink_to(files_dir_for(tmp_path / "a.jsonl"))
+    target = services_at(sqlite_url(tmp_path / "t.sqlite3"), tmp_path / "files-t")
+    try:
+        with pytest.raises(RecordFileError, match="the same record and version twice"):
+            import_file(target, forged)
+        assert target.hub.recorder.max_notification_id() is None
+    finally:
+        target.close()
+
+
+class _Stored:
+    def __init__(self, line: dict[str, Any]) -> None:
+        self.originator_id = UUID(line["originator_id"])
+        self.originator_version = line["originator_version"]
+        self.topic = line["topic"]
+        self.state = line["state"].encode()
