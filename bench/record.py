@@ -1,9 +1,9 @@
 """How fast the record proves itself and moves, next to reading the log with no work at all.
 
 Run it as ``.venv/bin/python -m bench.record [--events N] [--backend sqlite|postgres|both]`` (default
-100,000 events, SQLite). On the SQLite store that ``bench.projections`` builds and keeps under
-``./var/bench/`` (made by the real commands; PostgreSQL gets a copy of it in a throwaway cluster),
-it measures in one run, per backend:
+100,000 events, SQLite). On a SQLite store of that many events made by the real commands (the
+framework import, then the demo seeder) and kept under ``./var/bench/record-events-N.sqlite3``
+(PostgreSQL gets a copy of it in a throwaway cluster), it measures in one run, per backend:
 
 - **raw read**: the whole notification log read in the read models' batch size, nothing done with it;
 - **audit verify**: ``hub.verify_record()``, every event's digest and link recomputed against the chain;
@@ -23,16 +23,79 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy import insert, select
 
+from application.commands import Dispatcher
 from application.hub import PartnershipHub
+from application.importer import import_framework
+from application.persistence import event_timeline
 from application.record_file import export_record, files_dir_for, import_record
 from application.settings import Settings, sqlite_url
-from bench.projections import cached_sqlite_store, close_hub, copy_log, event_count, rate, read_rate
+from demo.seed import DemoPlan, run_steps
+from projections.runner import BATCH_SIZE
 
 TARGET = 0.3
+BENCH_DIR = Path("var") / "bench"
+READ_BATCH = BATCH_SIZE  # as the read models read the log
+DEMO_SEED = 2026
+DEMO_TODAY = date(2026, 1, 1)  # a fixed "today": the same history whenever the store is built
+
+
+def event_count(hub: PartnershipHub) -> int:
+    return hub.recorder.max_notification_id() or 0
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def close_hub(hub: PartnershipHub) -> None:
+    hub.recorder.datastore.engine.dispose()
+
+
+def store(events: int) -> PartnershipHub:
+    """The SQLite store of at least ``events`` events under ./var/bench, made unless already there."""
+    path = BENCH_DIR / f"record-events-{events}.sqlite3"
+    hub = PartnershipHub(Settings.for_url(sqlite_url(path), files_dir=BENCH_DIR / f"record-files-{events}"))
+    if event_count(hub) >= events:
+        click.echo(f"Reusing {path} ({event_count(hub):,} events).")
+        return hub
+    click.echo(f"Recording {events:,} events of demo history into {path} (once; reused after)...")
+    import_framework(Dispatcher(hub))
+    bodies = 10
+    while True:  # the demo records roughly a hundred events a body: size it by trying
+        steps = DemoPlan(Dispatcher(hub), bodies=bodies, seed=DEMO_SEED, today=DEMO_TODAY).build()
+        if len(steps) + event_count(hub) >= events:
+            break
+        bodies = bodies * 2
+    run_steps(Dispatcher(hub), steps)
+    return hub
+
+
+def read_rate(hub: PartnershipHub) -> float:
+    """The whole log read in batches, nothing done with it: the floor."""
+    started = time.perf_counter()
+    count, start = 0, 1
+    while notifications := hub.recorder.select_notifications(start=start, limit=READ_BATCH):
+        count += len(notifications)
+        start = notifications[-1].id + 1
+    return rate(count, time.perf_counter() - started)
+
+
+def copy_log(source: PartnershipHub, target: PartnershipHub) -> None:
+    """The stored events (linked again as they are inserted) and their timeline rows, in log order."""
+    start = 1
+    while notifications := source.recorder.select_notifications(start=start, limit=2000):
+        target.recorder.insert_events(notifications)
+        start = notifications[-1].id + 1
+    with source.recorder.datastore.engine.connect() as reader, target.recorder.datastore.engine.begin() as writer:
+        rows = reader.execute(select(event_timeline)).mappings()
+        while chunk := [dict(row) for row in rows.fetchmany(2000)]:
+            writer.execute(insert(event_timeline), chunk)
 
 
 def peak_mib() -> float:
@@ -42,7 +105,7 @@ def peak_mib() -> float:
 def measure(backend: str, hub: PartnershipHub, new_store: Callable[[Path], PartnershipHub]) -> None:
     count = event_count(hub)
     click.echo(f"{backend}: {count:,} events; peak memory {peak_mib():.0f} MiB before measuring")
-    raw = read_rate(hub, decode=False)
+    raw = read_rate(hub)
     click.echo(f"  raw read       {raw:12,.0f} events/s                          peak {peak_mib():.0f} MiB")
 
     def report(name: str, value: float) -> None:
@@ -84,7 +147,8 @@ def postgres(source: PartnershipHub) -> Iterator[tuple[PartnershipHub, Callable[
 
     server = PostgresServer().start()
     try:
-        hub = PartnershipHub(Settings.for_url(server.create_database("phub_bench_record")))
+        url = server.create_database("phub_bench_record")
+        hub = PartnershipHub(Settings.for_url(url, files_dir=source.files.root))
         try:
             copy_log(source, hub)
 
@@ -105,7 +169,7 @@ def postgres(source: PartnershipHub) -> Iterator[tuple[PartnershipHub, Callable[
 def main(events: int, backend: str) -> None:
     """audit verify, export and import rates against the raw log-read rate, on SQLite and/or PostgreSQL."""
     with ExitStack() as stack:
-        source = cached_sqlite_store(events)
+        source = store(events)
         stack.callback(close_hub, source)
         if backend in ("sqlite", "both"):
             measure(
