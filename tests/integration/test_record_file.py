@@ -209,3 +209,26 @@ class _Stored:
         self.originator_version = line["originator_version"]
         self.topic = line["topic"]
         self.state = line["state"].encode()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_damaged_file_leaves_the_store_empty_and_a_full_one_is_refused(
+    source: Services, tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    lines = export_bytes(source, tmp_path / "a.jsonl").decode().splitlines(keepends=True)
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text("".join([*lines[:150], *lines[151:]]), encoding="utf-8")  # event 150 removed
+    files_dir_for(damaged).symlink_to(files_dir_for(tmp_path / "a.jsonl"))
+    target = services_at(postgres_server.create_database(f"record_{next(_names)}"), tmp_path / "files-pg")
+    try:
+        with pytest.raises(RecordFileError, match="line 151: event 151's chain does not verify"):
+            import_file(target, damaged)
+        # Nothing half-loaded: no events, no links, and the whole file still goes in afterwards.
+        assert target.hub.recorder.max_notification_id() is None
+        assert target.hub.chain_head() is None
+        assert import_file(target, tmp_path / "a.jsonl").head == json.loads(lines[0])["head"]
+        with pytest.raises(RecordFileError, match="import only into an empty store"):
+            import_file(target, tmp_path / "a.jsonl")
+        assert target.hub.verify_record().ok
+    finally:
+        target.close()
