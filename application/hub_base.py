@@ -34,6 +34,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import get_topic
 
+from application.chain import Anchor, Verification, head_statement, last_check, record_check, verify
 from application.errors import ConflictError, DuplicateError, NotFound
 from application.files import FileStore
 from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
@@ -330,6 +331,31 @@ class HubBase(Application[UUID]):
         if version is None:
             return None
         return self.repository.get(aggregate_id, version=version)
+
+    # ----------------------------------------------------------- the chain
+
+    def verify_record(
+        self, anchors: tuple[Anchor, ...] = (), progress: Callable[[int], None] | None = None, *, keep: bool = True
+    ) -> Verification:
+        """Recomputes the record's hash chain from the first event (application/chain.py); a sound
+        record's head is kept (``keep``), so later runs check the record still reaches it."""
+        engine = self.recorder.datastore.engine
+        verification = verify(engine, self.recorder.events_table, anchors=anchors, progress=progress)
+        if keep:
+            record_check(engine, verification, naive_utc(self._now()))
+        return verification
+
+    def chain_head(self) -> str | None:
+        """The newest link's ``position:hash`` (None for an empty log): what a copy kept elsewhere holds."""
+        with self.recorder.datastore.engine.connect() as connection:
+            head = connection.execute(head_statement()).first()
+        return None if head is None else f"{head.position}:{head.hash}"
+
+    def last_verified(self) -> tuple[int, str, datetime] | None:
+        """The newest head ``verify_record`` confirmed: (position, hash, when, naive UTC), or None."""
+        with self.recorder.datastore.engine.connect() as connection:
+            check = last_check(connection)
+        return None if check is None else (check.position, check.hash, check.checked_at)
 
     def history(self, aggregate_id: UUID) -> list[HistoryEntry]:
         """Every event of one record, oldest first, in plain English."""

@@ -5,6 +5,7 @@ The library finds an aggregate's past state by version number only. To answer
 (aggregate id, version, recorded at) in ``event_timeline``, written in the same
 transaction as the events themselves so the two can never disagree. A save may bring other
 statements for that transaction too (``table_changes``: an account change beside its audit event).
+The same transaction writes each event's link in the record's hash chain (application/chain.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Table, Uuid, func, insert, select
 from sqlalchemy.orm import Session
+
+from application.chain import GENESIS, append_links, chain_metadata, event_chain, links_for
 
 timeline_metadata = MetaData()
 
@@ -45,6 +48,40 @@ class TimelineRecorder(SQLAlchemyApplicationRecorder):
         super().create_table()
         assert self.datastore.engine is not None
         timeline_metadata.create_all(self.datastore.engine, checkfirst=True)
+        chain_metadata.create_all(self.datastore.engine, checkfirst=True)
+        self._chain_existing_events()
+
+    @property
+    def events_table(self) -> Table:
+        return self.events_record_cls.__table__
+
+    def _insert_stored_events(self, session: Session, stored_events: Any, **kwargs: Any) -> Any:
+        positions = super()._insert_stored_events(session, stored_events, **kwargs)
+        # After the insert: the recorder has taken the log's write lock and the positions.
+        append_links(session, positions, stored_events)
+        return positions
+
+    def _chain_existing_events(self) -> None:
+        """A store written before the chain existed gets its links once, the first time it is opened
+        (an empty chain beside existing events); from then on every event is linked as it is written."""
+        with self.transaction(commit=True) as session:
+            if session.execute(select(event_chain.c.position).limit(1)).first() is not None:
+                return
+            self._lock_table(session)  # PostgreSQL: no writer (or second opener) between the check and the links
+            if session.execute(select(event_chain.c.position).limit(1)).first() is not None:
+                return
+            previous = None
+            after = 0
+            columns = self.events_table.c
+            while rows := session.execute(
+                select(columns.id, columns.originator_id, columns.originator_version, columns.topic, columns.state)
+                .where(columns.id > after)
+                .order_by(columns.id)
+                .limit(2000)
+            ).all():
+                links = links_for(previous or GENESIS, [r.id for r in rows], rows)
+                session.execute(insert(event_chain), links)
+                previous, after = links[-1]["hash"], rows[-1].id
 
     def _insert_events(self, session: Session, stored_events: Any, **kwargs: Any) -> None:
         rows = kwargs.get("timeline") or []

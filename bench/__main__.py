@@ -60,6 +60,11 @@ BENCHMARKS: tuple[tuple[str, str, Callable[[int], tuple[str, ...]]], ...] = (
         lambda n: ("--backend", "sqlite", "--events", str(100_000 * n), "--small", str(10_000 * n)),
     ),
     (
+        "bench.record",
+        "audit verify, export and import against reading the log",
+        lambda n: ("--backend", "both", "--events", str(100_000 * n)),
+    ),
+    (
         "bench.pages",
         "Directory, audit-log and dashboard queries at scale",
         lambda n: ("--backend", "both", "--bodies", str(10_000 * n), "--audit-rows", str(1_000_000 * n)),
@@ -74,6 +79,9 @@ MEASURED_BY = {
     "reminder_scan": "bench.reminders",
     "page_p99": "bench.server",
     "rss": "bench.server",
+    "verify": "bench.record",
+    "export": "bench.record",
+    "import": "bench.record",
 }
 
 

@@ -34,6 +34,10 @@ ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("reminder_scan", "reminder scan, 10,000 bodies, 100,000 meetings", "bare count(*) of the same tables", "<= 20x"),
     ("page_p99", "page p99 at >= 100,000 events", "a static file's p99", "<= 5x and <= 50 ms"),
     ("rss", "server RSS per worker", "10k against 100k events", "< 250 MB, flat"),
+    # The record-integrity issue's rows.
+    ("verify", "partnership-hub audit verify", "reading the log raw", ">= 0.3, memory flat"),
+    ("export", "partnership-hub export", "reading the log raw", ">= 0.3, memory flat"),
+    ("import", "partnership-hub import", "reading the log raw", ">= 0.3, memory flat"),
 )
 
 

@@ -195,12 +195,21 @@ def caught_up(services: Services) -> None:
 
 
 @contextmanager
-def postgres_copy(source: Services, name: str, last: int | None = None) -> Iterator[Services]:
-    """A throwaway PostgreSQL cluster holding a copy of ``source``'s log; stopped on the way out."""
+def postgres_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (tests/support/postgres.py); stopped on the way out."""
     from tests.support.postgres import PostgresServer
 
     server = PostgresServer().start()
     try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def postgres_copy(source: Services, name: str, last: int | None = None) -> Iterator[Services]:
+    """A throwaway PostgreSQL cluster holding a copy of ``source``'s log; stopped on the way out."""
+    with postgres_server() as server:
         services = services_for(server.create_database(name))
         try:
             started = time.perf_counter()
@@ -209,5 +218,3 @@ def postgres_copy(source: Services, name: str, last: int | None = None) -> Itera
             yield services
         finally:
             services.close()
-    finally:
-        server.stop()

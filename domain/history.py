@@ -122,7 +122,7 @@ def _project_sentence(e: Any) -> tuple[str, dict[str, Any]]:
         case Project.Commissioned():
             return f"Commissioned '{e.title}' by the {e.commissioned_by}, led by {e.lead}", {"brief": e.brief}
         case Project.BriefAgreed():
-            return f"Brief agreed by the {e.agreed_by} on {_d(e.agreed_on)}", {}
+            return f"Brief agreed by the {e.agreed_by} on {_d(e.agreed_on)}", {"brief_version": e.brief_version}
         case Project.ProgressReported():
             return (
                 f"Progress report for {_d(e.period_start)} to {_d(e.period_end)}: "

@@ -100,6 +100,7 @@ class Project(Aggregate):
         self.end_date = self.brief.end_date
         self.brief_agreed_on: date | None = None
         self.brief_agreed_by: str | None = None
+        self.brief_agreed_version: int | None = None  # the version whose brief was agreed (D3)
         self.reports: list[ProgressReport] = []
         self.completed_on: date | None = None
         self.outcomes_achieved: str | None = None
@@ -157,13 +158,25 @@ class Project(Aggregate):
             )
 
     class BriefAgreed(Event):
+        """Version 2 records ``brief_version``: the version of the project (its brief as it then stood)
+        that was agreed. Version 1 did not, though rule D3's agreement is of a particular text; for
+        those events it is the version just before the agreement, which is exactly what was agreed
+        (an event is always recorded on the version it was decided on)."""
+
+        class_version = 2
         agreed_by: str
         agreed_on: date
+        brief_version: int
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["brief_version"] = state["originator_version"] - 1
 
         def apply(self, aggregate: Any) -> None:
             project: Project = aggregate
             project.brief_agreed_on = self.agreed_on
             project.brief_agreed_by = self.agreed_by
+            project.brief_agreed_version = self.brief_version
 
     def agree_brief(self, *, actor: Actor, at: datetime, agreed_by: str, agreed_on: date) -> None:
         """Rule D3: the brief must be agreed by the Executive Director."""
@@ -174,7 +187,12 @@ class Project(Aggregate):
             raise DomainError(f"the brief of {self.title} was already agreed on {self.brief_agreed_on:%-d %B %Y}")
         check_date("agreed_on", agreed_on)
         self.trigger_event(
-            self.BriefAgreed, timestamp=at, **actor.event_fields(), agreed_by=agreed_by, agreed_on=agreed_on
+            self.BriefAgreed,
+            timestamp=at,
+            **actor.event_fields(),
+            agreed_by=agreed_by,
+            agreed_on=agreed_on,
+            brief_version=self.version,
         )
 
     class ProgressReported(Event):

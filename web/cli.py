@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 from uuid import UUID
@@ -16,10 +17,12 @@ from sqlalchemy import func, select
 from application import bootstrap
 from application.authority import Role
 from application.bootstrap import Services
+from application.chain import Anchor
 from application.commands import COMMANDS
 from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
+from application.record_file import RecordFileError, export_record, files_dir_for, import_record, read_header
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
 from application.users import Users, demo_refusal, ensure_demo_users
@@ -160,6 +163,83 @@ def summary() -> None:
     click.echo(f"{sum(r[2] for r in rows)} bodies, {models.log.recorder.max_notification_id() or 0} events")
     for kind, body_status, count in rows:
         click.echo(f"  {count:4d}  {BodyKind(kind).label} ({BodyStatus(body_status).label})")
+
+
+@cli.group()
+def audit() -> None:
+    """The record's tamper evidence: its hash chain, and the heads published from it."""
+
+
+@audit.command("verify")
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    metavar="POSITION:HASH",
+    help="A head printed by an earlier verify (kept elsewhere): the record must still lead to it. Repeatable.",
+)
+def verify_record(heads: tuple[str, ...]) -> None:
+    """Recompute the hash chain over every event; exit 0 with the count and the head, or exit 1 naming
+    the first event that was edited, removed, inserted or reordered."""
+    try:
+        anchors = tuple(Anchor.parse(head) for head in heads)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--head") from None
+    hub = _hub()
+    with click.progressbar(length=_event_count(hub), label="Verifying the record", file=sys.stderr) as bar:
+        verification = hub.verify_record(anchors, progress=bar.update)
+    if not verification.ok:
+        raise click.ClickException(f"the record does not verify: {verification.fault}")
+    click.echo(f"Record verified: {verification.count} events, head {verification.head}")
+    click.echo("Keep this head somewhere else; `audit verify --head` checks the record still leads to it.")
+
+
+@cli.command("export")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def export_cmd(path: Path) -> None:
+    """Write the whole record to FILE (JSON Lines: a header, every event with its position, recorded time
+    and chain hash, the uploaded files' list) and the uploaded files to FILE.files/: the backup."""
+    if path.exists():
+        raise click.ClickException(f"{path} already exists: give a new file name (an export never overwrites)")
+    hub = _hub()
+    files_out = files_dir_for(path)
+    partial = path.with_name(path.name + ".partial")
+    with (
+        partial.open("w", encoding="utf-8", newline="\n") as out,
+        click.progressbar(length=_event_count(hub), label="Exporting the record", file=sys.stderr) as bar,
+    ):
+        done = export_record(hub.recorder, hub.files, out, files_out, bar.update)
+    partial.replace(path)  # a file named FILE is always a whole export
+    click.echo(f"Exported {done.events} events and {done.files} uploaded files to {path} (head {done.head}).")
+
+
+@cli.command("import")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--files",
+    "files_in",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the uploaded files are (default: FILE.files beside the export).",
+)
+def import_cmd(path: Path, files_in: Path | None) -> None:
+    """Load an export into this EMPTY store (all or nothing: its chain must verify); then rebuild the
+    read models with `partnership-hub projections rebuild`."""
+    hub = _hub()
+    with path.open(encoding="utf-8") as source:
+        try:
+            total = read_header(source).get("events", 0)
+        except RecordFileError as error:
+            raise click.ClickException(f"{path}: {error}") from None
+    try:
+        with (
+            path.open(encoding="utf-8") as source,
+            click.progressbar(length=int(total), label="Importing the record", file=sys.stderr) as bar,
+        ):
+            done = import_record(hub.recorder, hub.files, source, files_in or files_dir_for(path), bar.update)
+    except RecordFileError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    click.echo(f"Imported {done.events} events and {done.files} uploaded files (head {done.head}); the chain verifies.")
 
 
 @cli.group()

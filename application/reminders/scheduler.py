@@ -7,6 +7,10 @@ store: two processes may both run a job at about the same time. That is safe her
 luck: raising a reminder is idempotent by identity and sending needs a claim that only one process
 can save (commands.py, outbox.py). The jobs are referred to by name ("module:function"), as a
 persistent store needs; they find this process's services in ``_runtime``.
+
+A third job verifies the record's hash chain (application/chain.py) once a day, so the audit page's
+"Record verified to event N" stays current and a broken chain is logged as an error within a day;
+two schedulers verifying at once only read, and keep the same head.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from application import bootstrap
 from application.bootstrap import Services
+from application.chain import Verification
 from application.hub import PartnershipHub, utc_now
 from application.reminders.commands import ReminderCommands, ScanResult
 from application.reminders.outbox import Backoff, MailSender, SendReport
@@ -38,6 +43,8 @@ log = logging.getLogger(__name__)
 
 SCAN_JOB_ID = "partnership-hub-reminder-scan"
 SEND_JOB_ID = "partnership-hub-mail-outbox"
+VERIFY_JOB_ID = "partnership-hub-record-verify"
+DEFAULT_VERIFY_EVERY = timedelta(days=1)
 JOB_TABLE = "apscheduler_jobs"
 SCAN_MINUTES_VAR = "PARTNERSHIP_HUB_REMINDER_SCAN_MINUTES"
 SEND_SECONDS_VAR = "PARTNERSHIP_HUB_MAIL_SEND_SECONDS"
@@ -97,6 +104,14 @@ class ReminderRuntime:
             log.info("mail: %d sent, %d deferred, %d withdrawn", report.sent, report.deferred, report.withdrawn)
         return report
 
+    def verify(self) -> Verification:
+        verification = self.hub.verify_record()
+        if verification.ok:
+            log.info("record verified: %d events, head %s", verification.count, verification.head)
+        else:
+            log.error("the record does not verify: %s", verification.fault)
+        return verification
+
     def close(self) -> None:
         self.services.close()
 
@@ -115,6 +130,12 @@ def send_job() -> None:
     assert _runtime is not None, "the scheduler's runtime is not set up"
     with _job_lock:
         _runtime.send()
+
+
+def verify_job() -> None:
+    assert _runtime is not None, "the scheduler's runtime is not set up"
+    with _job_lock:
+        _runtime.verify()
 
 
 def create_job_table(store: SQLAlchemyJobStore, attempts: int = 5) -> None:
@@ -156,8 +177,9 @@ def build_scheduler(
     *,
     scan_every: timedelta = DEFAULT_SCAN_EVERY,
     send_every: timedelta = DEFAULT_SEND_EVERY,
+    verify_every: timedelta = DEFAULT_VERIFY_EVERY,
 ) -> BackgroundScheduler:
-    """A scheduler with the two jobs in the persistent store, first runs straight away."""
+    """A scheduler with its three jobs in the persistent store, first runs straight away."""
     global _runtime
     _runtime = runtime
     store = SQLAlchemyJobStore(url=job_store_url, tablename=JOB_TABLE)
@@ -185,6 +207,15 @@ def build_scheduler(
         seconds=send_every.total_seconds(),
         id=SEND_JOB_ID,
         name="mail outbox",
+        replace_existing=True,
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        f"{__name__}:verify_job",
+        "interval",
+        seconds=verify_every.total_seconds(),
+        id=VERIFY_JOB_ID,
+        name="record verify",
         replace_existing=True,
         next_run_time=now,
     )

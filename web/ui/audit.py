@@ -70,6 +70,8 @@ def audit_page() -> tuple[str, int] | str:
         if filters["body_id"]:
             body = queries.body(connection, filters["body_id"], today=date.today())
             body_name = body["name"] if body else None
+    # How far the record's hash chain was last verified: a fact of the log, not of a read model.
+    verified = services().hub.last_verified()
     html = render_template(
         "audit.html",
         page=page,
@@ -78,6 +80,7 @@ def audit_page() -> tuple[str, int] | str:
         changes=changes,
         body_name=body_name,
         oldest_first=oldest_first,
+        verified=verified,
         csv_url="/audit.csv" + (request.full_path[len(request.path) :] if request.query_string else ""),
         url_for_page=lambda n: with_args(page=n),
         url_for_order=lambda: with_args(order=None if oldest_first else "oldest", page=None),
@@ -109,6 +112,12 @@ def audit_csv() -> Response:
                 writer.writerow([_csv_value(row[c]) for c in CSV_COLUMNS])
             yield buffer.getvalue()
             after = batch[-1]["notification_id"]
+        # The last line: the record's head as this export ends, to keep elsewhere and check later with
+        # `partnership-hub audit verify --head` (application/chain.py).
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["# record head", svc.hub.chain_head() or "empty"])
+        yield buffer.getvalue()
 
     response = Response(rows(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
