@@ -20,8 +20,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from application import bootstrap
 from application.settings import Settings
-from web import health
-from web.api import idempotency
 from web.app import create_app
 
 
@@ -80,8 +78,10 @@ def prepare_store(attempts: int = 5) -> None:
         try:
             services = bootstrap.build(Settings.from_env())
             try:
-                idempotency.create_table(services.users.engine)
-                health.create_table(services.users.engine)
+                # The app made once here and thrown away: every table any part of it creates when it
+                # starts (accounts, idempotency keys, the health probe, feed keys...) exists before the
+                # workers start, whatever part is added later. No read-model thread is started.
+                create_app({"FOLLOW_READ_MODELS": False}, services=services)
             finally:
                 services.close()
             return

@@ -220,5 +220,5 @@ def test_processes_starting_together_on_a_new_database_all_get_their_tables(
                 row[0] for row in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             }
         expected = {"partnershiphub_events", "partnershiphub_snapshots", "event_timeline", "api_idempotency_keys",
-                    "rm_bodies", "hub_users", "hub_health"}  # fmt: skip
+                    "rm_bodies", "hub_users", "hub_health", "hub_reminder_feed_keys"}  # fmt: skip
         assert expected <= tables, tables
