@@ -40,6 +40,7 @@ class MeetingCommands(HubBase):
         place: str,
         additional: bool = False,
         lead_officer: str | None = None,
+        additional_reason: str | None = None,
         meeting_id: UUID | None = None,
     ) -> UUID:
         """Schedules a meeting; an additional one of a consultative group names the lead officer who agreed (C2)."""
@@ -61,9 +62,15 @@ class MeetingCommands(HubBase):
             notice_given_on=now.date(),
             body_kind=body.kind,
             lead_officer=lead_officer,
+            additional_reason=additional_reason,
+            others=self._cadence_of(body.id),
         )
         self._save(meeting)
         return meeting.id
+
+    def _cadence_of(self, body_id: UUID, *, leaving_out: UUID | None = None) -> list[tuple[date, bool]]:
+        """Rule C1: the date of each of the body's meetings going ahead, and whether it is additional."""
+        return [(m.date, m.additional) for m in self._meetings_of(body_id) if m.id != leaving_out]
 
     def plan_annual_calendar(
         self,
@@ -171,6 +178,7 @@ class MeetingCommands(HubBase):
             new_start_time=new_start_time,
             new_place=new_place,
             reason=reason,
+            others=self._cadence_of(meeting.body_id, leaving_out=meeting.id),
         )
         self._save(meeting)
         return meeting.version
@@ -261,6 +269,13 @@ class MeetingCommands(HubBase):
         return self._change_meeting(meeting_id, expected_version, publish)
 
     # ------------------------------------------------------------ the meeting
+
+    def record_meeting_held(self, actor: Actor, meeting_id: UUID, *, expected_version: int | None = None) -> int:
+        def record(meeting: Meeting) -> int:
+            meeting.record_held(actor=actor, at=self._now())
+            return meeting.version
+
+        return self._change_meeting(meeting_id, expected_version, record)
 
     def record_attendance(
         self,

@@ -229,10 +229,15 @@ class DemoPlan:
     def _plan_meetings(self, body_id: UUID, name: str, topic: str, founded: date) -> None:
         day = founded + timedelta(days=60)
         previous: tuple[UUID, date] | None = None  # the last meeting whose minutes will be published
+        in_year: dict[int, int] = {}
         while day < self.today + timedelta(days=200):
             meeting_day = day
             while meeting_day.weekday() >= 5:
                 meeting_day += timedelta(days=1)
+            if in_year.get(meeting_day.year, 0) >= 2:  # rule C1: two ordinary meetings in a calendar year
+                day = date(meeting_day.year + 1, 3, 1)
+                continue
+            in_year[meeting_day.year] = in_year.get(meeting_day.year, 0) + 1
             notice = meeting_day - timedelta(days=self.rng.randrange(40, 90))
             meeting_id = self._id("meeting")
             self._add(

@@ -143,7 +143,8 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
     match e:
         case Meeting.Scheduled():
             kind = "additional meeting" if e.additional else "meeting"
-            return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}", {}
+            why = f", called because: {e.additional_reason}" if getattr(e, "additional_reason", None) else ""
+            return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}{why}", {}
         case Meeting.Moved():
             return (
                 f"Moved from {_d(e.previous_date)} to {_d(e.new_date)} at {e.new_place}",
@@ -169,6 +170,8 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
                 f"Published the agenda and papers{_lateness(e.late, e.papers_due)}",
                 {"agenda": {"after": "published"}, "late": e.late},
             )
+        case Meeting.Held():
+            return "Recorded that the meeting was held", {"stage": {"after": "held"}}
         case Meeting.AttendanceRecorded():
             subs = sum(1 for a in e.apologies if a["substitute"])
             return (

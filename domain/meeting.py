@@ -24,7 +24,14 @@ from domain.actor import Actor
 from domain.bounds import check_date, check_meeting_date, check_names, check_text
 from domain.documents import FileRef
 from domain.errors import DomainError, InvalidInput
-from domain.vocabulary import EXEMPT_INFORMATION, BodyKind, MeetingStatus, MinutesStatus
+from domain.vocabulary import (
+    EXEMPT_INFORMATION,
+    TWICE_YEARLY_KINDS,
+    BodyKind,
+    MeetingStage,
+    MeetingStatus,
+    MinutesStatus,
+)
 from domain.working_days import add_working_days, minutes_due, papers_due
 
 ADDITIONAL_MEETING_NOTICE_DAYS = 14  # rule C2; calendar days (catalogue AMB-10)
@@ -35,6 +42,72 @@ CALENDAR_MONTHS = (3, 9)
 # Bodies take successive working days from the 1st of each month, so the framework's meetings are
 # spread over about two months instead of clashing; beyond that, days are shared.
 CALENDAR_SPREAD_WORKING_DAYS = 40
+
+
+# Rule C1: a conference or consultative group holds two ordinary meetings in each calendar year, about
+# six months apart. Two ordinary meetings closer than this are not "about six months apart" (our
+# reading, docs/rules.md AMB-13): a third, or one this close to another, is recorded as additional (C2).
+ORDINARY_MEETINGS_A_YEAR = 2
+MIN_ORDINARY_GAP_DAYS = 90
+
+_MINUTES_STAGES = {
+    MinutesStatus.DRAFT: MeetingStage.DRAFT_MINUTES,
+    MinutesStatus.CLEARED: MeetingStage.MINUTES_CLEARED,
+    MinutesStatus.PUBLISHED: MeetingStage.MINUTES_PUBLISHED,
+    MinutesStatus.APPROVED: MeetingStage.MINUTES_APPROVED,
+}
+
+
+def meeting_stage(
+    *, status: str, held: bool, agenda_published: bool, minutes_status: str, moved: bool = False
+) -> MeetingStage:
+    """Where a meeting is in its life, from what is recorded of it (the aggregate and the read model alike)."""
+    if MeetingStatus(status) is MeetingStatus.CANCELLED:
+        return MeetingStage.CANCELLED
+    minutes = _MINUTES_STAGES.get(MinutesStatus(minutes_status))
+    if minutes is not None:
+        return minutes
+    if held:
+        return MeetingStage.HELD
+    if agenda_published:
+        return MeetingStage.AGENDA_PUBLISHED
+    return MeetingStage.MOVED if moved else MeetingStage.SCHEDULED
+
+
+def check_cadence(
+    *,
+    body_name: str,
+    body_kind: BodyKind | str | None,
+    meeting_date: date,
+    others: Sequence[tuple[date, bool]],
+    field: str = "meeting_date",
+) -> None:
+    """Rule C1: an ordinary meeting of a conference or consultative group is one of the two in its
+    calendar year, and not within three months of another; beyond that it is an additional meeting (C2).
+
+    ``others``: the date of each of the body's other meetings still going ahead, and whether additional.
+    """
+    if body_kind is None or BodyKind(body_kind) not in TWICE_YEARLY_KINDS:
+        return
+    ordinary = sorted(day for day, additional in others if not additional)
+    same_year = [day for day in ordinary if day.year == meeting_date.year]
+    advice = "; if it is needed, schedule it as an additional meeting (rule C2), saying why, with 14 days' notice"
+    if len(same_year) >= ORDINARY_MEETINGS_A_YEAR:
+        listed = " and ".join(_d(day) for day in same_year)
+        raise InvalidInput(
+            field,
+            f"{body_name} already has its {ORDINARY_MEETINGS_A_YEAR} ordinary meetings in {meeting_date.year} "
+            f"({listed}){advice}",
+            rule="C1",
+        )
+    close = [day for day in ordinary if abs((day - meeting_date).days) < MIN_ORDINARY_GAP_DAYS]
+    if close:
+        raise InvalidInput(
+            field,
+            f"{body_name}'s ordinary meetings are about six months apart, and it has one on {_d(close[0])}, "
+            f"less than three months from {_d(meeting_date)}{advice}",
+            rule="C1",
+        )
 
 
 def check_notice(meeting_date: date, notice_given_on: date) -> None:
@@ -155,6 +228,8 @@ class Meeting(Aggregate):
         public: bool
         body_kind: str | None
         lead_officer: str | None
+        # Not in events recorded before the cadence rule: why an additional meeting is called (C2).
+        additional_reason: str | None
 
     def __init__(
         self,
@@ -171,6 +246,7 @@ class Meeting(Aggregate):
         # Not in events recorded before the meetings workflow.
         body_kind: str | None = None,
         lead_officer: str | None = None,
+        additional_reason: str | None = None,
     ) -> None:
         self.body_id = body_id
         self.body_name = body_name
@@ -182,6 +258,7 @@ class Meeting(Aggregate):
         self.notice_given_on = notice_given_on
         self.public = public
         self.lead_officer = lead_officer
+        self.additional_reason = additional_reason
         self.status = MeetingStatus.SCHEDULED
         self.history_of_moves: list[tuple[date, str]] = []
         # The agenda and papers (C4, G1).
@@ -222,7 +299,12 @@ class Meeting(Aggregate):
         notice_given_on: date | None = None,
         body_kind: BodyKind | str | None = None,
         lead_officer: str | None = None,
+        additional_reason: str | None = None,
+        others: Sequence[tuple[date, bool]] = (),
     ) -> Meeting:
+        """Rule C1: an ordinary meeting keeps to the body's cadence, given ``others`` (the date of each of
+        the body's other meetings going ahead, and whether additional); rule C2: an additional meeting
+        says why it is called and gives 14 days' notice."""
         today = at.date()
         notice_given_on = notice_given_on or today
         check_meeting_date(meeting_date, today)
@@ -237,6 +319,9 @@ class Meeting(Aggregate):
         if meeting_date < today:
             raise InvalidInput("meeting_date", "a meeting cannot be scheduled in the past")
         lead_officer = (lead_officer or "").strip() or None
+        additional_reason = check_text("additional_reason", (additional_reason or "").strip(), long=True) or None
+        if not additional:
+            check_cadence(body_name=body_name, body_kind=body_kind, meeting_date=meeting_date, others=others)
         if additional:
             check_notice(meeting_date, notice_given_on)
             # Rule C2: a consultative group's chair arranges an additional meeting with the lead officer.
@@ -245,6 +330,12 @@ class Meeting(Aggregate):
                     "lead_officer",
                     "an additional meeting of a consultative group needs the agreement of the council's "
                     "lead officer: name the lead officer who agreed",
+                    rule="C2",
+                )
+            if additional_reason is None and body_kind is not None and BodyKind(body_kind) in TWICE_YEARLY_KINDS:
+                raise InvalidInput(
+                    "additional_reason",
+                    "say why the additional meeting is called, beyond the two ordinary meetings of the year",
                     rule="C2",
                 )
         return cls._create(
@@ -262,6 +353,7 @@ class Meeting(Aggregate):
             public=public,
             body_kind=BodyKind(body_kind).value if body_kind else None,
             lead_officer=lead_officer if additional else None,
+            additional_reason=additional_reason if additional else None,
         )
 
     # ------------------------------------------------------------ state queries
@@ -283,6 +375,16 @@ class Meeting(Aggregate):
     @property
     def label(self) -> str:
         return f"the meeting of {self.body_name} on {_d(self.date)}"
+
+    @property
+    def stage(self) -> MeetingStage:
+        return meeting_stage(
+            status=self.status,
+            held=self.held,
+            agenda_published=self.agenda_published,
+            minutes_status=self.minutes_status,
+            moved=bool(self.history_of_moves),
+        )
 
     def open_actions(self) -> list[ActionItem]:
         return [a for a in self.actions.values() if a.is_open]
@@ -349,7 +451,9 @@ class Meeting(Aggregate):
         new_start_time: time,
         new_place: str,
         reason: str,
+        others: Sequence[tuple[date, bool]] = (),
     ) -> None:
+        """Moves the meeting; an ordinary one keeps to the cadence against ``others`` (see ``schedule``)."""
         self._check_scheduled("moved")
         self._check_not_held("moved")
         if not reason.strip():
@@ -364,6 +468,14 @@ class Meeting(Aggregate):
             raise InvalidInput("new_date", "a meeting cannot be moved into the past")
         if self.additional:
             check_notice(new_date, at.date())
+        else:
+            check_cadence(
+                body_name=self.body_name,
+                body_kind=self.body_kind,
+                meeting_date=new_date,
+                others=others,
+                field="new_date",
+            )
         if (new_date, new_start_time, new_place.strip()) == (self.date, self.start_time, self.place):
             raise DomainError("the meeting is already at that date, time and place")
         self.trigger_event(
@@ -532,6 +644,20 @@ class Meeting(Aggregate):
         return late
 
     # --------------------------------------------------------------- the meeting
+
+    class Held(Event):
+        """The meeting took place (recorded on its own, or implied by the first of its proceedings)."""
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+
+    def record_held(self, *, actor: Actor, at: datetime) -> None:
+        """Rule C7: records that the meeting took place, before anything of its proceedings is recorded."""
+        self._check_held(at, "that it was held", rule="C7")
+        if self.held:
+            raise DomainError(f"{self.label} is already recorded as held")
+        self.trigger_event(self.Held, timestamp=at, **actor.event_fields())
 
     class AttendanceRecorded(Event):
         present: list[str]

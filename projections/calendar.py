@@ -73,12 +73,15 @@ class CalendarProjection(ReadModel):
                         minutes_status="none",
                         minutes_published_late=False,
                         held=False,
+                        additional_reason=getattr(event, "additional_reason", None),
                         **version,
                     ),
                 )
                 return
             case Meeting.Moved():
+                first = rows.get(meetings, id=meeting_id)
                 values = {
+                    "moved_from": (first or {}).get("moved_from") or event.previous_date,
                     "meeting_date": event.new_date,
                     "start_time": event.new_start_time,
                     "place": event.new_place,
@@ -87,6 +90,8 @@ class CalendarProjection(ReadModel):
                 }
             case Meeting.Cancelled():
                 values = {"status": "cancelled"}
+            case Meeting.Held():
+                values = {"held": True}
             case Meeting.AgendaItemAdded():
                 insert_row(
                     rows,

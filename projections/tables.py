@@ -139,7 +139,9 @@ meetings = Table(
     Column("minutes_approved_on", Date),
     Column("minutes_approved_at", Uuid),  # the following meeting that approved them
     Column("approved_minutes_of", Uuid),  # the previous meeting whose minutes this one approved
-    Column("held", Boolean, nullable=False, default=False),  # proceedings recorded
+    Column("held", Boolean, nullable=False, default=False),  # recorded as held, or proceedings recorded
+    Column("moved_from", Date),  # the date it was first set for, when it has been moved
+    Column("additional_reason", Text),  # why an additional meeting was called (C2)
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),

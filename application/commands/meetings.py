@@ -61,6 +61,7 @@ class ScheduleMeeting(CommandInput):
     place = text("where the meeting is held")
     additional = fields.Boolean(load_default=False)
     lead_officer = text("the lead officer who agreed the additional meeting", required=False)
+    additional_reason = text("why the additional meeting is called", max_length=LONG, required=False)
     meeting_id = fields.UUID(allow_none=True)
 
 
@@ -141,6 +142,16 @@ class AttachPaper(CommandInput):
 )
 class PublishAgenda(CommandInput):
     """Publishes the agenda and papers; after the fifth working day before, allowed and recorded as late (C4)."""
+
+
+@define(
+    title="Record that the meeting was held",
+    about=MEETING,
+    duty=Duty.MEETINGS,
+    handler=MeetingCommands.record_meeting_held,
+)
+class RecordMeetingHeld(CommandInput):
+    """Records that the meeting took place, from its day on; recording attendance or any business does it too (C7)."""
 
 
 class ApologyInput(Schema):

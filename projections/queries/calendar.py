@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Select, and_, desc, func, or_, select
 
 from domain import deadlines
 from domain.body import add_months
+from domain.meeting import meeting_stage
 from domain.vocabulary import TWICE_YEARLY_KINDS, BodyStatus
 from projections.queries.common import Page, _page, _rows
 from projections.queries.deadlines import MINUTES_OUT
@@ -70,8 +71,11 @@ def calendar(
     **filters: Any,
 ) -> Page:
     """A page of the calendar (filters as ``meetings_query``); ``newest_first`` is for lists of past
-    meetings, read from the most recent back."""
-    return _page(connection, meetings_query(public_only=public_only, **filters), page, per_page)
+    meetings, read from the most recent back. Each row says its stage (``with_stage``)."""
+    found = _page(connection, meetings_query(public_only=public_only, **filters), page, per_page)
+    for row in found.items:
+        with_stage(row, public_only=public_only)
+    return found
 
 
 # What the public may know of a meeting row.
@@ -93,7 +97,26 @@ PUBLIC_MEETING_COLUMNS = (
     meetings.c.minutes_published_on,
     meetings.c.minutes_published_late,
     meetings.c.minutes_approved_on,
+    meetings.c.held,
+    meetings.c.moved_from,
 )
+
+
+def with_stage(row: dict[str, Any], *, public_only: bool = False) -> dict[str, Any]:
+    """Adds where the meeting is in its life (domain.meeting.meeting_stage) and its plain-English label;
+    the public are told "held" while the minutes are still in draft."""
+    stage = meeting_stage(
+        status=row["status"],
+        held=bool(row.get("held")),
+        agenda_published=row.get("agenda_published_on") is not None,
+        minutes_status=row["minutes_status"],
+        moved=row.get("moved_from") is not None,
+    )
+    if public_only:
+        stage = stage.public
+    row["stage"] = stage.value
+    row["stage_label"] = stage.label
+    return row
 
 
 PUBLIC_ITEM_COLUMNS = (
@@ -188,7 +211,7 @@ def meeting_detail(
     row = connection.execute(query).mappings().first()
     if row is None:
         return None
-    detail = dict(row)
+    detail = with_stage(dict(row), public_only=public_only)
     if today is not None:
         detail.update(deadline_flags(detail, today))
     detail["agenda"] = agenda(connection, meeting_id, public_only=public_only)
@@ -315,7 +338,7 @@ def behind_cadence(connection: Connection, *, today: date, window_months: int = 
 def meeting_row(connection: Connection, meeting_id: UUID) -> dict[str, Any] | None:
     """A meeting's own row (no agenda or proceedings), whatever it holds."""
     row = connection.execute(select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
-    return dict(row) if row else None
+    return with_stage(dict(row)) if row else None
 
 
 def open_actions_of_meeting(connection: Connection, meeting_id: UUID) -> list[dict[str, Any]]:
@@ -335,7 +358,7 @@ def meetings_of_body(
     if after is not None:
         conditions.append(meetings.c.meeting_date > after)
     query = select(meetings).where(and_(*conditions)).order_by(meetings.c.meeting_date.desc()).limit(limit)
-    return _rows(connection, query)
+    return [with_stage(row) for row in _rows(connection, query)]
 
 
 def all_meetings_of_body(connection: Connection, body_id: UUID, *, today: date) -> list[dict[str, Any]]:

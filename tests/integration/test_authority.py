@@ -291,12 +291,13 @@ def _publish_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
 def _approve_previous_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     previous = held_meeting(hub, tag)
     body_id = hub.meeting(previous).body_id
-    tomorrow = hub.clock().date() + timedelta(days=1)
-    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=tomorrow, start_time=time(14), place="Hall")
+    # The body's next ordinary meeting, about six months on (rule C1).
+    next_day = hub.clock().date() + timedelta(days=180)
+    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=next_day, start_time=time(14), place="Hall")
     hub.record_draft_minutes(SETUP_OFFICER, previous, file=upload(hub, f"Minutes {tag}"))
     hub.clear_minutes(SETUP_OFFICER, previous, chair="Ann Carer")
     hub.publish_minutes(SETUP_OFFICER, previous)
-    hub.clock.advance(days=1)  # type: ignore[attr-defined]  # the tests' Clock: the next meeting's day
+    hub.clock.advance(days=180)  # type: ignore[attr-defined]  # the tests' Clock: the next meeting's day
     return lambda: _do(hub, "approve_previous_minutes", actor, following, previous_meeting_id=previous)
 
 
@@ -404,6 +405,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "add_agenda_item": _add_agenda_item,
     "attach_paper": _attach_paper,
     "publish_agenda": _publish_agenda,
+    "record_meeting_held": _on_held_meeting("record_meeting_held"),
     "record_attendance": _on_held_meeting("record_attendance", present=["Ann Carer"], apologies=["Sam User"]),
     "declare_interest": _on_held_meeting("declare_interest", person="Ann Carer", interest="Carer", item=1),
     "record_decision": _on_held_meeting("record_decision", item=1, text="Agreed"),
@@ -477,6 +479,7 @@ MEETINGS = {
     "add_agenda_item",
     "attach_paper",
     "publish_agenda",
+    "record_meeting_held",
     "record_attendance",
     "declare_interest",
     "record_decision",

@@ -471,8 +471,20 @@ def _every_event() -> list[Any]:
     meeting.move(actor=OFFICER, at=AT, new_date=date(2013, 9, 2), new_start_time=time(10), new_place="Here", reason="r")
     meeting.cancel(actor=OFFICER, at=AT, reason="r")
     held, following = held_meetings()
+    taken_place = Meeting.schedule(
+        id=uuid4(),
+        actor=ED,
+        at=AT,
+        body_id=other.id,
+        body_name="Parent Voice",
+        meeting_date=AT.date(),
+        start_time=time(10),
+        place="Here",
+        public=True,
+    )
+    taken_place.record_held(actor=OFFICER, at=AT)
     events: list[Any] = []
-    for aggregate in (forum, other, third, project, meeting, held, following):
+    for aggregate in (forum, other, third, project, meeting, held, following, taken_place):
         events.extend(aggregate.collect_events())
     return events
 

@@ -80,6 +80,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     meetings.AddAgendaItem: Operation("/meetings/{id}/agenda-items", 201),
     meetings.AttachPaper: Operation("/meetings/{id}/papers", 201),
     meetings.PublishAgenda: Operation("/meetings/{id}/agenda/publication"),
+    meetings.RecordMeetingHeld: Operation("/meetings/{id}/held"),
     meetings.RecordAttendance: Operation("/meetings/{id}/attendance"),
     meetings.DeclareInterest: Operation("/meetings/{id}/interests", 201),
     meetings.RecordDecision: Operation("/meetings/{id}/decisions", 201),

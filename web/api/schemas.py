@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from domain.vocabulary import BodyKind, BodyStatus
+from domain.vocabulary import BodyKind, BodyStatus, MeetingStage
 
 
 class UtcDateTime(fields.DateTime):
@@ -296,6 +296,16 @@ class MeetingOut(Out):
     minutes_approved_at = fields.UUID(allow_none=True)
     approved_minutes_of = fields.UUID(allow_none=True)
     held = _bool()
+    stage = fields.String(
+        required=True,
+        validate=validate.OneOf([s.value for s in MeetingStage]),
+        metadata={
+            "description": "where the meeting is in its life; the public are told 'held' while minutes are in draft"
+        },
+    )
+    stage_label = fields.String(required=True, metadata={"description": "the stage in plain English"})
+    moved_from = _date("the date the meeting was first set for, when it has been moved")
+    additional_reason = _str("rule C2: why an additional meeting was called")
     papers_overdue = _bool()
     minutes_overdue = _bool()
     agenda = fields.List(fields.Nested(AgendaItemOut))

@@ -209,6 +209,7 @@ BODY_FORMS = [
             Field("place", "Place"),
             Field("additional", "This is an additional meeting (outside the two ordinary meetings)", "bool"),
             Field("lead_officer", "Lead officer who agreed the additional meeting (consultative groups)"),
+            Field("additional_reason", "Why the additional meeting is called", "textarea"),
         ],
         button="Schedule meeting",
     ),
@@ -345,6 +346,11 @@ MEETING_FORMS = [
         meetings.PublishAgenda,
         button="Publish agenda and papers",
         intro="Publishes the agenda and its papers. Public items go on the public website; exempt items never do.",
+    ),
+    FormSpec(
+        meetings.RecordMeetingHeld,
+        button="Record that it was held",
+        intro="Records that the meeting took place. Recording its attendance or any of its business does this too.",
     ),
     FormSpec(
         meetings.RecordAttendance,

@@ -1,0 +1,212 @@
+"""A meeting's stages (scheduled -> ... -> minutes approved, or cancelled) and the cadence rule (C1, C2),
+on domain.meeting alone."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.errors import DomainError, InvalidInput
+from domain.meeting import Meeting, check_cadence, meeting_stage
+from domain.vocabulary import BodyKind, MeetingStage
+from tests.unit.test_meeting_workflow_rules import (
+    AFTER,
+    FILE,
+    MEETING_AT,
+    MEETING_DAY,
+    OFFICER,
+    SCHEDULED_AT,
+    at,
+    refused,
+    schedule,
+    with_agenda,
+)
+
+# ------------------------------------------------------------------ stages
+
+
+def test_a_meeting_goes_through_its_stages_to_approved_minutes() -> None:
+    meeting = with_agenda()
+    assert meeting.stage is MeetingStage.SCHEDULED
+    meeting.publish_agenda(actor=OFFICER, at=SCHEDULED_AT)
+    assert meeting.stage is MeetingStage.AGENDA_PUBLISHED
+    meeting.record_held(actor=OFFICER, at=MEETING_AT)
+    assert meeting.stage is MeetingStage.HELD and meeting.held
+    meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann"])
+    assert meeting.stage is MeetingStage.HELD
+    meeting.record_draft_minutes(actor=OFFICER, at=AFTER, file=FILE)
+    assert meeting.stage is MeetingStage.DRAFT_MINUTES
+    meeting.clear_minutes(actor=OFFICER, at=AFTER, cleared_by="Ann")
+    assert meeting.stage is MeetingStage.MINUTES_CLEARED
+    meeting.publish_minutes(actor=OFFICER, at=AFTER)
+    assert meeting.stage is MeetingStage.MINUTES_PUBLISHED
+    following = schedule(MEETING_DAY + timedelta(days=180))
+    following.approve_previous_minutes(actor=OFFICER, at=at(following.date), previous=meeting)
+    assert meeting.stage is MeetingStage.MINUTES_APPROVED
+    assert meeting.stage.label == "Held, minutes approved"
+
+
+def test_recording_attendance_first_makes_the_meeting_held() -> None:
+    meeting = with_agenda()
+    meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann"])
+    assert meeting.stage is MeetingStage.HELD
+    meeting.collect_events()
+    refused(meeting, lambda: meeting.record_held(actor=OFFICER, at=MEETING_AT), DomainError, "already recorded as held")
+
+
+def test_a_meeting_is_not_held_before_its_day_nor_when_cancelled() -> None:
+    meeting = schedule()
+    refused(
+        meeting,
+        lambda: meeting.record_held(actor=OFFICER, at=SCHEDULED_AT),
+        DomainError,
+        "has not taken place yet",
+        rule="C7",
+    )
+    meeting.cancel(actor=OFFICER, at=SCHEDULED_AT, reason="Chair unwell")
+    assert meeting.stage is MeetingStage.CANCELLED
+    meeting.collect_events()
+    refused(meeting, lambda: meeting.record_held(actor=OFFICER, at=MEETING_AT), DomainError, "was cancelled")
+
+
+def test_a_moved_meeting_says_so_until_its_agenda_goes_out() -> None:
+    meeting = with_agenda()
+    meeting.move(
+        actor=OFFICER,
+        at=SCHEDULED_AT,
+        new_date=MEETING_DAY + timedelta(days=7),
+        new_start_time=time(14),
+        new_place="Civic Centre",
+        reason="Room",
+    )
+    assert meeting.stage is MeetingStage.MOVED
+    meeting.publish_agenda(actor=OFFICER, at=SCHEDULED_AT)
+    assert meeting.stage is MeetingStage.AGENDA_PUBLISHED
+
+
+def test_nothing_is_added_to_the_agenda_after_the_meeting_day() -> None:
+    meeting = with_agenda()
+    meeting.record_held(actor=OFFICER, at=MEETING_AT)
+    meeting.collect_events()
+    refused(
+        meeting,
+        lambda: meeting.add_agenda_item(actor=OFFICER, at=AFTER, title="Late"),
+        DomainError,
+        "has taken place",
+        rule="C4",
+    )
+
+
+def test_the_public_are_told_held_while_the_minutes_are_in_draft() -> None:
+    assert MeetingStage.DRAFT_MINUTES.public is MeetingStage.HELD
+    assert MeetingStage.MINUTES_CLEARED.public is MeetingStage.HELD
+    assert MeetingStage.MINUTES_PUBLISHED.public is MeetingStage.MINUTES_PUBLISHED
+    assert all(stage.label for stage in MeetingStage)
+
+
+@pytest.mark.parametrize(
+    ("status", "held", "published", "minutes", "moved", "stage"),
+    [
+        ("cancelled", True, True, "approved", True, MeetingStage.CANCELLED),
+        ("scheduled", False, False, "none", False, MeetingStage.SCHEDULED),
+        ("scheduled", False, False, "none", True, MeetingStage.MOVED),
+        ("scheduled", False, True, "none", True, MeetingStage.AGENDA_PUBLISHED),
+        ("scheduled", True, True, "none", False, MeetingStage.HELD),
+        ("scheduled", True, False, "draft", False, MeetingStage.DRAFT_MINUTES),
+        ("scheduled", True, False, "published", False, MeetingStage.MINUTES_PUBLISHED),
+    ],
+)
+def test_the_stage_follows_from_what_is_recorded(
+    status: str, held: bool, published: bool, minutes: str, moved: bool, stage: MeetingStage
+) -> None:
+    assert (
+        meeting_stage(status=status, held=held, agenda_published=published, minutes_status=minutes, moved=moved)
+        is stage
+    )
+
+
+# ------------------------------------------------------------------ cadence (C1)
+
+CONSULTATIVE = BodyKind.CONSULTATIVE_GROUP
+
+
+def cadence(day: date, others: list[tuple[date, bool]], kind: BodyKind = CONSULTATIVE) -> None:
+    check_cadence(body_name="Carers Forum", body_kind=kind, meeting_date=day, others=others)
+
+
+def test_a_third_ordinary_meeting_in_a_year_is_refused_with_the_existing_dates() -> None:
+    others = [(date(2027, 3, 3), False), (date(2027, 9, 3), False)]
+    with pytest.raises(InvalidInput, match="already has its 2 ordinary meetings in 2027") as refusal:
+        cadence(date(2027, 6, 16), others)
+    assert refusal.value.rule == "C1" and refusal.value.field == "meeting_date"
+    assert "3 March 2027 and 3 September 2027" in refusal.value.message
+    assert "additional meeting" in refusal.value.message
+
+
+def test_an_ordinary_meeting_within_three_months_of_another_is_refused() -> None:
+    # The issue's example: 31 December 2026 and then 20 January 2027.
+    with pytest.raises(InvalidInput, match="31 December 2026, less than three months from 20 January 2027"):
+        cadence(date(2027, 1, 20), [(date(2026, 12, 31), False), (date(2027, 6, 9), False)])
+
+
+def test_additional_and_cancelled_meetings_do_not_count() -> None:
+    # Additional meetings are not ordinary; the caller passes only meetings going ahead.
+    cadence(date(2027, 9, 3), [(date(2027, 3, 3), False), (date(2027, 6, 1), True), (date(2027, 7, 1), True)])
+
+
+def test_the_two_ordinary_meetings_of_each_year_are_accepted() -> None:
+    cadence(date(2027, 9, 1), [(date(2027, 3, 1), False), (date(2026, 9, 1), False), (date(2028, 3, 1), False)])
+
+
+def test_other_kinds_of_body_meet_as_often_as_they_need() -> None:
+    cadence(date(2027, 3, 2), [(date(2027, 3, 1), False), (date(2027, 3, 3), False)], BodyKind.PARTNERSHIP_BOARD)
+
+
+def test_scheduling_checks_the_cadence_and_an_additional_meeting_gives_its_reason() -> None:
+    others = [(date(2026, 6, 1), False), (date(2026, 9, 1), False)]
+    with pytest.raises(InvalidInput, match="already has its 2 ordinary meetings in 2026"):
+        schedule(body_kind=CONSULTATIVE, others=others)
+    with pytest.raises(InvalidInput, match="say why the additional meeting is called") as refusal:
+        schedule(body_kind=CONSULTATIVE, others=others, additional=True, lead_officer="Jo Lead")
+    assert (refusal.value.field, refusal.value.rule) == ("additional_reason", "C2")
+    meeting = schedule(
+        body_kind=CONSULTATIVE, others=others, additional=True, lead_officer="Jo Lead", additional_reason="Budget cut"
+    )
+    assert (meeting.additional, meeting.additional_reason) == (True, "Budget cut")
+
+
+def test_moving_an_ordinary_meeting_keeps_to_the_cadence() -> None:
+    meeting = schedule(body_kind=CONSULTATIVE)
+    refused(
+        meeting,
+        lambda: meeting.move(
+            actor=OFFICER,
+            at=SCHEDULED_AT,
+            new_date=date(2026, 8, 20),
+            new_start_time=time(14),
+            new_place="Hall",
+            reason="Room",
+            others=[(date(2026, 9, 1), False)],
+        ),
+        InvalidInput,
+        "less than three months",
+        rule="C1",
+    )
+
+
+def test_events_recorded_before_the_cadence_rule_still_load() -> None:
+    # An old Scheduled event has no additional_reason: the aggregate's default stands.
+    meeting = Meeting.schedule(
+        id=uuid4(),
+        actor=OFFICER,
+        at=SCHEDULED_AT,
+        body_id=uuid4(),
+        body_name="Old Board",
+        meeting_date=MEETING_DAY,
+        start_time=time(14),
+        place="Hall",
+        public=True,
+    )
+    assert meeting.additional_reason is None and meeting.stage is MeetingStage.SCHEDULED
