@@ -10,6 +10,7 @@ from application import authority
 from application.authority import Duty, Role
 from application.errors import NotAuthorised
 from application.hub_base import (
+    BodyPlan,
     CalendarPlan,
     HubBase,
     Numbered,
@@ -81,14 +82,18 @@ class MeetingCommands(HubBase):
         start_time: time = time(14),
         body_id: UUID | None = None,
         dates: tuple[date, date] | None = None,
+        preview: bool = False,
     ) -> CalendarPlan:
         """Rule C1: schedules the year's two ordinary meetings of one body, or of every conference and group.
 
-        Each body's two meetings are saved together or not at all. Their ids are derived from the body
-        and the year, so planning again finds them planned and changes nothing. Without ``dates`` a body
-        takes its place in the calendar (domain.meeting.calendar_dates) by its name's order among the
-        bodies that meet twice a year. Planning every body reports a body that cannot be planned and goes
-        on; planning one raises the reason.
+        It reads what each body already has: a meeting that would break the cadence (a third ordinary
+        meeting in the year, or one within three months of another) is left out, and a body whose own
+        meetings already fill the year is left alone. With ``preview`` it saves nothing and reports what
+        it would do. A body's new meetings are saved together or not at all; their ids are derived from
+        the body and the year, so planning again finds them planned and changes nothing. Without
+        ``dates`` a body takes its place in the calendar (domain.meeting.calendar_dates) by its name's
+        order among the bodies that meet twice a year. Planning every body reports a body that cannot be
+        planned and goes on; planning one raises the reason.
         """
         if dates is not None and body_id is None:
             raise InvalidInput("dates", "dates are given for one body at a time: name the body")
@@ -108,11 +113,14 @@ class MeetingCommands(HubBase):
             chosen = [body]
         else:
             chosen = bodies
-        plan = CalendarPlan(year)
+        plan = CalendarPlan(year, preview=preview)
         for body in chosen:
             ids = (calendar_meeting_id(body.id, year, 1), calendar_meeting_id(body.id, year, 2))
+            others = self._cadence_of(body.id)
+            in_year = tuple(sorted(day for day, _ in others if day.year == year))
             if any(i in self.repository for i in ids):
                 plan.already_planned[body.id] = ids
+                plan.bodies.append(BodyPlan(body.id, body.name, (), in_year, f"already planned for {year}"))
                 continue
             try:
                 now = self._now()
@@ -121,28 +129,44 @@ class MeetingCommands(HubBase):
                     if dates
                     else calendar_dates(year, slots[body.id])
                 )
-                meetings = [
-                    Meeting.schedule(
-                        id=meeting_id,
-                        actor=actor,
-                        at=now,
-                        body_id=body.id,
-                        body_name=body.name,
-                        meeting_date=day,
-                        start_time=start_time,
-                        place=place,
-                        public=body.open_to_public,
-                        body_kind=body.kind,
-                    )
-                    for meeting_id, day in zip(ids, days, strict=True)
-                ]
-                self._save(*meetings)  # both of the body's meetings, or neither
+                meetings: list[Meeting] = []
+                left_out: list[str] = []
+                for meeting_id, day in zip(ids, days, strict=True):
+                    try:
+                        meetings.append(
+                            Meeting.schedule(
+                                id=meeting_id,
+                                actor=actor,
+                                at=now,
+                                body_id=body.id,
+                                body_name=body.name,
+                                meeting_date=day,
+                                start_time=start_time,
+                                place=place,
+                                public=body.open_to_public,
+                                body_kind=body.kind,
+                                others=[*others, *((m.date, False) for m in meetings)],
+                            )
+                        )
+                    except InvalidInput as error:
+                        if error.rule != "C1" or error.field != "meeting_date":
+                            raise
+                        reason = error.message.removeprefix("meeting_date: ").split("; if it is needed")[0]
+                        left_out.append(f"not planned on {day:%-d %B %Y}: {reason} (rule C1)")
+                if not preview and meetings:
+                    self._save(*meetings)  # the body's new meetings, or none of them
             except DomainError as error:
                 if body_id is not None:
                     raise
                 plan.refused[body.id] = str(error)
+                plan.bodies.append(BodyPlan(body.id, body.name, (), in_year, str(error)))
                 continue
-            plan.planned[body.id] = ids
+            note = "; ".join(left_out)
+            plan.bodies.append(BodyPlan(body.id, body.name, tuple(m.date for m in meetings), in_year, note))
+            if meetings:
+                plan.planned[body.id] = tuple(m.id for m in meetings)
+            else:
+                plan.left_alone[body.id] = note
         return plan
 
     def _twice_yearly_bodies(self) -> list[Body]:

@@ -87,6 +87,8 @@ class PlanAnnualCalendar(CommandInput):
             "too_few": "give the two meeting dates of the year",
         },
     )
+    # Saves nothing: answers what planning would create and what it would leave alone.
+    preview = fields.Boolean(load_default=False)
 
     def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("start_time") is None:

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from application.authority import Duty, Role
 from application.commands import Outcome
 from application.commands.accounts import ChangePassword, RevokeApiToken
+from application.commands.meetings import PlanAnnualCalendar
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Publication
@@ -188,6 +189,10 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
     values = form_values(spec.fields, request.form)
     expected_version = _int_or_none(request.form.get("expected_version")) if spec.subject else None
     data, errors = to_input(spec.fields, request.form, request.files, ctx)
+    # Planning the year shows what it would do first; only the preview's confirm button plans (C1).
+    previewing = spec.command is PlanAnnualCalendar.command and request.form.get("confirmed") != "yes"
+    if previewing:
+        data = {**data, "preview": True}
     if errors:  # what could not be reshaped, and beside it everything else the schema finds to fix
         for name, message in flatten_messages(spec.command.input().validate(data)).items():
             errors.setdefault(name, message)
@@ -220,6 +225,9 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
                 logout_user()
                 flash("Your password was changed and you were signed out everywhere. Sign in with it.", "success")
                 return redirect("/sign-in")
+            if previewing:
+                kept = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirmed")]
+                return render_template("meetings/plan_preview.html", spec=spec, plan=outcome.result, kept=kept)
             if isinstance(outcome.result, IssuedToken):  # shown on this page once, never in a redirect or cookie
                 saved(outcome)
                 return render_template("accounts/token.html", subject=subject, issued=outcome.result)
@@ -242,10 +250,7 @@ def outcome_notes(result: Any) -> list[str]:
     if isinstance(result, Publication) and result.late:
         return [f"Published late: the deadline was {result.due:%-d %B %Y}. The record notes it was late."]
     if isinstance(result, CalendarPlan):
-        notes = [
-            f"{len(result.planned)} bodies planned for {result.year}; "
-            f"{len(result.already_planned)} were already planned."
-        ]
+        notes = [result.summary()]
         notes += [f"Not planned: {reason}." for reason in result.refused.values()]
         return notes
     return []

@@ -1,0 +1,115 @@
+"""The meeting pages under the Flask client: a third ordinary meeting refused with the rule, the annual
+planner's preview and confirmation, and a meeting's stage with only the actions that fit it offered."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from uuid import UUID
+
+from flask import Flask
+
+from application.authority import Role
+from domain.actor import Actor
+from domain.body import Decision
+from tests.ui.conftest import TODAY, csrf_token, signed_in
+from web.services import Services
+
+OFFICER = Actor("officer", Role.PARTNERSHIP_OFFICER, "Priya Officer")
+
+
+def _services(app: Flask) -> Services:
+    return app.extensions["partnership_hub"]
+
+
+def _events(app: Flask) -> int:
+    return _services(app).hub.recorder.max_notification_id() or 0
+
+
+def _new_body(app: Flask, name: str, kind: str) -> UUID:
+    return _services(app).hub.establish_body(OFFICER, name=name, kind=kind, decision=Decision("New"))
+
+
+def _date_fields(name: str, day: date) -> dict[str, str]:
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+def test_a_third_ordinary_meeting_is_refused_naming_the_rule_and_the_dates(app: Flask) -> None:
+    group = _new_body(app, "Cadence Test Group", "consultative_group")
+    hub = _services(app).hub
+    for day in (date(2029, 3, 1), date(2029, 9, 3)):
+        hub.schedule_meeting(OFFICER, group, meeting_date=day, start_time=time(14), place="Hall")
+    client = signed_in(app, "officer")
+    path = f"/bodies/{group}/schedule-meeting"
+    before = _events(app)
+    fields = {
+        "csrf_token": csrf_token(client, path),
+        **_date_fields("meeting_date", date(2029, 6, 14)),
+        "start_time": "14:00",
+        "place": "Hall",
+    }
+    response = client.post(path, data=fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "already has its 2 ordinary meetings in 2029 (1 March 2029 and 3 September 2029)" in html
+    assert "(rule C1)" in html and 'href="#meeting_date' in html
+    assert _events(app) == before
+    # As an additional meeting it needs its reason (C2); with one it is scheduled.
+    response = client.post(path, data={**fields, "additional": "yes", "lead_officer": "Jo Lead"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Say why the additional meeting is called" in html, re.findall(r"Error:</span>([^<]*)", html)
+    response = client.post(
+        path, data={**fields, "additional": "yes", "lead_officer": "Jo Lead", "additional_reason": "Urgent budget"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_the_planner_shows_a_preview_and_plans_only_when_confirmed(app: Flask) -> None:
+    client = signed_in(app, "officer")
+    path = "/calendar/plan"
+    fields = {"csrf_token": csrf_token(client, path), "year": "2030", "place": "Civic Centre", "start_time": ""}
+    before = _events(app)
+    preview = client.post(path, data=fields)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html
+    assert _events(app) == before, "the preview saved nothing"
+    found = re.search(r"Would create (\d+) meetings for (\d+) bodies in 2030", html)
+    assert found, html
+    meetings, bodies = int(found.group(1)), int(found.group(2))
+    assert meetings == 2 * bodies > 0
+    assert 'id="plan-preview"' in html and "Cadence Test Group" in html
+    assert f"Create {meetings} meetings" in html
+
+    confirmed = client.post(path, data={**fields, "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert _events(app) == before + meetings
+    page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert f"Created {meetings} meetings for {bodies} bodies in 2030" in page
+
+    again = client.post(path, data=fields).get_data(as_text=True)
+    assert "Would create 0 meetings for 0 bodies in 2030" in again
+    assert f"{bodies} bodies already planned for 2030" in again
+    assert 'id="nothing-to-plan"' in again and "Create 0 meetings" not in again
+    assert _events(app) == before + meetings
+
+
+def test_a_held_meeting_shows_its_stage_and_no_longer_offers_the_agenda(app: Flask) -> None:
+    board = _new_body(app, "Stage Test Board", "partnership_board")
+    meeting = _services(app).hub.schedule_meeting(
+        OFFICER, board, meeting_date=TODAY.date(), start_time=time(18), place="Hall"
+    )
+    client = signed_in(app, "officer")
+    page = client.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert "Scheduled" in page and "Add an agenda item" in page
+    path = f"/meetings/{meeting}/record-meeting-held"
+    assert f'href="{path}"' in page
+    version = _services(app).hub.meeting(meeting).version
+    response = client.post(path, data={"csrf_token": csrf_token(client, path), "expected_version": str(version)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert re.search(r"<dd[^>]*>\s*Held\s*</dd>", page), page
+    assert "Add an agenda item" not in page and "Attach a paper" not in page
+    assert f'href="{path}"' not in page and "Record attendance" in page
+    public = client.get(f"/public/meetings/{meeting}").get_data(as_text=True)
+    assert "Going ahead" not in public
