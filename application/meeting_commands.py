@@ -308,12 +308,28 @@ class MeetingCommands(HubBase):
         *,
         present: Sequence[str],
         apologies: Sequence[Apology | str] = (),
+        absent: Sequence[str] = (),
+        guests: Sequence[str] = (),
+        officers: Sequence[str] = (),
+        quorum: int | None = None,
         expected_version: int | None = None,
     ) -> int:
+        """Rule C7: the attendance, ticked against the body's members as they stood on the meeting day."""
         sent = [a if isinstance(a, Apology) else Apology(a) for a in apologies]
 
         def record(meeting: Meeting) -> int:
-            meeting.record_attendance(actor=actor, at=self._now(), present=present, apologies=sent)
+            body = self._get(Body, meeting.body_id)
+            meeting.record_attendance(
+                actor=actor,
+                at=self._now(),
+                present=present,
+                apologies=sent,
+                absent=absent,
+                guests=guests,
+                officers=officers,
+                members=list(body.members.values()),
+                quorum=quorum,
+            )
             return meeting.version
 
         return self._change_meeting(meeting_id, expected_version, record)

@@ -174,9 +174,16 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             return "Recorded that the meeting was held", {"stage": {"after": "held"}}
         case Meeting.AttendanceRecorded():
             subs = sum(1 for a in e.apologies if a["substitute"])
+            turnout = ""
+            if getattr(e, "quorum", None) is not None:
+                quorate = "quorate" if e.voting_present >= e.quorum else "not quorate"
+                turnout = (
+                    f"; {e.voting_present} of {e.voting_members} voting members present, quorum {e.quorum}: {quorate}"
+                )
             return (
                 f"Recorded attendance: {_count(len(e.present), 'person', 'people')} present, "
-                f"{_count(len(e.apologies), 'apology', 'apologies')}, {_count(subs, 'substitute', 'substitutes')}",
+                f"{_count(len(e.apologies), 'apology', 'apologies')}, {_count(subs, 'substitute', 'substitutes')}"
+                f"{turnout}",
                 {},
             )
         case Meeting.InterestDeclared():

@@ -24,12 +24,15 @@ from domain.actor import Actor
 from domain.bounds import check_date, check_meeting_date, check_names, check_text
 from domain.documents import FileRef
 from domain.errors import DomainError, InvalidInput
+from domain.membership import Membership
 from domain.vocabulary import (
     EXEMPT_INFORMATION,
+    SERVICE_USER_SIDE,
     TWICE_YEARLY_KINDS,
     BodyKind,
     MeetingStage,
     MeetingStatus,
+    MemberRole,
     MinutesStatus,
 )
 from domain.working_days import add_working_days, minutes_due, papers_due
@@ -195,6 +198,41 @@ class Apology:
     substitute: str | None = None
 
 
+# Our reading of "usual committee practice" (rule C7; the source sets no number): unless the officer
+# records the body's own quorum, a meeting is quorate with a third of the voting members present,
+# rounded up, and at least three (or all of them, when fewer than three vote). docs/rules.md AMB-Q.
+MIN_QUORUM = 3
+
+
+def default_quorum(voting_members: int) -> int:
+    return min(voting_members, max(MIN_QUORUM, -(-voting_members // 3)))
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """Rule C7 (with B3, B4): who of the members counted at the meeting. Guests and officers in
+    attendance never count; a substitute takes the place (vote and side) of the member they stand for."""
+
+    voting_present: int
+    voting_members: int
+    quorum: int
+    user_side_present: int
+    counted_present: int  # members present (and substitutes) other than council officers
+
+    @property
+    def quorate(self) -> bool:
+        return self.voting_present >= self.quorum
+
+    @property
+    def user_side_share(self) -> float | None:
+        return self.user_side_present / self.counted_present if self.counted_present else None
+
+
+def members_on(members: Sequence[Membership], day: date) -> list[Membership]:
+    """The members of a body as they stood on ``day``: joined by then and not yet left."""
+    return [m for m in members if m.joined_on <= day and (m.left_on is None or m.left_on > day)]
+
+
 @dataclass
 class ActionItem:
     """Rule C8: an action from the meeting, carried as a matter arising until it is closed."""
@@ -269,6 +307,10 @@ class Meeting(Aggregate):
         self.held = False
         self.present: list[str] = []
         self.apologies: list[Apology] = []
+        self.absent: list[str] = []
+        self.guests: list[str] = []
+        self.officers: list[str] = []
+        self.turnout: Turnout | None = None
         self.interests: list[tuple[str, int | None, str]] = []
         self.decisions: list[tuple[int, str]] = []
         self.actions: dict[int, ActionItem] = {}
@@ -662,19 +704,54 @@ class Meeting(Aggregate):
     class AttendanceRecorded(Event):
         present: list[str]
         apologies: list[dict[str, str | None]]  # {"person": ..., "substitute": ... or None}
+        # Not in events recorded before attendance was taken from the membership (all None or empty then).
+        absent: list[str]
+        guests: list[str]
+        officers: list[str]
+        voting_present: int | None
+        voting_members: int | None
+        quorum: int | None
+        user_side_present: int | None
+        counted_present: int | None
 
         def apply(self, aggregate: Any) -> None:
             meeting: Meeting = aggregate
             meeting.held = True
             meeting.present = list(self.present)
             meeting.apologies = [Apology(str(a["person"]), a["substitute"]) for a in self.apologies]
+            meeting.absent = list(getattr(self, "absent", None) or [])
+            meeting.guests = list(getattr(self, "guests", None) or [])
+            meeting.officers = list(getattr(self, "officers", None) or [])
+            counts = [getattr(self, name, None) for name in Meeting.TURNOUT_FIELDS]
+            meeting.turnout = Turnout(*counts) if all(c is not None for c in counts) else None
+
+    TURNOUT_FIELDS = ("voting_present", "voting_members", "quorum", "user_side_present", "counted_present")
 
     def record_attendance(
-        self, *, actor: Actor, at: datetime, present: Sequence[str], apologies: Sequence[Apology] = ()
-    ) -> None:
-        """Rule C7: who attended, and who sent apologies and who substituted for them. Replaces any earlier record."""
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        present: Sequence[str],
+        apologies: Sequence[Apology] = (),
+        absent: Sequence[str] = (),
+        guests: Sequence[str] = (),
+        officers: Sequence[str] = (),
+        members: Sequence[Membership] = (),
+        quorum: int | None = None,
+    ) -> Turnout | None:
+        """Rule C7: who was present, who sent apologies (and who substituted for them) and who was absent,
+        ticked against ``members`` (the body's members as they stood on the meeting day); guests and
+        officers in attendance are listed apart and never count. Replaces any earlier record.
+
+        With the membership on record, a name that is not a member's is refused, members not ticked are
+        absent, and the turnout is worked out: voting members present (B4), the quorum (``quorum``, or
+        ``default_quorum``) and the service-user share of those present (B3). A body with no members on
+        record on the day takes the names as given, with no turnout. Returns the turnout.
+        """
         self._check_held(at, "attendance", rule="C7")
-        check_names("present", present)
+        for field, names in (("present", present), ("absent", absent), ("guests", guests), ("officers", officers)):
+            check_names(field, names)
         check_names("apologies", [a.person for a in apologies])
         check_names("apologies", [a.substitute for a in apologies if a.substitute])
         names = [_required("present", p, "a name in the attendance list is blank") for p in present]
@@ -685,26 +762,86 @@ class Meeting(Aggregate):
             )
             for a in apologies
         ]
+        away = [_required("absent", p, "a name in the absent list is blank") for p in absent]
+        visitors = [_required("guests", p, "a guest's name is blank") for p in guests]
+        staff = [_required("officers", p, "an officer's name is blank") for p in officers]
         substitutes = [a.substitute for a in sent if a.substitute]
         if not names and not substitutes:
             raise InvalidInput("present", "record who attended the meeting", rule="C7")
-        everyone = [*names, *(a.person for a in sent), *substitutes]
+        everyone = [*names, *(a.person for a in sent), *substitutes, *away, *visitors, *staff]
         seen: set[str] = set()
         for person in everyone:
             key = person.casefold()
             if key in seen:
                 raise InvalidInput(
                     "present",
-                    f"{person} is listed twice: each person attends, sends apologies or substitutes, once",
+                    f"{person} is listed twice: each person attends, sends apologies, substitutes, is absent, "
+                    "or is a guest or officer in attendance, once",
                     rule="C7",
                 )
             seen.add(key)
+        on_the_day = members_on(members, self.date)
+        turnout = self._turnout(on_the_day, names, sent, away, quorum) if on_the_day else None
+        if turnout is not None:
+            ticked = {p.casefold() for p in [*names, *(a.person for a in sent), *away]}
+            away = away + [m.person for m in on_the_day if m.person.casefold() not in ticked]
+        elif quorum is not None:
+            raise InvalidInput("quorum", f"{self.body_name} has no members on record on {_d(self.date)}", rule="C7")
         self.trigger_event(
             self.AttendanceRecorded,
             timestamp=at,
             **actor.event_fields(),
             present=names,
             apologies=[{"person": a.person, "substitute": a.substitute} for a in sent],
+            absent=away,
+            guests=visitors,
+            officers=staff,
+            **{name: getattr(turnout, name) if turnout else None for name in self.TURNOUT_FIELDS},
+        )
+        return turnout
+
+    def _turnout(
+        self,
+        members: list[Membership],
+        present: list[str],
+        apologies: list[Apology],
+        absent: list[str],
+        quorum: int | None,
+    ) -> Turnout:
+        roster = {m.person.casefold(): m for m in members}
+        for field, person in [
+            *(("present", p) for p in present),
+            *(("apologies", a.person) for a in apologies),
+            *(("absent", p) for p in absent),
+        ]:
+            if person.casefold() not in roster:
+                raise InvalidInput(
+                    field,
+                    f"{person} was not a member of {self.body_name} on {_d(self.date)}: tick the members from the "
+                    "list, and record anyone else as a guest or an officer in attendance",
+                    rule="C7",
+                )
+        # Each seat filled at the meeting: a member present, or a substitute in the place of one.
+        seats = [roster[p.casefold()] for p in present] + [
+            roster[a.person.casefold()] for a in apologies if a.substitute
+        ]
+        voting = [m for m in members if m.votes and m.role is not MemberRole.OFFICER]
+        voting_present = sum(1 for m in seats if m.votes and m.role is not MemberRole.OFFICER)
+        counted = [m for m in seats if m.role is not MemberRole.OFFICER]
+        if quorum is None:
+            quorum = default_quorum(len(voting))
+        elif isinstance(quorum, bool) or not isinstance(quorum, int) or not 1 <= quorum <= max(1, len(voting)):
+            raise InvalidInput(
+                "quorum",
+                f"the quorum is a number of voting members, from 1 to the {len(voting)} who vote on {_d(self.date)}",
+                rule="C7",
+            )
+        return Turnout(
+            voting_present=voting_present,
+            voting_members=len(voting),
+            quorum=quorum,
+            user_side_present=sum(1 for m in counted if m.representation in SERVICE_USER_SIDE),
+            counted_present=len(counted),
         )
 
     class InterestDeclared(Event):

@@ -148,9 +148,15 @@ class CalendarProjection(ReadModel):
                                 "substitute_for": apology["person"],
                             }
                         )
+                for kind, names in (
+                    ("absent", getattr(event, "absent", None)),
+                    ("guest", getattr(event, "guests", None)),
+                    ("officer", getattr(event, "officers", None)),
+                ):
+                    lines += [{"person": p, "attendance": kind, "substitute_for": None} for p in names or []]
                 for n, line in enumerate(lines, start=1):
                     insert_row(rows, attendance, {"meeting_id": meeting_id, "line": n, **line})
-                values = {"held": True}
+                values = {"held": True, **{name: getattr(event, name, None) for name in Meeting.TURNOUT_FIELDS}}
             case Meeting.InterestDeclared():
                 insert_row(
                     rows,

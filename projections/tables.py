@@ -142,6 +142,12 @@ meetings = Table(
     Column("held", Boolean, nullable=False, default=False),  # recorded as held, or proceedings recorded
     Column("moved_from", Date),  # the date it was first set for, when it has been moved
     Column("additional_reason", Text),  # why an additional meeting was called (C2)
+    # The turnout (C7, B3, B4), when attendance was taken against the membership on record.
+    Column("voting_present", Integer),
+    Column("voting_members", Integer),
+    Column("quorum", Integer),
+    Column("user_side_present", Integer),
+    Column("counted_present", Integer),
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),

@@ -172,7 +172,8 @@ class ApologyInput(Schema):
 
 @define(title="Record attendance", about=MEETING, duty=Duty.MEETINGS, handler=MeetingCommands.record_attendance)
 class RecordAttendance(CommandInput):
-    """Records who was present and who sent apologies, with their substitutes (C7)."""
+    """Records who of the body's members was present, sent apologies (with substitutes) or was absent, and the
+    guests and officers in attendance, who never count; works out the quorum and the service-user share (C7)."""
 
     present = Listing(
         Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
@@ -183,6 +184,26 @@ class RecordAttendance(CommandInput):
         error_messages={"required": "name the people present", "too_few": "name at least one person present"},
     )
     apologies = Listing(fields.Nested(ApologyInput), "the apologies", max_items=bounds.MAX_NAMES, load_default=list)
+    absent = Listing(
+        Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
+        "the members absent",
+        max_items=bounds.MAX_NAMES,
+        load_default=list,
+    )
+    guests = Listing(
+        Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
+        "the guests",
+        max_items=bounds.MAX_NAMES,
+        load_default=list,
+    )
+    officers = Listing(
+        Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
+        "the officers in attendance",
+        max_items=bounds.MAX_NAMES,
+        load_default=list,
+    )
+    # The body's quorum, when it has its own; otherwise a third of the voting members, at least three (C7).
+    quorum = whole_number("the quorum", minimum=1, maximum=bounds.MAX_NAMES, required=False)
 
 
 @define(

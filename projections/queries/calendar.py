@@ -116,6 +116,11 @@ def with_stage(row: dict[str, Any], *, public_only: bool = False) -> dict[str, A
         stage = stage.public
     row["stage"] = stage.value
     row["stage_label"] = stage.label
+    # The turnout (C7), when attendance was taken against the membership on record.
+    if row.get("quorum") is not None:
+        row["quorate"] = row["voting_present"] >= row["quorum"]
+        counted = row["counted_present"]
+        row["user_side_percent"] = round(100 * row["user_side_present"] / counted) if counted else None
     return row
 
 

@@ -60,7 +60,17 @@ def test_officer_schedules_publishes_and_clears_minutes(visit: Visit, site: Site
     visit.fill_date("meeting_date", 23, 3, 2026)
     page.get_by_label("Place").fill("Civic Centre, Committee Room 2")
     visit.submit("Schedule meeting")
+    # The group already has its two ordinary meetings in 2026 (rule C1): a third is refused, naming them.
+    summary = page.locator(".govuk-error-summary")
+    assert "already has its 2 ordinary meetings in 2026" in summary.inner_text()
+    assert "(rule C1)" in summary.inner_text()
+    # Called as an additional meeting, with the lead officer's agreement and its reason (C2), it is scheduled.
+    page.get_by_label("This is an additional meeting").check()
+    page.get_by_label("Lead officer who agreed the additional meeting").fill("Jo Lead")
+    page.get_by_label("Why the additional meeting is called").fill("The short breaks review cannot wait")
+    visit.submit("Schedule meeting")
     assert "Schedule a meeting: done." in page.inner_text("main")
+    assert "Additional meeting: The short breaks review cannot wait" in page.inner_text("main")
     meeting_path = re.sub(r"^https?://[^/]+", "", page.url)
     assert re.fullmatch(r"/meetings/[0-9a-f-]{36}", meeting_path)
 

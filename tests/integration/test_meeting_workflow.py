@@ -135,7 +135,22 @@ def test_a_meetings_whole_life(hub: PartnershipHub, models: ReadModels, clock: C
 
     # The meeting (C7, C8).
     on(clock, SPRING, 18)
-    hub.record_attendance(OFFICER, spring, present=["Ann Carer", "Bo User"], apologies=[Apology("Cy Agency", "Di")])
+    # Attendance is taken against the members on the day (C7): a name that is not a member's is refused.
+    with pytest.raises(InvalidInput, match="Cy Agency was not a member of Carers Forum on 8 April 2026") as refusal:
+        hub.record_attendance(OFFICER, spring, present=["Ann Carer", "Bo User"], apologies=[Apology("Cy Agency")])
+    assert (refusal.value.field, refusal.value.rule) == ("apologies", "C7")
+    hub.add_member(
+        OFFICER,
+        forum,
+        member_id="cy",
+        person="Cy Agency",
+        role="agency_representative",
+        representation="relevant_partner_agency",
+        effective_date=date(2026, 1, 5),
+    )
+    hub.record_attendance(
+        OFFICER, spring, present=["Ann Carer", "Bo User"], apologies=[Apology("Cy Agency", "Di")], guests=["Jo Guest"]
+    )
     hub.declare_interest(OFFICER, spring, person="Bo User", item=contract, interest="Relative works for a bidder")
     hub.record_decision(OFFICER, spring, item=strategy, text="Refresh agreed")
     hub.record_decision(OFFICER, spring, item=contract, text="Contract awarded to the second bidder")
@@ -228,7 +243,11 @@ def test_a_meetings_whole_life(hub: PartnershipHub, models: ReadModels, clock: C
         ("Bo User", "present", None),
         ("Cy Agency", "apologies", None),
         ("Di", "substitute", "Cy Agency"),
+        ("Jo Guest", "guest", None),
     ]
+    # Ann and Bo vote; Cy represents an agency and does not (B4), so Di in his place does not count as voting.
+    assert (first["voting_present"], first["voting_members"], first["quorum"], first["quorate"]) == (2, 2, 2, True)
+    assert (first["user_side_present"], first["counted_present"], first["user_side_percent"]) == (2, 3, 67)
     assert [(a["number"], a["status"]) for a in first["actions"]] == [(1, "closed"), (2, "open"), (3, "closed")]
     assert first["actions"][0]["closed_at_meeting_id"] == autumn
     second = read(models, queries.meeting_detail, autumn, public_only=False, today=AUTUMN)

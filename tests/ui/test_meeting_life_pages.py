@@ -113,3 +113,55 @@ def test_a_held_meeting_shows_its_stage_and_no_longer_offers_the_agenda(app: Fla
     assert f'href="{path}"' not in page and "Record attendance" in page
     public = client.get(f"/public/meetings/{meeting}").get_data(as_text=True)
     assert "Going ahead" not in public
+
+
+def test_attendance_is_ticked_from_the_members_and_the_quorum_shown(app: Flask) -> None:
+    hub = _services(app).hub
+    group = _new_body(app, "Register Test Group", "consultative_group")
+    for member_id, person, role, side in (
+        ("ann", "Ann Carer", "member", "carer"),
+        ("bo", "Bo User", "member", "service_user"),
+        ("cy", "Cy Agency", "agency_representative", "relevant_partner_agency"),
+        ("di", "Di Voice", "member", "community"),
+    ):
+        hub.add_member(
+            OFFICER,
+            group,
+            member_id=member_id,
+            person=person,
+            role=role,
+            representation=side,
+            effective_date=date(2026, 1, 5),
+        )
+    meeting = hub.schedule_meeting(OFFICER, group, meeting_date=TODAY.date(), start_time=time(18), place="Hall")
+    client = signed_in(app, "officer")
+    path = f"/meetings/{meeting}/record-attendance"
+    form = client.get(path).get_data(as_text=True)
+    # The members on the day, in the order they joined then by name, each with three choices.
+    assert form.index("Ann Carer") < form.index("Bo User") < form.index("Cy Agency") < form.index("Di Voice")
+    assert form.count('type="radio"') == 12 and "Cy Agency, agency representative (does not vote)" in form
+    version = hub.meeting(meeting).version
+    fields = {
+        "csrf_token": csrf_token(client, path),
+        "expected_version": str(version),
+        "attendance-0": "present",
+        "attendance-1": "apologies",
+        "substitute-1": "Bo's sister",
+        "attendance-2": "present",
+        "guests": "Jo Nobody",
+        "officers": "Pat Clerk",
+    }
+    missing = client.post(path, data=fields)
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 400
+    assert "Say whether Di Voice was present, sent apologies or was absent" in html
+    assert 'value="Bo&#39;s sister"' in html or 'value="Bo\'s sister"' in html  # what was ticked and typed is kept
+    assert re.search(r'value="apologies"\s+checked', html) or 'value="apologies" checked' in html
+    done = client.post(path, data={**fields, "attendance-3": "absent"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    page = client.get(f"/meetings/{meeting}").get_data(as_text=True)
+    # Voting: Ann, Bo, Di (Cy speaks for an agency); present: Ann and Bo's substitute. Quorum: 3.
+    turnout = page[page.index('id="turnout"') :]
+    assert "2 of 3" in turnout and "Not quorate" in turnout
+    assert "Jo Nobody: Guest (does not count)" in page and "Pat Clerk: Officer in attendance" in page
+    assert "Di Voice: Absent" in page

@@ -4,13 +4,15 @@ on domain.meeting alone."""
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 from uuid import uuid4
 
 import pytest
 
 from domain.errors import DomainError, InvalidInput
-from domain.meeting import Meeting, check_cadence, meeting_stage
-from domain.vocabulary import BodyKind, MeetingStage
+from domain.meeting import Apology, Meeting, check_cadence, default_quorum, meeting_stage
+from domain.membership import Membership
+from domain.vocabulary import BodyKind, MeetingStage, MemberRole, Representation
 from tests.unit.test_meeting_workflow_rules import (
     AFTER,
     FILE,
@@ -210,3 +212,93 @@ def test_events_recorded_before_the_cadence_rule_still_load() -> None:
         public=True,
     )
     assert meeting.additional_reason is None and meeting.stage is MeetingStage.SCHEDULED
+
+
+# ------------------------------------------------------- attendance from the members (C7, B3, B4)
+
+
+def member(person: str, *, votes: bool = True, side: str = "carer", role: str = "member", **kw: Any) -> Membership:
+    return Membership(
+        member_id=person.lower(),
+        person=person,
+        position="",
+        role=MemberRole(role),
+        representation=Representation(side),
+        votes=votes,
+        joined_on=kw.get("joined_on", date(2025, 1, 1)),
+        left_on=kw.get("left_on"),
+    )
+
+
+MEMBERS = [
+    member("Ann"),
+    member("Bo", side="service_user"),
+    member("Cy", votes=False, side="relevant_partner_agency", role="agency_representative"),
+    member("Di", side="community"),
+    member("Ed", side="voluntary_sector"),
+    member("Flo", votes=False, side="relevant_partner_agency", role="officer"),
+    member("Gus", left_on=date(2026, 1, 1)),  # left before the meeting
+    member("Hal", joined_on=date(2026, 5, 1)),  # joined after it
+]
+
+
+def test_someone_who_is_not_a_member_is_refused_and_pointed_to_guests() -> None:
+    meeting = with_agenda()
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("present", {"present": ["Ann", "Jo Nobody"]}),
+        ("present", {"present": ["Gus"]}),
+        ("absent", {"present": ["Ann"], "absent": ["Hal"]}),
+    ]
+    for field, names in cases:
+        with pytest.raises(InvalidInput, match="was not a member of Carers Forum on 8 April 2026") as refusal:
+            meeting.record_attendance(actor=OFFICER, at=MEETING_AT, members=MEMBERS, **names)
+        assert (refusal.value.field, refusal.value.rule) == (field, "C7")
+        assert "guest or an officer in attendance" in refusal.value.message
+    assert meeting.collect_events() == []
+
+
+def test_the_turnout_counts_voting_members_the_quorum_and_the_user_side_share() -> None:
+    meeting = with_agenda()
+    turnout = meeting.record_attendance(
+        actor=OFFICER,
+        at=MEETING_AT,
+        present=["Ann", "Cy", "Flo"],
+        apologies=[Apology("Bo", "Bo's sister"), Apology("Di")],
+        guests=["Jo Nobody"],
+        officers=["Pat Clerk"],
+        members=MEMBERS,
+    )
+    assert turnout is not None
+    # Voting: Ann, Bo, Di, Ed (Cy is an agency's, Flo an officer: B4). Present: Ann, and Bo's substitute.
+    assert (turnout.voting_present, turnout.voting_members) == (2, 4)
+    assert turnout.quorum == 3 and not turnout.quorate  # a third of 4, at least 3
+    # Counted (not officers): Ann, Cy, Bo's substitute; of them user-side: Ann and Bo's substitute.
+    assert (turnout.user_side_present, turnout.counted_present) == (2, 3)
+    assert meeting.absent == ["Ed"] and meeting.guests == ["Jo Nobody"] and meeting.officers == ["Pat Clerk"]
+    assert meeting.turnout == turnout and meeting.stage is MeetingStage.HELD
+
+
+def test_the_officer_may_record_the_bodys_own_quorum_within_the_voting_members() -> None:
+    meeting = with_agenda()
+    turnout = meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann", "Bo"], members=MEMBERS, quorum=2)
+    assert turnout is not None and turnout.quorate
+    for quorum in (0, 5):
+        with pytest.raises(InvalidInput, match="from 1 to the 4 who vote") as refusal:
+            meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann"], members=MEMBERS, quorum=quorum)
+        assert refusal.value.field == "quorum"
+
+
+def test_the_default_quorum() -> None:
+    assert [default_quorum(n) for n in (0, 1, 2, 3, 9, 10, 30)] == [0, 1, 2, 3, 3, 4, 10]
+
+
+def test_a_body_without_members_on_record_takes_the_names_as_given() -> None:
+    meeting = with_agenda()
+    assert meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Jo Nobody"]) is None
+    assert meeting.present == ["Jo Nobody"] and meeting.turnout is None
+
+
+def test_a_guest_cannot_also_be_listed_as_present() -> None:
+    meeting = with_agenda()
+    with pytest.raises(InvalidInput, match="ann is listed twice"):
+        meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann"], guests=["ann"], members=MEMBERS)

@@ -71,6 +71,7 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
         if spec.subject == "meeting" and subject:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
             ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
+            ctx.extra["roster"] = queries.members_as_at(connection, subject["body_id"], subject["meeting_date"])
             ctx.extra["earlier_meetings"] = queries.meetings_of_body(
                 connection, subject["body_id"], before=subject["meeting_date"]
             )

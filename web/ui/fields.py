@@ -74,6 +74,10 @@ def form_values(fields: list[Field], form: MultiDict[str, str]) -> dict[str, str
         if f.kind == "date":
             for part in ("day", "month", "year"):
                 values[f"{f.name}-{part}"] = form.get(f"{f.name}-{part}", "")
+        elif f.kind == "register":  # one mark and substitute for each member, or the two lists
+            for key in form:
+                if key.startswith(("attendance-", "substitute-")) or key in (f.name, "apologies"):
+                    values[key] = form.get(key, "")
         elif f.kind not in ("file", "password"):  # a password is never sent back to the page
             values[f.name] = form.get(f.name, "")
     return values
@@ -94,6 +98,9 @@ def to_input(
         if not present:
             if f.empty_is_null:
                 _put(data, f.key, None)
+            continue
+        if f.kind == "register":  # the present, the apologies and the absent, from one register
+            data.update(value)
             continue
         _put(data, f.key, value)
     return data, errors
@@ -135,6 +142,8 @@ def _convert(
             return False, None
         assert ctx.upload is not None
         return True, ctx.upload(upload)
+    if f.kind == "register":
+        return True, _register(f, form, f.options(ctx) if f.options else [])
     raw = form.get(f.name, "").strip()
     if f.kind == "lines":
         lines = [line.strip() for line in raw.splitlines() if line.strip()]
@@ -163,6 +172,36 @@ def _convert(
             raise FieldError(f"There is no body called ‘{raw}’: check the name in the directory")
         return True, str(found)
     return True, raw
+
+
+def _register(f: Field, form: MultiDict[str, str], roster: list[Any]) -> dict[str, Any]:
+    """Rule C7: the attendance register's marks as the command's present, apologies and absent lists."""
+    if not roster:  # no members on record on the day: the names as typed
+        lines = [line.strip() for line in form.get(f.name, "").splitlines() if line.strip()]
+        apologies = []
+        for line in form.get("apologies", "").splitlines():
+            person, _, substitute = line.partition(";")
+            if person.strip():
+                apologies.append({"person": person.strip(), "substitute": substitute.strip() or None})
+        return {"present": lines, "apologies": apologies}
+    present: list[str] = []
+    apologies_sent: list[dict[str, Any]] = []
+    absent: list[str] = []
+    for n, member in enumerate(roster):
+        person = member["person"]
+        mark = form.get(f"attendance-{n}", "")
+        substitute = form.get(f"substitute-{n}", "").strip() or None
+        if mark not in ("present", "apologies", "absent"):
+            raise FieldError(f"Say whether {person} was present, sent apologies or was absent")
+        if substitute and mark != "apologies":
+            raise FieldError(f"A substitute stands in for a member who sent apologies: {person} is marked {mark}")
+        if mark == "present":
+            present.append(person)
+        elif mark == "apologies":
+            apologies_sent.append({"person": person, "substitute": substitute})
+        else:
+            absent.append(person)
+    return {"present": present, "apologies": apologies_sent, "absent": absent}
 
 
 def _pence(raw: str, label: str) -> int:

@@ -9,6 +9,7 @@ from what its command acts on: ``/bodies/<id>/<slug>``, ``/meetings/<id>/<slug>`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from marshmallow import Schema
 
@@ -66,6 +67,11 @@ def _voting_members(ctx: FormContext) -> list[tuple[str, str]]:
 
 def _items(ctx: FormContext) -> list[tuple[str, str]]:
     return [(str(i["number"]), f"{i['number']}. {i['title']}") for i in ctx.extra.get("agenda", [])]
+
+
+def _roster(ctx: FormContext) -> list[Any]:
+    """Rule C7: the body's members as they stood on the meeting day, for the attendance register."""
+    return list(ctx.extra.get("roster", []))
 
 
 def _open_actions(ctx: FormContext) -> list[tuple[str, str]]:
@@ -355,14 +361,29 @@ MEETING_FORMS = [
     FormSpec(
         meetings.RecordAttendance,
         [
-            Field("present", "Present", "lines", hint="One name on each line"),
             Field(
-                "apologies",
-                "Apologies (optional)",
-                "apologies",
-                hint="One on each line; add ‘; substitute name’ if someone came in their place",
+                "present",
+                "Members on the day of the meeting",
+                "register",
+                hint="For each member: present, sent apologies or absent. A substitute’s name goes beside the "
+                "member they stood in for.",
+                options=_roster,
+            ),
+            Field("guests", "Guests (optional)", "lines", hint="One name on each line. Guests never count."),
+            Field(
+                "officers",
+                "Officers in attendance (optional)",
+                "lines",
+                hint="Council officers supporting the meeting, one on each line. They never count.",
+            ),
+            Field(
+                "quorum",
+                "Quorum (optional)",
+                "int",
+                hint="Leave blank for the usual quorum: a third of the voting members, and at least 3",
             ),
         ],
+        button="Record attendance",
     ),
     FormSpec(
         meetings.DeclareInterest,
