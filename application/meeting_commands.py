@@ -23,7 +23,7 @@ from domain.body import Body
 from domain.documents import FileRef
 from domain.errors import BodyClosed, DomainError, InvalidInput
 from domain.meeting import Apology, Meeting, calendar_dates, check_calendar_dates
-from domain.vocabulary import EXECUTIVE_DIRECTOR, TWICE_YEARLY_KINDS, BodyKind, MeetingStatus
+from domain.vocabulary import EXECUTIVE_DIRECTOR, TWICE_YEARLY_KINDS, AgendaPurpose, BodyKind, MeetingStatus
 
 
 class MeetingCommands(HubBase):
@@ -246,6 +246,9 @@ class MeetingCommands(HubBase):
         *,
         title: str,
         exemption_paragraph: int | None = None,
+        purpose: AgendaPurpose | str = AgendaPurpose.DISCUSSION,
+        presenter: str | None = None,
+        starts_at: time | None = None,
         expected_version: int | None = None,
     ) -> Numbered:
         """Adds an agenda item: public, or exempt under the named paragraph of Schedule 12A (G1)."""
@@ -253,7 +256,13 @@ class MeetingCommands(HubBase):
             meeting_id,
             expected_version,
             lambda m: m.add_agenda_item(
-                actor=actor, at=self._now(), title=title, exemption_paragraph=exemption_paragraph
+                actor=actor,
+                at=self._now(),
+                title=title,
+                exemption_paragraph=exemption_paragraph,
+                purpose=purpose,
+                presenter=presenter,
+                starts_at=starts_at,
             ),
         )
 
@@ -408,15 +417,38 @@ class MeetingCommands(HubBase):
 
         return self._change_meeting(meeting_id, expected_version, close)
 
+    def close_matter_arising(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        *,
+        from_meeting_id: UUID,
+        number: int,
+        note: str,
+        expected_version: int | None = None,
+    ) -> int:
+        """Rule C8: at this meeting, closes action ``number`` of an earlier meeting of the body; both record it."""
+        meeting = self._get(Meeting, meeting_id, expected_version)
+        setting = self._get(Meeting, from_meeting_id)
+        meeting.close_matter_arising(actor=actor, at=self._now(), setting=setting, number=number, note=note)
+        self._save(meeting, setting)
+        return meeting.version
+
     # ---------------------------------------------------------------- minutes
 
     def record_draft_minutes(
-        self, actor: Actor, meeting_id: UUID, *, file: FileRef, expected_version: int | None = None
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        *,
+        file: FileRef,
+        drafted_on: date | None = None,
+        expected_version: int | None = None,
     ) -> int:
         self.files.verify(file)
 
         def record(meeting: Meeting) -> int:
-            meeting.record_draft_minutes(actor=actor, at=self._now(), file=file)
+            meeting.record_draft_minutes(actor=actor, at=self._now(), file=file, drafted_on=drafted_on)
             return meeting.version
 
         return self._change_meeting(meeting_id, expected_version, record)

@@ -199,6 +199,12 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
                 f"Closed action {e.number} on {_d(e.closed_on)}{at}: {e.note}",
                 {"action": e.number, "status": {"after": "closed"}},
             )
+        case Meeting.MatterArisingClosed():
+            return (
+                f"Closed matter arising {e.number} from the meeting of {_d(e.from_meeting_date)} "
+                f"('{e.description}'): {e.note}",
+                {"action": e.number},
+            )
         case Meeting.DraftMinutesRecorded():
             verb = "Replaced the draft minutes with" if e.replaces_draft else "Recorded the draft minutes,"
             return f"{verb} {e.file_name}", {"minutes": {"after": "draft"}, "file_sha256": e.file_sha256}

@@ -29,6 +29,7 @@ from domain.vocabulary import (
     EXEMPT_INFORMATION,
     SERVICE_USER_SIDE,
     TWICE_YEARLY_KINDS,
+    AgendaPurpose,
     BodyKind,
     MeetingStage,
     MeetingStatus,
@@ -174,6 +175,11 @@ class AgendaItem:
     title: str
     exemption_paragraph: int | None  # None: a public (Part 1) item
     published: bool
+    purpose: AgendaPurpose = AgendaPurpose.DISCUSSION
+    presenter: str | None = None
+    starts_at: time | None = None
+    # Added after the agenda went out: a supplementary item, sent out on its own day (C4).
+    supplementary: bool = False
 
     @property
     def public(self) -> bool:
@@ -314,6 +320,7 @@ class Meeting(Aggregate):
         self.interests: list[tuple[str, int | None, str]] = []
         self.decisions: list[tuple[int, str]] = []
         self.actions: dict[int, ActionItem] = {}
+        self.matters_closed: list[tuple[UUID, int, str]] = []  # (meeting that set it, action, note) (C8)
         # The minutes (C5).
         self.minutes_status = MinutesStatus.NONE
         self.minutes: FileRef | None = None
@@ -566,17 +573,49 @@ class Meeting(Aggregate):
         published_on: date | None
         late: bool
         papers_due: date
+        # Not in events recorded before items had them (the defaults stand then).
+        purpose: str
+        presenter: str | None
+        starts_at: time | None
 
         def apply(self, aggregate: Any) -> None:
             meeting: Meeting = aggregate
             meeting.agenda[self.number] = AgendaItem(
-                self.number, self.title, self.exemption_paragraph, published=self.published_on is not None
+                self.number,
+                self.title,
+                self.exemption_paragraph,
+                published=self.published_on is not None,
+                purpose=AgendaPurpose(getattr(self, "purpose", None) or AgendaPurpose.DISCUSSION),
+                presenter=getattr(self, "presenter", None),
+                starts_at=getattr(self, "starts_at", None),
+                supplementary=self.published_on is not None,
             )
 
-    def add_agenda_item(self, *, actor: Actor, at: datetime, title: str, exemption_paragraph: int | None = None) -> int:
-        """Adds an item, public (Part 1) unless it names its Schedule 12A paragraph (G1); returns its number."""
+    def add_agenda_item(
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        title: str,
+        exemption_paragraph: int | None = None,
+        purpose: AgendaPurpose | str = AgendaPurpose.DISCUSSION,
+        presenter: str | None = None,
+        starts_at: time | None = None,
+    ) -> int:
+        """Adds an item, public (Part 1) unless it names its Schedule 12A paragraph (G1), for decision,
+        discussion or information, with who presents it and (optionally) when; returns its number. Once
+        the agenda is out, the item goes out at once as a supplementary item (C4)."""
         self._check_before_meeting(at, "added to", rule="C4")
         title = check_text("title", _required("title", title, "give the agenda item a title"))
+        try:
+            purpose = AgendaPurpose(purpose)
+        except ValueError:
+            raise InvalidInput(
+                "purpose", "say whether the item is for decision, discussion or information", rule="C7"
+            ) from None
+        presenter = check_text("presenter", (presenter or "").strip()) or None
+        if starts_at is not None:
+            _check_local("starts_at", starts_at)
         if exemption_paragraph is not None and (
             isinstance(exemption_paragraph, bool)
             or not isinstance(exemption_paragraph, int)
@@ -598,6 +637,9 @@ class Meeting(Aggregate):
             exemption_paragraph=exemption_paragraph,
             exemption_reason=EXEMPT_INFORMATION[exemption_paragraph] if exemption_paragraph else None,
             **self._publication(at),
+            purpose=purpose.value,
+            presenter=presenter,
+            starts_at=starts_at,
         )
         return number
 
@@ -991,6 +1033,48 @@ class Meeting(Aggregate):
             at_meeting_date=at_meeting[1] if at_meeting else None,
         )
 
+    class MatterArisingClosed(Event):
+        """Recorded on the meeting that discussed it; the meeting that set the action records ActionClosed."""
+
+        from_meeting_id: UUID
+        from_meeting_date: date
+        number: int
+        description: str
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.matters_closed.append((self.from_meeting_id, self.number, self.note))
+
+    def close_matter_arising(self, *, actor: Actor, at: datetime, setting: Meeting, number: int, note: str) -> None:
+        """Rule C8: this meeting discusses a matter arising from an earlier meeting of the body and closes
+        it, with a note; both meetings record it (the application saves them together)."""
+        self._check_held(at, "a matter arising closed at it", rule="C8")
+        if setting.id == self.id or setting.body_id != self.body_id or not setting.date < self.date:
+            raise InvalidInput(
+                "from_meeting_id",
+                f"a matter arising comes from an earlier meeting of the same body, {self.body_name}",
+                rule="C8",
+            )
+        action = setting.actions.get(number)
+        if action is None:
+            raise InvalidInput("number", f"{setting.label} has no action {number}")
+        setting.close_action(
+            actor=actor, at=at, number=number, note=note, closed_on=self.date, at_meeting=(self.id, self.date)
+        )
+        closed = setting.actions[number]
+        self.trigger_event(
+            self.MatterArisingClosed,
+            timestamp=at,
+            **actor.event_fields(),
+            from_meeting_id=setting.id,
+            from_meeting_date=setting.date,
+            number=number,
+            description=closed.description,
+            note=closed.note or "",
+        )
+
     # ------------------------------------------------------------------- minutes
 
     class DraftMinutesRecorded(Event):
@@ -1011,9 +1095,19 @@ class Meeting(Aggregate):
             meeting.minutes_cleared_by = None
             meeting.minutes_cleared_on = None
 
-    def record_draft_minutes(self, *, actor: Actor, at: datetime, file: FileRef) -> None:
-        """Rule C5: the draft minutes, from the day of the meeting on; a new draft needs clearing again."""
+    def record_draft_minutes(
+        self, *, actor: Actor, at: datetime, file: FileRef, drafted_on: date | None = None
+    ) -> None:
+        """Rule C5: the draft minutes, drafted on ``drafted_on`` (today if not given), from the day of the
+        meeting on; a new draft needs clearing again."""
         self._check_held(at, "minutes", rule="C5")
+        drafted_on = check_date("drafted_on", drafted_on) or at.date()
+        if not self.date <= drafted_on <= at.date():
+            raise InvalidInput(
+                "drafted_on",
+                f"draft minutes are drafted between the meeting, {_d(self.date)}, and today, {_d(at.date())}",
+                rule="C5",
+            )
         if self.minutes_status in (MinutesStatus.PUBLISHED, MinutesStatus.APPROVED):
             raise DomainError(
                 f"the minutes of {self.label} are published; amendments are made when the next meeting approves them",
@@ -1024,7 +1118,7 @@ class Meeting(Aggregate):
             timestamp=at,
             **actor.event_fields(),
             **file.checked().event_fields(),
-            drafted_on=at.date(),
+            drafted_on=drafted_on,
             replaces_draft=self.minutes_status is not MinutesStatus.NONE,
         )
 

@@ -158,6 +158,18 @@ STAGE_LABELS: dict[MeetingStage, str] = {
 }
 
 
+class AgendaPurpose(StrEnum):
+    """Why an item is on the agenda (rule C7): for the meeting to decide, to discuss, or to note."""
+
+    DECISION = "decision"
+    DISCUSSION = "discussion"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return f"For {self.value}"
+
+
 class MinutesStatus(StrEnum):
     """Rule C5: drafted, cleared by the chair, published, then approved at the body's next meeting."""
 

@@ -106,6 +106,10 @@ class CalendarProjection(ReadModel):
                         published=event.published_on is not None,
                         published_on=event.published_on,
                         published_late=event.late,
+                        supplementary=event.published_on is not None,
+                        purpose=getattr(event, "purpose", None) or "discussion",
+                        presenter=getattr(event, "presenter", None),
+                        starts_at=getattr(event, "starts_at", None),
                     ),
                 )
             case Meeting.PaperAttached():

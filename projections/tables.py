@@ -170,6 +170,11 @@ agenda_items = Table(
     Column("published", Boolean, nullable=False),
     Column("published_on", Date),
     Column("published_late", Boolean, nullable=False),
+    # Added after the agenda went out: sent out on its own day (C4).
+    Column("supplementary", Boolean, nullable=False, default=False),
+    Column("purpose", String(20), nullable=False, default="discussion"),  # decision / discussion / information
+    Column("presenter", String(300)),
+    Column("starts_at", Time),
 )
 
 papers = Table(

@@ -26,6 +26,7 @@ from application.meeting_commands import MeetingCommands
 from domain import bounds
 from domain.documents import FileRef
 from domain.meeting import Apology
+from domain.vocabulary import AgendaPurpose
 
 
 def clock_time(what: str, *, required: bool = True) -> fields.Time:
@@ -122,6 +123,14 @@ class AddAgendaItem(CommandInput):
     title = text("the item's title")
     # Schedule 12A paragraphs 1-7 (rule G1); absent or null for a public item.
     exemption_paragraph = whole_number("the exemption paragraph", minimum=1, maximum=7, required=False)
+    purpose = fields.Enum(
+        AgendaPurpose,
+        by_value=True,
+        load_default=AgendaPurpose.DISCUSSION,
+        error_messages={"unknown": "choose the item's purpose from: {choices}"},
+    )
+    presenter = text("who presents the item", required=False)
+    starts_at = clock_time("the item's time", required=False)
 
 
 @define(title="Attach a paper", about=MEETING, duty=Duty.MEETINGS, handler=MeetingCommands.attach_paper)
@@ -248,11 +257,28 @@ class CloseAction(CommandInput):
     at_meeting_id = fields.UUID(allow_none=True)
 
 
+@define(
+    title="Close a matter arising",
+    about=MEETING,
+    duty=Duty.MEETINGS,
+    handler=MeetingCommands.close_matter_arising,
+)
+class CloseMatterArising(CommandInput):
+    """At this meeting, closes an action of an earlier meeting of the body with a note; both meetings show it (C8)."""
+
+    from_meeting_id = fields.UUID(
+        required=True, error_messages={"required": "choose the matter arising", "null": "choose the matter arising"}
+    )
+    number = whole_number("the action number", minimum=1, maximum=10_000)
+    note = text("a note of what was done", max_length=LONG)
+
+
 @define(title="Record draft minutes", about=MEETING, duty=Duty.MEETINGS, handler=MeetingCommands.record_draft_minutes)
 class RecordDraftMinutes(CommandInput):
     """Records the draft minutes, an uploaded document (C5)."""
 
     file = fields.Nested(FileRefInput, required=True, error_messages={"required": "choose the minutes' file"})
+    drafted_on = day("the date the minutes were drafted", required=False)
 
     def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         data["file"] = FileRef(**data["file"])

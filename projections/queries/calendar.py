@@ -130,6 +130,10 @@ PUBLIC_ITEM_COLUMNS = (
     agenda_items.c.title,
     agenda_items.c.published_on,
     agenda_items.c.published_late,
+    agenda_items.c.supplementary,
+    agenda_items.c.purpose,
+    agenda_items.c.presenter,
+    agenda_items.c.starts_at,
 )
 
 

@@ -301,6 +301,20 @@ def _approve_previous_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Ca
     return lambda: _do(hub, "approve_previous_minutes", actor, following, previous_meeting_id=previous)
 
 
+def _close_matter_arising(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    earlier = held_meeting(hub, tag)
+    number = hub.record_action(
+        SETUP_OFFICER, earlier, description="Book a room", owner="Ann", due=hub.clock().date()
+    ).number
+    body_id = hub.meeting(earlier).body_id
+    next_day = hub.clock().date() + timedelta(days=180)
+    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=next_day, start_time=time(14), place="Hall")
+    hub.clock.advance(days=180)  # type: ignore[attr-defined]
+    return lambda: _do(
+        hub, "close_matter_arising", actor, following, from_meeting_id=earlier, number=number, note="Room booked"
+    )
+
+
 def _mark_reminder_done(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     # A reminder for this very actor: only the table can stop them marking it done.
     due = Due(Rule.ANNUAL_REVIEW, "framework", f"review-{tag}", "The arrangements", date(2027, 3, 31), actor.user_id,
@@ -415,6 +429,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "clear_minutes": _clear_minutes,
     "publish_minutes": _publish_minutes,
     "approve_previous_minutes": _approve_previous_minutes,
+    "close_matter_arising": _close_matter_arising,
     "mark_reminder_done": _mark_reminder_done,
 }
 
@@ -489,6 +504,7 @@ MEETINGS = {
     "clear_minutes",
     "publish_minutes",
     "approve_previous_minutes",
+    "close_matter_arising",
 }
 CALENDAR = {"plan_annual_calendar"}
 COMMISSIONING = {"commission_project", "extend_project_timeframe"}

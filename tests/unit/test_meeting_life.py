@@ -12,7 +12,7 @@ import pytest
 from domain.errors import DomainError, InvalidInput
 from domain.meeting import Apology, Meeting, check_cadence, default_quorum, meeting_stage
 from domain.membership import Membership
-from domain.vocabulary import BodyKind, MeetingStage, MemberRole, Representation
+from domain.vocabulary import AgendaPurpose, BodyKind, MeetingStage, MemberRole, Representation
 from tests.unit.test_meeting_workflow_rules import (
     AFTER,
     FILE,
@@ -302,3 +302,81 @@ def test_a_guest_cannot_also_be_listed_as_present() -> None:
     meeting = with_agenda()
     with pytest.raises(InvalidInput, match="ann is listed twice"):
         meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann"], guests=["ann"], members=MEMBERS)
+
+
+# ------------------------------------------------------------ matters arising (C8) and small fixes
+
+
+def test_a_matter_arising_is_closed_at_the_meeting_that_discusses_it_and_both_record_it() -> None:
+    earlier = with_agenda()
+    number = earlier.record_action(
+        actor=OFFICER, at=MEETING_AT, description="Book a room", owner="Ann", due=MEETING_DAY + timedelta(days=30)
+    )
+    later = schedule(MEETING_DAY + timedelta(days=180))
+    on_the_day = at(later.date, 18)
+    refused(
+        later,
+        lambda: later.close_matter_arising(actor=OFFICER, at=SCHEDULED_AT, setting=earlier, number=number, note="x"),
+        DomainError,
+        "has not taken place yet",
+        rule="C8",
+    )
+    later.close_matter_arising(actor=OFFICER, at=on_the_day, setting=earlier, number=number, note="Room booked")
+    action = earlier.actions[number]
+    assert (action.closed_on, action.note) == (later.date, "Room booked")
+    assert later.matters_closed == [(earlier.id, number, "Room booked")] and later.held
+    (closed,) = [e for e in earlier.collect_events() if isinstance(e, Meeting.ActionClosed)]
+    assert (closed.at_meeting_id, closed.at_meeting_date) == (later.id, later.date)
+    with pytest.raises(DomainError, match="was closed on"):
+        later.close_matter_arising(actor=OFFICER, at=on_the_day, setting=earlier, number=number, note="Again")
+
+
+def test_a_matter_arising_comes_from_an_earlier_meeting_of_the_same_body() -> None:
+    earlier = with_agenda()
+    other_body = schedule(MEETING_DAY, body_id=uuid4())
+    later = schedule(MEETING_DAY + timedelta(days=180))
+    for setting in (other_body, later):
+        with pytest.raises(InvalidInput, match="from an earlier meeting of the same body") as refusal:
+            later.close_matter_arising(actor=OFFICER, at=at(later.date), setting=setting, number=1, note="x")
+        assert refusal.value.field == "from_meeting_id"
+    with pytest.raises(InvalidInput, match="has no action 9"):
+        later.close_matter_arising(actor=OFFICER, at=at(later.date), setting=earlier, number=9, note="x")
+
+
+def test_draft_minutes_take_the_date_they_were_drafted() -> None:
+    meeting = with_agenda()
+    meeting.record_held(actor=OFFICER, at=MEETING_AT)
+    later = at(MEETING_DAY + timedelta(days=10))
+    meeting.record_draft_minutes(actor=OFFICER, at=later, file=FILE, drafted_on=MEETING_DAY + timedelta(days=2))
+    assert meeting.minutes_drafted_on == MEETING_DAY + timedelta(days=2)
+    for day in (MEETING_DAY - timedelta(days=1), MEETING_DAY + timedelta(days=11)):
+        with pytest.raises(InvalidInput, match="drafted between the meeting") as refusal:
+            meeting.record_draft_minutes(actor=OFFICER, at=later, file=FILE, drafted_on=day)
+        assert (refusal.value.field, refusal.value.rule) == ("drafted_on", "C5")
+
+
+def test_an_agenda_item_has_a_purpose_a_presenter_a_time_and_late_ones_are_supplementary() -> None:
+    meeting = schedule()
+    meeting.add_agenda_item(
+        actor=OFFICER,
+        at=SCHEDULED_AT,
+        title="Budget",
+        purpose="decision",
+        presenter="Jo Finance",
+        starts_at=time(14, 30),
+    )
+    item = meeting.agenda[1]
+    assert (item.purpose, item.presenter, item.starts_at, item.supplementary) == (
+        AgendaPurpose.DECISION,
+        "Jo Finance",
+        time(14, 30),
+        False,
+    )
+    assert meeting.agenda[1].purpose.label == "For decision"
+    meeting.publish_agenda(actor=OFFICER, at=SCHEDULED_AT)
+    meeting.add_agenda_item(actor=OFFICER, at=at(MEETING_DAY - timedelta(days=1)), title="Late item")
+    late = meeting.agenda[2]
+    assert (late.purpose, late.supplementary, late.published) == (AgendaPurpose.DISCUSSION, True, True)
+    with pytest.raises(InvalidInput, match="for decision, discussion or information") as refusal:
+        meeting.add_agenda_item(actor=OFFICER, at=SCHEDULED_AT, title="Odd", purpose="gossip")
+    assert refusal.value.field == "purpose"

@@ -86,6 +86,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     meetings.RecordDecision: Operation("/meetings/{id}/decisions", 201),
     meetings.RecordAction: Operation("/meetings/{id}/actions", 201),
     meetings.CloseAction: Operation("/meetings/{id}/actions/closure"),
+    meetings.CloseMatterArising: Operation("/meetings/{id}/matters-arising/closure"),
     meetings.RecordDraftMinutes: Operation("/meetings/{id}/minutes", 201),
     meetings.ClearMinutes: Operation("/meetings/{id}/minutes/clearance"),
     meetings.PublishMinutes: Operation("/meetings/{id}/minutes/publication"),

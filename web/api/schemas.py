@@ -214,6 +214,10 @@ class AgendaItemOut(Out):
     published = _bool()
     published_on = _date()
     published_late = _bool()
+    supplementary = _bool()
+    purpose = _str("decision, discussion or information")
+    presenter = _str()
+    starts_at = fields.Time(allow_none=True)
     papers = fields.List(fields.Nested(PaperOut))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session
 from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage
 
@@ -72,6 +72,7 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
             ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
             ctx.extra["roster"] = queries.members_as_at(connection, subject["body_id"], subject["meeting_date"])
+            ctx.extra["matters_arising"] = queries.matters_arising(connection, subject["id"], public_only=False)
             ctx.extra["earlier_meetings"] = queries.meetings_of_body(
                 connection, subject["body_id"], before=subject["meeting_date"]
             )
@@ -137,6 +138,12 @@ def _render(
     conflict: bool = False,
     status: int = 200,
 ) -> tuple[str, int]:
+    # A file stored by a failed submission is kept (in the signed session cookie) and shown as chosen.
+    if spec.has_file:
+        if ctx.uploaded:
+            session[_pending_key()] = ctx.uploaded
+        else:
+            session.pop(_pending_key(), None)
     anchors = {f.name: f.anchor for f in spec.fields} | {"_form": "form-start"}
     options = {f.name: f.options(ctx) for f in spec.fields if f.options is not None}
     return (
@@ -151,9 +158,14 @@ def _render(
             options=options,
             expected_version=expected_version,
             conflict=conflict,
+            pending=ctx.uploaded,
         ),
         status,
     )
+
+
+def _pending_key() -> str:
+    return f"pending-upload:{request.path}"
 
 
 def _run(spec: FormSpec, subject_id: UUID | None, data: dict[str, Any], expected_version: int | None) -> Outcome:
@@ -189,6 +201,8 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
 
     values = form_values(spec.fields, request.form)
     expected_version = _int_or_none(request.form.get("expected_version")) if spec.subject else None
+    if spec.has_file:
+        ctx.pending = dict(session.get(_pending_key()) or {})
     data, errors = to_input(spec.fields, request.form, request.files, ctx)
     # Planning the year shows what it would do first; only the preview's confirm button plans (C1).
     previewing = spec.command is PlanAnnualCalendar.command and request.form.get("confirmed") != "yes"
@@ -232,6 +246,7 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
             if isinstance(outcome.result, IssuedToken):  # shown on this page once, never in a redirect or cookie
                 saved(outcome)
                 return render_template("accounts/token.html", subject=subject, issued=outcome.result)
+            session.pop(_pending_key(), None)
             # Saved: say so when the lists may not show it yet (late, or a read model has stopped).
             if not saved(outcome) or services().read_models.failures():
                 flash(STILL_UPDATING, "important")

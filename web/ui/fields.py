@@ -51,6 +51,10 @@ class FormContext:
     extra: dict[str, Any] = field(default_factory=dict)
     find_body: Callable[[str], Any] | None = None
     upload: Callable[[FileStorage], dict[str, Any]] | None = None
+    # Files already stored from an earlier, failed submission of this form, by field: used when the
+    # person does not choose another, so a mistake elsewhere never makes them upload it again.
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # stored by this submission
 
 
 class FieldError(Exception):
@@ -99,7 +103,7 @@ def to_input(
             if f.empty_is_null:
                 _put(data, f.key, None)
             continue
-        if f.kind == "register":  # the present, the apologies and the absent, from one register
+        if f.kind in ("register", "matter"):  # one control, several of the command's fields
             data.update(value)
             continue
         _put(data, f.key, value)
@@ -139,11 +143,24 @@ def _convert(
     if f.kind == "file":
         upload = files.get(f.name)
         if upload is None or not upload.filename:
+            kept = ctx.pending.get(f.name)
+            if kept is not None:
+                ctx.uploaded[f.name] = kept
+                return True, kept
             return False, None
         assert ctx.upload is not None
-        return True, ctx.upload(upload)
+        stored = ctx.upload(upload)
+        ctx.uploaded[f.name] = stored
+        return True, stored
     if f.kind == "register":
         return True, _register(f, form, f.options(ctx) if f.options else [])
+    if f.kind == "matter":  # "<meeting id>/<action number>": the action of an earlier meeting (C8)
+        meeting_id, _, number = form.get(f.name, "").strip().partition("/")
+        if not meeting_id:
+            return False, None
+        if not _DIGITS.match(number) or len(number) > MAX_DIGITS:
+            raise FieldError(f"Choose {f.label.lower()} from the list")
+        return True, {"from_meeting_id": meeting_id, "number": int(number)}
     raw = form.get(f.name, "").strip()
     if f.kind == "lines":
         lines = [line.strip() for line in raw.splitlines() if line.strip()]

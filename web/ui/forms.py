@@ -15,7 +15,7 @@ from marshmallow import Schema
 
 from application.authority import Role
 from application.commands import Command, accounts, bodies, meetings, projects
-from domain.vocabulary import BodyKind, MemberRole, Representation
+from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
 PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects", "account": "accounts"}
@@ -74,12 +74,28 @@ def _roster(ctx: FormContext) -> list[Any]:
     return list(ctx.extra.get("roster", []))
 
 
+def _open_matters(ctx: FormContext) -> list[tuple[str, str]]:
+    return [
+        (f"{m['meeting_id']}/{m['number']}", f"{m['description']} (set {m['set_on']:%-d %B %Y}, {m['owner']})")
+        for m in ctx.extra.get("matters_arising", [])
+        if m["status"] == "open"
+    ]
+
+
 def _open_actions(ctx: FormContext) -> list[tuple[str, str]]:
     return [(str(a["number"]), f"{a['number']}. {a['description']}") for a in ctx.extra.get("open_actions", [])]
 
 
 def _earlier_meetings(ctx: FormContext) -> list[tuple[str, str]]:
-    return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in ctx.extra.get("earlier_meetings", [])]
+    """Rule C5: the one meeting whose minutes this meeting may approve: the body's previous meeting,
+    when its minutes are published and not yet approved."""
+    return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in approvable(ctx.extra.get("earlier_meetings", []))]
+
+
+def approvable(earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of a body's earlier meetings (newest first, cancelled ones left out), the previous one, if its
+    minutes are published and not yet approved (rule C5)."""
+    return earlier[:1] if earlier and earlier[0]["minutes_status"] == "published" else []
 
 
 def _later_meetings(ctx: FormContext) -> list[tuple[str, str]]:
@@ -332,6 +348,15 @@ MEETING_FORMS = [
                 number=True,
                 blank="Public item",
             ),
+            Field(
+                "purpose",
+                "Purpose",
+                "radios",
+                options=enum_options(AgendaPurpose),
+                hint="If you do not choose, the item is for discussion",
+            ),
+            Field("presenter", "Who presents it (optional)"),
+            Field("starts_at", "Time (optional)", hint="24-hour clock, for example 14:30"),
         ],
         button="Add item",
     ),
@@ -422,8 +447,20 @@ MEETING_FORMS = [
         button="Close action",
     ),
     FormSpec(
+        meetings.CloseMatterArising,
+        [
+            Field("from_meeting_id", "Matter arising", "matter", options=_open_matters),
+            Field("note", "What was reported done", "textarea"),
+        ],
+        button="Close matter arising",
+        intro="Closes an action from an earlier meeting of the body, as reported at this meeting (rule C8).",
+    ),
+    FormSpec(
         meetings.RecordDraftMinutes,
-        [Field("file", "The draft minutes", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text")],
+        [
+            Field("file", "The draft minutes", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text"),
+            Field("drafted_on", "Date the minutes were drafted", "date", hint="Leave blank for today"),
+        ],
         button="Upload draft minutes",
     ),
     FormSpec(
