@@ -366,7 +366,8 @@ def meetings_of_body(
         conditions.append(meetings.c.meeting_date < before)
     if after is not None:
         conditions.append(meetings.c.meeting_date > after)
-    query = select(meetings).where(and_(*conditions)).order_by(meetings.c.meeting_date.desc()).limit(limit)
+    order = (meetings.c.meeting_date.desc(), meetings.c.start_time.desc(), meetings.c.id.desc())
+    query = select(meetings).where(and_(*conditions)).order_by(*order).limit(limit)
     return [with_stage(row) for row in _rows(connection, query)]
 
 

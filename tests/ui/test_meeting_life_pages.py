@@ -3,6 +3,7 @@ planner's preview and confirmation, and a meeting's stage with only the actions 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, time
 from uuid import UUID
@@ -26,6 +27,12 @@ def _events(app: Flask) -> int:
     return _services(app).hub.recorder.max_notification_id() or 0
 
 
+def _caught_up(app: Flask) -> None:
+    """The read models have every event recorded so far (the commands above went straight to the hub)."""
+    services = _services(app)
+    assert services.read_models.wait_for(services.hub.recorder.max_notification_id() or 0, timeout=30) == []
+
+
 def _new_body(app: Flask, name: str, kind: str) -> UUID:
     return _services(app).hub.establish_body(OFFICER, name=name, kind=kind, decision=Decision("New"))
 
@@ -40,6 +47,7 @@ def test_a_third_ordinary_meeting_is_refused_naming_the_rule_and_the_dates(app: 
     for day in (date(2029, 3, 1), date(2029, 9, 3)):
         hub.schedule_meeting(OFFICER, group, meeting_date=day, start_time=time(14), place="Hall")
     client = signed_in(app, "officer")
+    _caught_up(app)
     path = f"/bodies/{group}/schedule-meeting"
     before = _events(app)
     fields = {
@@ -100,6 +108,7 @@ def test_a_held_meeting_shows_its_stage_and_no_longer_offers_the_agenda(app: Fla
         OFFICER, board, meeting_date=TODAY.date(), start_time=time(18), place="Hall"
     )
     client = signed_in(app, "officer")
+    _caught_up(app)
     page = client.get(f"/meetings/{meeting}").get_data(as_text=True)
     assert "Scheduled" in page and "Add an agenda item" in page
     path = f"/meetings/{meeting}/record-meeting-held"
@@ -135,6 +144,7 @@ def test_attendance_is_ticked_from_the_members_and_the_quorum_shown(app: Flask) 
         )
     meeting = hub.schedule_meeting(OFFICER, group, meeting_date=TODAY.date(), start_time=time(18), place="Hall")
     client = signed_in(app, "officer")
+    _caught_up(app)
     path = f"/meetings/{meeting}/record-attendance"
     form = client.get(path).get_data(as_text=True)
     # The members on the day, in the order they joined then by name, each with three choices.
@@ -165,3 +175,96 @@ def test_attendance_is_ticked_from_the_members_and_the_quorum_shown(app: Flask) 
     assert "2 of 3" in turnout and "Not quorate" in turnout
     assert "Jo Nobody: Guest (does not count)" in page and "Pat Clerk: Officer in attendance" in page
     assert "Di Voice: Absent" in page
+
+
+def test_a_matter_arising_is_closed_at_the_next_meeting_and_shown_on_both(app: Flask) -> None:
+    hub = _services(app).hub
+    clock = _services(app).hub.clock
+    board = _new_body(app, "Matters Test Board", "partnership_board")
+    earlier = hub.schedule_meeting(OFFICER, board, meeting_date=TODAY.date(), start_time=time(10), place="Hall")
+    hub.record_meeting_held(OFFICER, earlier)
+    hub.record_action(OFFICER, earlier, description="Book the large room", owner="Ann", due=date(2026, 4, 1))
+    later = hub.schedule_meeting(OFFICER, board, meeting_date=date(2026, 3, 9), start_time=time(10), place="Hall")
+    client = signed_in(app, "officer")
+    clock.advance(days=7)  # type: ignore[attr-defined]
+    _caught_up(app)
+    try:
+        page = client.get(f"/meetings/{later}").get_data(as_text=True)
+        path = f"/meetings/{later}/close-matter-arising"
+        assert f'href="{path}"' in page and "Book the large room" in page
+        form = client.get(path).get_data(as_text=True)
+        assert f'value="{earlier}/1"' in form
+        response = client.post(
+            path,
+            data={
+                "csrf_token": csrf_token(client, path),
+                "expected_version": str(hub.meeting(later).version),
+                "from_meeting_id": f"{earlier}/1",
+                "note": "Booked for the whole year",
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        later_page = client.get(f"/meetings/{later}").get_data(as_text=True)
+        assert "Book the large room (Ann, set 2 Mar 2026): closed at this meeting, Booked for the whole year" in (
+            later_page
+        )
+        earlier_page = client.get(f"/meetings/{earlier}").get_data(as_text=True)
+        assert "closed at the meeting of 9 Mar 2026: Booked for the whole year" in earlier_page
+    finally:
+        clock.advance(days=-7)  # type: ignore[attr-defined]
+
+
+def test_an_uploaded_paper_survives_a_failed_submission(app: Flask) -> None:
+    hub = _services(app).hub
+    board = _new_body(app, "Upload Test Board", "partnership_board")
+    meeting = hub.schedule_meeting(OFFICER, board, meeting_date=date(2026, 4, 20), start_time=time(10), place="Hall")
+    hub.add_agenda_item(OFFICER, meeting, title="Budget")
+    client = signed_in(app, "officer")
+    _caught_up(app)
+    path = f"/meetings/{meeting}/attach-paper"
+    fields = {
+        "csrf_token": csrf_token(client, path),
+        "expected_version": str(hub.meeting(meeting).version),
+        "item": "1",
+        "title": "Budget report",
+        "summary": "",  # forgotten: the form fails on it
+    }
+    first = client.post(
+        path,
+        data={**fields, "file": (io.BytesIO(b"The budget, in plain words.\n"), "budget.txt")},
+        content_type="multipart/form-data",
+    )
+    html = first.get_data(as_text=True)
+    assert first.status_code == 400 and "summary" in html.lower()
+    assert "File chosen: budget.txt" in html
+    second = client.post(path, data={**fields, "summary": "What the council will spend."})
+    assert second.status_code == 302, second.get_data(as_text=True)
+    (paper,) = hub.meeting(meeting).papers.values()
+    assert (paper.file.filename, paper.title) == ("budget.txt", "Budget report")
+    # A fresh form starts with no file chosen.
+    assert "File chosen" not in client.get(path).get_data(as_text=True)
+
+
+def test_approval_offers_only_the_previous_meeting_with_published_unapproved_minutes(app: Flask) -> None:
+    services = _services(app)
+    hub = services.hub
+    board = _new_body(app, "Approval Test Board", "partnership_board")
+    first = hub.schedule_meeting(OFFICER, board, meeting_date=TODAY.date(), start_time=time(9), place="Hall")
+    second = hub.schedule_meeting(OFFICER, board, meeting_date=TODAY.date(), start_time=time(11), place="Hall")
+    third = hub.schedule_meeting(OFFICER, board, meeting_date=date(2026, 3, 3), start_time=time(9), place="Hall")
+    client = signed_in(app, "officer")
+    _caught_up(app)
+    # Neither earlier meeting has minutes out: nothing to approve, so nothing offered.
+    assert "approve-previous-minutes" not in client.get(f"/meetings/{third}").get_data(as_text=True)
+    ref = hub.upload_file(OFFICER, b"Minutes.\n", "minutes.txt")
+    for meeting in (first, second):
+        hub.record_draft_minutes(OFFICER, meeting, file=ref)
+        hub.clear_minutes(OFFICER, meeting, chair="Ann Chair")
+        hub.publish_minutes(OFFICER, meeting)
+    hub.clock.advance(days=1)  # type: ignore[attr-defined]
+    _caught_up(app)
+    try:
+        form = client.get(f"/meetings/{third}/approve-previous-minutes").get_data(as_text=True)
+        assert f'value="{second}"' in form and f'value="{first}"' not in form
+    finally:
+        hub.clock.advance(days=-1)  # type: ignore[attr-defined]
