@@ -5,11 +5,12 @@ minutes, record the chair's clearance and publish them; the public then sees onl
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from uuid import UUID
 
 from sqlalchemy import select
 
-from projections.tables import bodies
+from projections.tables import bodies, meetings
 from tests.browser.conftest import Site, Visit
 
 PUBLIC_ITEM = "Review of the short breaks offer"
@@ -106,6 +107,33 @@ def test_officer_schedules_publishes_and_clears_minutes(visit: Visit, site: Site
     # The meeting day, in the evening: draft minutes, the chair's clearance, publication.
     site.clock.advance(days=21, hours=9)
     visit.go(meeting_path)
+
+    # Attendance, ticked against the members on the day: a name missed is refused, then all ticked.
+    page.get_by_role("link", name="Record attendance").click()
+    visit.check()
+    present = page.locator('input[type="radio"][value="present"]')
+    members = present.count()
+    assert members >= 2
+    for n in range(members - 1):
+        present.nth(n).check()
+    visit.submit("Record attendance")
+    assert "was present, sent apologies or was absent" in page.locator(".govuk-error-summary").inner_text()
+    page.locator('input[type="radio"][value="apologies"]').nth(members - 1).check()
+    page.get_by_label("Guests (optional)").fill("Jo Nobody")
+    visit.submit("Record attendance")
+    turnout = page.locator("#turnout").inner_text()
+    assert "Voting members present" in turnout and "Quorate" in turnout
+    assert "Jo Nobody: Guest (does not count)" in page.inner_text("main")
+    assert "Held" in page.inner_text("main")
+    page.get_by_role("link", name="Record an action").click()
+    visit.check()
+    page.get_by_label("The action").fill("Write to families about the review")
+    page.get_by_label("Who owns it").fill("Jo Lead")
+    visit.fill_date("due", 30, 4, 2026)
+    visit.submit("Save")
+    assert "Add an agenda item" not in page.inner_text("main")  # before the meeting only
+    visit.screenshot("meeting-held")
+
     minutes = tmp_path / "minutes.txt"
     minutes.write_text("Minutes of the meeting. Present: the members. Item 1 was discussed.\n", encoding="utf-8")
     page.get_by_role("link", name="Record draft minutes").click()
@@ -135,5 +163,70 @@ def test_officer_schedules_publishes_and_clears_minutes(visit: Visit, site: Site
         assert download.value.suggested_filename == "short-breaks-review.txt"
     finally:
         public.close()
+
+    # The body's next meeting approves these minutes and closes the matter arising (C5, C8).
+    with site.services.reading() as connection:
+        following = connection.execute(
+            select(meetings.c.id, meetings.c.meeting_date)
+            .where(
+                meetings.c.body_id == UUID(body_id),
+                meetings.c.meeting_date > date(2026, 3, 23),
+                meetings.c.status == "scheduled",
+            )
+            .order_by(meetings.c.meeting_date)
+            .limit(1)
+        ).first()
+    assert following is not None
+    days_on = (following.meeting_date - site.clock.now.date()).days
+    site.clock.advance(days=days_on)
+    try:
+        visit.go(f"/meetings/{following.id}")
+        page.get_by_role("link", name="Approve the previous meeting’s minutes").click()
+        visit.check()
+        options = page.locator("#previous_meeting_id option")
+        assert options.count() == 2  # "Choose" and the one previous meeting with minutes out
+        page.get_by_label("Previous meeting").select_option(meeting_path.rsplit("/", 1)[1])
+        visit.submit("Record approval")
+        page.get_by_role("link", name="Close a matter arising").click()
+        visit.check()
+        page.get_by_label("Matter arising").select_option(index=1)
+        page.get_by_label("What was reported done").fill("Letters sent to all families")
+        visit.submit("Close matter arising")
+        assert "closed at this meeting, Letters sent to all families" in page.inner_text("main")
+        visit.go(meeting_path)
+        text = page.inner_text("main")
+        assert "Held, minutes approved" in text and "Letters sent to all families" in text
+    finally:
+        site.clock.advance(days=-days_on)
     site.clock.advance(days=-21, hours=-9)
     assert site.clock.now.date() - timedelta(days=0) >= site.clock.now.date()
+
+
+def test_officer_previews_the_years_meetings_then_confirms(visit: Visit, site: Site) -> None:
+    page = visit.page
+    visit.sign_in("officer")
+    visit.go("/calendar/plan")
+    page.get_by_label("Year").fill("2030")
+    page.get_by_label("Place", exact=True).fill("Civic Centre")
+    visit.submit("Plan the year")
+    assert page.get_by_role("heading", level=1, name="Check the meetings for 2030 before planning them").is_visible()
+    summary = page.locator("#plan-summary").inner_text()
+    found = re.search(r"Would create (\d+) meetings", summary)
+    assert found and int(found.group(1)) > 0, summary
+    created = int(found.group(1))
+    rows = page.locator("#plan-preview tbody tr")
+    assert rows.count() >= 1
+    visit.screenshot("planner-preview")
+    with site.services.reading() as connection:
+        before = connection.execute(select(meetings.c.id).where(meetings.c.meeting_date >= date(2030, 1, 1))).all()
+    assert before == [], "the preview saved nothing"
+    visit.submit(f"Create {created} meetings")
+    assert f"Created {created} meetings" in page.inner_text("main")
+
+    # Planning again changes nothing, and says so.
+    visit.go("/calendar/plan")
+    page.get_by_label("Year").fill("2030")
+    page.get_by_label("Place", exact=True).fill("Civic Centre")
+    visit.submit("Plan the year")
+    assert "Would create 0 meetings" in page.locator("#plan-summary").inner_text()
+    assert page.locator("#nothing-to-plan").is_visible()
