@@ -69,6 +69,35 @@ class MeetingCommands(HubBase):
         self._save(meeting)
         return meeting.id
 
+    def record_past_meeting(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        meeting_date: date,
+        start_time: time,
+        place: str,
+        additional: bool = False,
+        meeting_id: UUID | None = None,
+    ) -> UUID:
+        """Records a meeting that already took place; its business is then recorded after the fact."""
+        body = self._get(Body, body_id)
+        meeting = Meeting.record_past(
+            id=meeting_id or uuid4(),
+            actor=actor,
+            at=self._now(),
+            body_id=body.id,
+            body_name=body.name,
+            meeting_date=meeting_date,
+            start_time=start_time,
+            place=place,
+            public=body.open_to_public,
+            additional=additional,
+            body_kind=body.kind,
+        )
+        self._save(meeting)
+        return meeting.id
+
     def _cadence_of(self, body_id: UUID, *, leaving_out: UUID | None = None) -> list[tuple[date, bool]]:
         """Rule C1: the date of each of the body's meetings going ahead, and whether it is additional."""
         return [(m.date, m.additional) for m in self._meetings_of(body_id) if m.id != leaving_out]

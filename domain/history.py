@@ -144,6 +144,8 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
         case Meeting.Scheduled():
             kind = "additional meeting" if e.additional else "meeting"
             why = f", called because: {e.additional_reason}" if getattr(e, "additional_reason", None) else ""
+            if getattr(e, "recorded_afterwards", False):
+                return f"Recorded afterwards: the {kind} of {e.body_name} held on {_d(e.meeting_date)} at {e.place}", {}
             return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}{why}", {}
         case Meeting.Moved():
             return (

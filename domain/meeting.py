@@ -274,6 +274,8 @@ class Meeting(Aggregate):
         lead_officer: str | None
         # Not in events recorded before the cadence rule: why an additional meeting is called (C2).
         additional_reason: str | None
+        # Not in events recorded before past meetings could be: a meeting that had already taken place.
+        recorded_afterwards: bool
 
     def __init__(
         self,
@@ -291,6 +293,7 @@ class Meeting(Aggregate):
         body_kind: str | None = None,
         lead_officer: str | None = None,
         additional_reason: str | None = None,
+        recorded_afterwards: bool = False,
     ) -> None:
         self.body_id = body_id
         self.body_name = body_name
@@ -303,6 +306,9 @@ class Meeting(Aggregate):
         self.public = public
         self.lead_officer = lead_officer
         self.additional_reason = additional_reason
+        # Recorded after it took place (a council's back catalogue, or catching up): everything recorded
+        # of it is dated when recorded, takes effect on the meeting day, and is never counted late.
+        self.recorded_afterwards = recorded_afterwards
         self.status = MeetingStatus.SCHEDULED
         self.history_of_moves: list[tuple[date, str]] = []
         # The agenda and papers (C4, G1).
@@ -403,6 +409,55 @@ class Meeting(Aggregate):
             body_kind=BodyKind(body_kind).value if body_kind else None,
             lead_officer=lead_officer if additional else None,
             additional_reason=additional_reason if additional else None,
+            recorded_afterwards=False,
+        )
+
+    @classmethod
+    def record_past(
+        cls,
+        *,
+        id: UUID,
+        actor: Actor,
+        at: datetime,
+        body_id: UUID,
+        body_name: str,
+        meeting_date: date,
+        start_time: time,
+        place: str,
+        public: bool,
+        additional: bool = False,
+        body_kind: BodyKind | str | None = None,
+    ) -> Meeting:
+        """Records a meeting that already took place, so its agenda, papers, attendance, decisions and
+        minutes can be recorded after the fact. The cadence and notice rules (C1, C2) governed the
+        scheduling at the time and are not applied again; no deadline (C4, C5) is counted against it."""
+        today = at.date()
+        check_date("meeting_date", meeting_date)
+        if meeting_date > today:
+            raise InvalidInput(
+                "meeting_date", f"{_d(meeting_date)} is still to come: schedule the meeting instead of recording it"
+            )
+        if not place.strip():
+            raise InvalidInput("place", "say where the meeting was held")
+        check_text("place", place)
+        _check_local("start_time", start_time)
+        return cls._create(
+            cls.Scheduled,
+            id=id,
+            timestamp=at,
+            **actor.event_fields(),
+            body_id=body_id,
+            body_name=body_name,
+            meeting_date=meeting_date,
+            start_time=start_time,
+            place=place.strip(),
+            additional=additional,
+            notice_given_on=meeting_date,
+            public=public,
+            body_kind=BodyKind(body_kind).value if body_kind else None,
+            lead_officer=None,
+            additional_reason=None,
+            recorded_afterwards=True,
         )
 
     # ------------------------------------------------------------ state queries
@@ -453,7 +508,7 @@ class Meeting(Aggregate):
     def _check_before_meeting(self, at: datetime, what: str, rule: str) -> None:
         """The agenda is set before the meeting (or on the day, for an item tabled at it)."""
         self._check_scheduled("given an agenda or papers")
-        if at.date() > self.date:
+        if at.date() > self.date and not self.recorded_afterwards:
             raise DomainError(f"{self.label} has taken place; its agenda can no longer be {what}", rule=rule)
 
     def _check_held(self, at: datetime, what: str, rule: str) -> None:
@@ -559,8 +614,10 @@ class Meeting(Aggregate):
         """Rule C4: for something added to an agenda already published, when it went out and whether late."""
         published = self.agenda_published
         return {
-            "published_on": at.date() if published else None,
-            "late": published and at.date() > self.papers_due,
+            "published_on": (self.agenda_published_on if self.recorded_afterwards else at.date())
+            if published
+            else None,
+            "late": published and at.date() > self.papers_due and not self.recorded_afterwards,
             "papers_due": self.papers_due,
         }
 
@@ -716,12 +773,13 @@ class Meeting(Aggregate):
             raise DomainError(f"the agenda of {self.label} was published on {_d(self.agenda_published_on)}")
         if not self.agenda:
             raise DomainError(f"the agenda of {self.label} has no items yet; add them before publishing", rule="C4")
-        late = at.date() > self.papers_due
+        # A meeting recorded afterwards: its agenda takes effect on the meeting day, never late (C4 not counted).
+        late = at.date() > self.papers_due and not self.recorded_afterwards
         self.trigger_event(
             self.AgendaPublished,
             timestamp=at,
             **actor.event_fields(),
-            published_on=at.date(),
+            published_on=self.date if self.recorded_afterwards else at.date(),
             papers_due=self.papers_due,
             late=late,
         )
@@ -1171,7 +1229,7 @@ class Meeting(Aggregate):
             )
         if self.minutes_status is not MinutesStatus.CLEARED:
             raise DomainError(f"the minutes of {self.label} were published on {_d(self.minutes_published_on)}")
-        late = at.date() > self.minutes_due
+        late = at.date() > self.minutes_due and not self.recorded_afterwards
         self.trigger_event(
             self.MinutesPublished,
             timestamp=at,

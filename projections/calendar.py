@@ -74,6 +74,7 @@ class CalendarProjection(ReadModel):
                         minutes_published_late=False,
                         held=False,
                         additional_reason=getattr(event, "additional_reason", None),
+                        recorded_afterwards=bool(getattr(event, "recorded_afterwards", False)),
                         **version,
                     ),
                 )

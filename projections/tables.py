@@ -142,6 +142,8 @@ meetings = Table(
     Column("held", Boolean, nullable=False, default=False),  # recorded as held, or proceedings recorded
     Column("moved_from", Date),  # the date it was first set for, when it has been moved
     Column("additional_reason", Text),  # why an additional meeting was called (C2)
+    # Recorded after it took place: no deadline is counted against it, and its pages say so.
+    Column("recorded_afterwards", Boolean, nullable=False, default=False),
     # The turnout (C7, B3, B4), when attendance was taken against the membership on record.
     Column("voting_present", Integer),
     Column("voting_members", Integer),

@@ -66,6 +66,24 @@ class ScheduleMeeting(CommandInput):
     meeting_id = fields.UUID(allow_none=True)
 
 
+@define(
+    title="Record a meeting that already took place",
+    about=BODY,
+    creates=MEETING,
+    duty=Duty.MEETINGS,
+    handler=MeetingCommands.record_past_meeting,
+)
+class RecordPastMeeting(CommandInput):
+    """Records a meeting held before today, so its papers, attendance, decisions and minutes can be recorded
+    afterwards; they take effect on the meeting day and no deadline is counted against them."""
+
+    meeting_date = day("the date the meeting was held")
+    start_time = clock_time("the start time")
+    place = text("where the meeting was held")
+    additional = fields.Boolean(load_default=False)
+    meeting_id = fields.UUID(allow_none=True)
+
+
 @define(title="Plan the year’s meetings", duty=Duty.CALENDAR, handler=MeetingCommands.plan_annual_calendar)
 class PlanAnnualCalendar(CommandInput):
     """Plans the year's two ordinary meetings of every conference and consultative group, or of one body (C1)."""

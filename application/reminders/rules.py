@@ -146,6 +146,7 @@ class Planner:
             meetings.c.minutes_status,
         ).where(
             meetings.c.status == "scheduled",
+            meetings.c.recorded_afterwards.is_(False),  # no deadline is counted against a meeting recorded afterwards
             meetings.c.meeting_date >= earliest,
             meetings.c.meeting_date <= horizon,
         )

@@ -99,6 +99,7 @@ PUBLIC_MEETING_COLUMNS = (
     meetings.c.minutes_approved_on,
     meetings.c.held,
     meetings.c.moved_from,
+    meetings.c.recorded_afterwards,
 )
 
 
@@ -174,7 +175,8 @@ def _minutes_out(meeting_row: dict[str, Any]) -> bool:
 
 def deadline_flags(row: dict[str, Any], today: date) -> dict[str, bool]:
     """Deadlines missed as at ``today`` (domain.deadlines): the agenda and papers (C4), the minutes (C5)."""
-    going_ahead = row["status"] != "cancelled"
+    # A meeting recorded afterwards has no deadlines counted against it (none was known at the time).
+    going_ahead = row["status"] != "cancelled" and not row.get("recorded_afterwards")
     return {
         "papers_overdue": going_ahead
         and deadlines.papers_overdue(

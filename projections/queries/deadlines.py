@@ -29,6 +29,7 @@ def papers_overdue(today: date) -> Any:
     """domain.deadlines.papers_overdue, for meetings that are going ahead."""
     return and_(
         meetings.c.status == "scheduled",
+        meetings.c.recorded_afterwards.is_(False),
         meetings.c.agenda_published_on.is_(None),
         overdue(meetings.c.papers_due, today),
         meetings.c.meeting_date >= today,
@@ -39,6 +40,7 @@ def minutes_overdue(today: date) -> Any:
     """domain.deadlines.minutes_overdue, for meetings that were held."""
     return and_(
         meetings.c.status == "scheduled",
+        meetings.c.recorded_afterwards.is_(False),
         meetings.c.minutes_status.not_in(MINUTES_OUT),
         overdue(meetings.c.minutes_due, today),
     )

@@ -180,6 +180,13 @@ def _submit_completion_report(hub: PartnershipHub, actor: Actor, tag: str) -> Ca
     return lambda: _do(hub, "submit_completion_report", actor, project_id, outcomes_achieved="Strategy agreed")
 
 
+def _record_past_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    return lambda: _do(
+        hub, "record_past_meeting", actor, body_id, meeting_date=date(2024, 6, 12), start_time=time(14), place="Hall"
+    )
+
+
 def _schedule_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     body_id = new_body(hub, f"Forum {tag}")
     return lambda: _do(
@@ -413,6 +420,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "submit_progress_report": _submit_progress_report,
     "submit_completion_report": _submit_completion_report,
     "schedule_meeting": _schedule_meeting,
+    "record_past_meeting": _record_past_meeting,
     "move_meeting": _move_meeting,
     "cancel_meeting": _cancel_meeting,
     "plan_annual_calendar": _plan_annual_calendar,
@@ -489,6 +497,7 @@ GOVERNANCE = {
 MEMBERSHIP = {"add_member", "remove_member", "record_election"}
 MEETINGS = {
     "schedule_meeting",
+    "record_past_meeting",
     "move_meeting",
     "cancel_meeting",
     "add_agenda_item",

@@ -268,3 +268,29 @@ def test_approval_offers_only_the_previous_meeting_with_published_unapproved_min
         assert f'value="{second}"' in form and f'value="{first}"' not in form
     finally:
         hub.clock.advance(days=-1)  # type: ignore[attr-defined]
+
+
+def test_a_past_meeting_is_recorded_afterwards_and_no_deadline_is_counted(app: Flask) -> None:
+    group = _new_body(app, "Back Catalogue Group", "consultative_group")
+    client = signed_in(app, "officer")
+    _caught_up(app)
+    path = f"/bodies/{group}/record-past-meeting"
+    before = _events(app)
+    fields = {
+        "csrf_token": csrf_token(client, path),
+        **_date_fields("meeting_date", date(2027, 1, 1)),
+        "start_time": "14:00",
+        "place": "Old Town Hall",
+    }
+    future = client.post(path, data=fields)
+    assert future.status_code == 400 and "schedule the meeting instead" in future.get_data(as_text=True)
+    assert _events(app) == before
+    response = client.post(path, data={**fields, **_date_fields("meeting_date", date(2024, 6, 12))})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    meeting_path = response.headers["Location"]
+    page = client.get(meeting_path).get_data(as_text=True)
+    assert 'id="recorded-afterwards"' in page and "no deadline is counted against it" in page
+    assert "Overdue" not in page
+    # Its agenda and papers can still be recorded, long after the day.
+    assert f'href="{meeting_path}/add-agenda-item"' in page and f'href="{meeting_path}/record-attendance"' in page
+    assert f'href="{meeting_path}/move-meeting"' not in page

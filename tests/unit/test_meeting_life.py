@@ -10,6 +10,7 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import DomainError, InvalidInput
+from domain.history import describe
 from domain.meeting import Apology, Meeting, check_cadence, default_quorum, meeting_stage
 from domain.membership import Membership
 from domain.vocabulary import AgendaPurpose, BodyKind, MeetingStage, MemberRole, Representation
@@ -380,3 +381,56 @@ def test_an_agenda_item_has_a_purpose_a_presenter_a_time_and_late_ones_are_suppl
     with pytest.raises(InvalidInput, match="for decision, discussion or information") as refusal:
         meeting.add_agenda_item(actor=OFFICER, at=SCHEDULED_AT, title="Odd", purpose="gossip")
     assert refusal.value.field == "purpose"
+
+
+# ------------------------------------------------------------ a meeting recorded afterwards
+
+
+def past(meeting_date: date = date(2024, 6, 12)) -> Meeting:
+    return Meeting.record_past(
+        id=uuid4(),
+        actor=OFFICER,
+        at=SCHEDULED_AT,
+        body_id=uuid4(),
+        body_name="Carers Forum",
+        meeting_date=meeting_date,
+        start_time=time(14),
+        place="Civic Centre",
+        public=True,
+        body_kind=BodyKind.CONSULTATIVE_GROUP,
+    )
+
+
+def test_a_past_meeting_is_recorded_with_its_business_and_no_lateness_invented() -> None:
+    meeting = past()
+    assert meeting.recorded_afterwards and meeting.stage is MeetingStage.SCHEDULED
+    meeting.add_agenda_item(actor=OFFICER, at=SCHEDULED_AT, title="Budget", purpose="decision")
+    meeting.attach_paper(
+        actor=OFFICER, at=SCHEDULED_AT, item=1, title="Report", file=FILE, accessible=True, summary="s"
+    )
+    assert meeting.publish_agenda(actor=OFFICER, at=SCHEDULED_AT) is False  # not late: nothing is invented
+    assert meeting.agenda_published_on == date(2024, 6, 12)  # it takes effect on the meeting day
+    meeting.add_agenda_item(actor=OFFICER, at=SCHEDULED_AT, title="Any other business")
+    meeting.record_attendance(actor=OFFICER, at=SCHEDULED_AT, present=["Ann"])
+    meeting.record_decision(actor=OFFICER, at=SCHEDULED_AT, item=1, text="Agreed")
+    meeting.record_draft_minutes(actor=OFFICER, at=SCHEDULED_AT, file=FILE, drafted_on=date(2024, 6, 20))
+    meeting.clear_minutes(actor=OFFICER, at=SCHEDULED_AT, cleared_by="Ann", cleared_on=date(2024, 6, 25))
+    assert meeting.publish_minutes(actor=OFFICER, at=SCHEDULED_AT) is False
+    events = meeting.collect_events()
+    assert not any(getattr(e, "late", False) for e in events)
+    assert all(e.timestamp == SCHEDULED_AT for e in events)  # recorded today
+    assert meeting.stage is MeetingStage.MINUTES_PUBLISHED
+
+
+def test_a_meeting_still_to_come_is_scheduled_not_recorded() -> None:
+    with pytest.raises(InvalidInput, match="schedule the meeting instead") as refusal:
+        past(SCHEDULED_AT.date() + timedelta(days=1))
+    assert refusal.value.field == "meeting_date"
+    assert past(SCHEDULED_AT.date()).date == SCHEDULED_AT.date()
+
+
+def test_the_history_says_recorded_afterwards() -> None:
+    (scheduled,) = past().collect_events()
+    assert describe(scheduled).sentence.startswith(
+        "Recorded afterwards: the meeting of Carers Forum held on 12 June 2024"
+    )

@@ -74,6 +74,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     bodies.RemoveMember: Operation("/bodies/{id}/members/removals"),
     bodies.RecordElection: Operation("/bodies/{id}/elections", 201),
     meetings.ScheduleMeeting: Operation("/bodies/{id}/meetings", 201),
+    meetings.RecordPastMeeting: Operation("/bodies/{id}/past-meetings", 201),
     meetings.PlanAnnualCalendar: Operation("/calendar/plans"),
     meetings.MoveMeeting: Operation("/meetings/{id}/move"),
     meetings.CancelMeeting: Operation("/meetings/{id}/cancellation"),

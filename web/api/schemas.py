@@ -310,6 +310,7 @@ class MeetingOut(Out):
     stage_label = fields.String(required=True, metadata={"description": "the stage in plain English"})
     moved_from = _date("the date the meeting was first set for, when it has been moved")
     additional_reason = _str("rule C2: why an additional meeting was called")
+    recorded_afterwards = _bool()
     voting_present = _int("rule B4: voting members present (a substitute takes their member's place)")
     voting_members = _int("voting members of the body on the meeting day")
     quorum = _int("the quorum the meeting was measured against (C7)")

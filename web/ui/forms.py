@@ -235,6 +235,19 @@ BODY_FORMS = [
         ],
         button="Schedule meeting",
     ),
+    FormSpec(
+        meetings.RecordPastMeeting,
+        [
+            Field("meeting_date", "Date the meeting was held", "date"),
+            Field("start_time", "Start time", hint="24-hour clock, for example 14:00"),
+            Field("place", "Place"),
+            Field("additional", "It was an additional meeting (outside the two ordinary meetings)", "bool"),
+        ],
+        button="Record the meeting",
+        intro="For a meeting that has already happened: afterwards you can record its agenda, papers, "
+        "attendance, decisions and minutes. Everything is marked as recorded afterwards, and no deadline "
+        "is counted against it.",
+    ),
 ]
 
 NEW_FORMS = [
