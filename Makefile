@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 # Where `make run` serves the web UI: `make run PORT=8080 HOST=0.0.0.0`.
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# gunicorn's worker processes and the threads in each (`make run WORKERS=4 THREADS=8`).
+WORKERS ?= 2
+THREADS ?= 4
 # pytest's workers: the suite runs on both cores by default (`make test PYTEST_WORKERS=0` for one process).
 PYTEST_WORKERS ?= 2
 
@@ -37,10 +40,12 @@ $(GOVUK_STAMP):
 setup: $(STAMP) $(GOVUK_STAMP)
 
 # Sets up the SQLite store under ./var, imports the real framework, adds demo data and one demo account
-# per role (printed; demo accounts are made in development only), raises today's reminders, then serves the web UI on http://$(HOST):$(PORT)/.
+# per role (printed; demo accounts are made in development only), raises today's reminders, then serves the
+# web UI on http://$(HOST):$(PORT)/ with gunicorn (`partnership-hub serve --dev` is Werkzeug's server).
 run: setup
 	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub demo
-	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub serve --host $(HOST) --port $(PORT)
+	PARTNERSHIP_HUB_ENV=development $(BIN)/partnership-hub serve --host $(HOST) --port $(PORT) \
+		--workers $(WORKERS) --threads $(THREADS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -257,6 +257,16 @@ class ActionItem:
 
 
 class Meeting(Aggregate):
+    # What a meeting restored from a snapshot taken before these were kept reads (application/snapshots.py):
+    # immutable defaults, replaced (never changed in place) by the events that set them.
+    additional_reason = None
+    recorded_afterwards = False
+    absent = ()
+    guests = ()
+    officers = ()
+    turnout = None
+    matters_closed = ()
+
     class Event(Aggregate.Event):
         actor: str
         actor_role: str
@@ -1103,7 +1113,7 @@ class Meeting(Aggregate):
         def apply(self, aggregate: Any) -> None:
             meeting: Meeting = aggregate
             meeting.held = True
-            meeting.matters_closed.append((self.from_meeting_id, self.number, self.note))
+            meeting.matters_closed = [*meeting.matters_closed, (self.from_meeting_id, self.number, self.note)]
 
     def close_matter_arising(self, *, actor: Actor, at: datetime, setting: Meeting, number: int, note: str) -> None:
         """Rule C8: this meeting discusses a matter arising from an earlier meeting of the body and closes

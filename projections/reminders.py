@@ -7,14 +7,28 @@ aggregate itself (application/reminders/outbox.py), never on this table, which m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Date, DateTime, Index, Integer, String, Table, Text, Uuid, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    bindparam,
+    func,
+    select,
+)
 
-from domain.reminder import EmailState, Reminder, Rule
+from domain.reminder import Due, DueKey, EmailState, Reminder, Rule
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import metadata
@@ -201,14 +215,19 @@ def pending(connection: Connection, *, recipient: str | None = None, limit: int 
     return [dict(r) for r in connection.execute(query).mappings()]
 
 
-def raised_ids(connection: Connection, ids: Iterable[UUID], chunk: int = 500) -> set[UUID]:
-    """Which of ``ids`` the read model already holds (the scan skips those without touching the store)."""
-    wanted = list(ids)
-    found: set[UUID] = set()
-    for first in range(0, len(wanted), chunk):
-        part = wanted[first : first + chunk]
-        found.update(connection.scalars(select(reminders.c.id).where(reminders.c.id.in_(part))))
-    return found
+_RAISED = select(reminders.c.rule, reminders.c.subject_id, reminders.c.due_date, reminders.c.recipient).where(
+    reminders.c.due_date.between(bindparam("first", type_=Date), bindparam("last", type_=Date))
+)
+
+
+def raised_among(connection: Connection, dues: Sequence[Due]) -> set[DueKey]:
+    """The keys (``Due.key``) of those of ``dues`` the read model already holds, so the scan skips them without
+    touching the store: one range read on the due-date index, rather than working out and looking up each id."""
+    if not dues:
+        return set()
+    wanted = {d.key for d in dues}
+    first, last = min(d.due_date for d in dues), max(d.due_date for d in dues)
+    return {key for key in map(tuple, connection.execute(_RAISED, {"first": first, "last": last})) if key in wanted}
 
 
 def outbox_ready(connection: Connection, *, now: datetime, limit: int = 100) -> list[dict[str, Any]]:

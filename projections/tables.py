@@ -21,6 +21,9 @@ from sqlalchemy import (
     Text,
     Time,
     Uuid,
+    and_,
+    bindparam,
+    literal,
 )
 
 metadata = MetaData()
@@ -65,14 +68,18 @@ bodies = Table(
     Column("election_due_by", Date),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime, nullable=False),
-    Index("rm_bodies_name", "name"),
-    Index("rm_bodies_kind_status", "kind", "status"),
+    # The directory: its default order, the name search (a scan of this narrow index, not of the rows)
+    # and the kind and status filters in name order.
+    Index("rm_bodies_by_name", "name", "id"),
+    Index("rm_bodies_by_kind_status", "kind", "status", "name", "id"),
     Index("rm_bodies_until", "until"),  # groups reaching their end date
+    Index("rm_bodies_contract_end", "contract_end"),  # break clauses (F2)
     Index("rm_bodies_parent", "parent_id"),
-    # The directory's sortable columns.
-    Index("rm_bodies_funding", "annual_funding_pence"),
-    Index("rm_bodies_members", "member_count"),
-    Index("rm_bodies_share", "service_user_share"),
+    # The directory's sortable columns, each then by name and id as the pages are ordered: a deep page
+    # is found by walking index entries.
+    Index("rm_bodies_by_funding", "annual_funding_pence", "name", "id"),
+    Index("rm_bodies_by_members", "member_count", "name", "id"),
+    Index("rm_bodies_by_share", "service_user_share", "name", "id"),
 )
 
 members = Table(
@@ -153,9 +160,33 @@ meetings = Table(
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),
-    # The dashboard's "papers due this week" and "minutes overdue".
-    Index("rm_meetings_papers_due", "papers_due"),
-    Index("rm_meetings_minutes_due", "minutes_due"),
+    # A body's last and next meeting, and its last and next ordinary one (scheduled, not additional): one
+    # index seek each for the directory, the cadence rule (C1) and the dashboard.
+    Index("rm_meetings_ordinary", "body_id", "status", "additional", "meeting_date"),
+)
+
+# A meeting's agenda or draft minutes still to come (C4, C5). Two partial indexes hold just those
+# meetings, by deadline, so the dashboard and the reminder scan read the few that are pending rather
+# than every meeting ever held. projections/queries/deadlines.py filters with these same expressions,
+# their values written into the SQL: that is how SQLite and PostgreSQL match a query to a partial index.
+MINUTES_OUT = ("published", "approved")  # published, or published and then approved
+_going_ahead = meetings.c.status == literal("scheduled", literal_execute=True)
+AGENDA_PENDING = and_(_going_ahead, meetings.c.agenda_published_on.is_(None))
+MINUTES_PENDING = and_(
+    _going_ahead,
+    meetings.c.minutes_status.not_in(bindparam("minutes_out", MINUTES_OUT, expanding=True, literal_execute=True)),
+)
+Index(
+    "rm_meetings_agenda_pending",
+    meetings.c.papers_due,
+    sqlite_where=AGENDA_PENDING,
+    postgresql_where=AGENDA_PENDING,
+)
+Index(
+    "rm_meetings_minutes_pending",
+    meetings.c.minutes_due,
+    sqlite_where=MINUTES_PENDING,
+    postgresql_where=MINUTES_PENDING,
 )
 
 # Exempt (Part 2) items and everything hanging off them carry public = false, and an item or paper
@@ -287,6 +318,7 @@ projects = Table(
     Column("outcomes_achieved", Text),
     Column("version", Integer, nullable=False),
     Index("rm_projects_due", "next_report_due"),
+    Index("rm_projects_end", "end_date"),  # projects reaching their end date
     Index("rm_projects_lead", "lead"),
 )
 

@@ -53,7 +53,10 @@ def cli() -> None:
 
 @cli.command()
 def init() -> None:
-    """Create the event store's tables (safe to run again)."""
+    """Create the event store's tables, the read models', the accounts' and the API's (safe to run again)."""
+    from web.server import prepare_store
+
+    prepare_store()
     hub = _hub()
     click.echo(f"Event store ready at {hub.settings.database_url} ({_event_count(hub)} events).")
 
@@ -390,16 +393,51 @@ def list_commands() -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the web UI, the API and the feeds (Werkzeug's server: for local use and the demo)."""
-    from web.app import create_app
-    from web.security_headers import RequestHandler
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="PARTNERSHIP_HUB_HOST")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), envvar="PARTNERSHIP_HUB_PORT")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    envvar="PARTNERSHIP_HUB_WORKERS",
+    help="Worker processes (each builds its own connections and cache).",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    envvar="PARTNERSHIP_HUB_THREADS",
+    help="Threads in each worker: requests it serves at once.",
+)
+@click.option(
+    "--timeout",
+    default=120,
+    show_default=True,
+    type=click.IntRange(1, 3600),
+    help="Seconds a worker may go silent (booting included) before it is restarted.",
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="One line per request on stdout.")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server instead (one process; local use only).")
+def serve(host: str, port: int, workers: int, threads: int, timeout: int, access_log: bool, dev: bool) -> None:
+    """Serve the web UI, the API and the feeds with gunicorn (--dev: Werkzeug's development server)."""
+    if dev:
+        from web.app import create_app
+        from web.security_headers import RequestHandler
 
-    app = create_app()
-    click.echo(f"Partnership Hub on http://{host}:{port}/ (Ctrl-C stops).")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True, request_handler=RequestHandler)
+        app = create_app()
+        click.echo(f"Partnership Hub (development server) on http://{host}:{port}/ (Ctrl-C stops).")
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True, request_handler=RequestHandler)
+        return
+    from web.server import ServerOptions
+    from web.server import serve as run_gunicorn
+
+    click.echo(f"Partnership Hub on http://{host}:{port}/: gunicorn, {workers} workers x {threads} threads "
+               "(Ctrl-C stops).")  # fmt: skip
+    run_gunicorn(
+        ServerOptions(host=host, port=port, workers=workers, threads=threads, timeout=timeout, access_log=access_log)
+    )
 
 
 cli.add_command(scheduler)

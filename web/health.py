@@ -179,8 +179,13 @@ def _behind_header(response: Response) -> Response:
     return response
 
 
+def create_table(engine: Any) -> None:
+    """The readiness probe's one-row table; servers create it before forking (web/server.py)."""
+    _health_metadata.create_all(engine)
+
+
 def init_app(app: Flask) -> None:
-    _health_metadata.create_all(app.extensions["partnership_hub"].users.engine)
+    create_table(app.extensions["partnership_hub"].users.engine)
     app.register_blueprint(bp)
     app.after_request(_behind_header)
     app.jinja_env.globals["read_models_failed"] = read_models_failed

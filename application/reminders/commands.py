@@ -22,7 +22,7 @@ from application.reminders.rules import DEFAULT_LOOKBACK_DAYS, Recipients, plan
 from application.users import Users
 from domain.actor import Actor
 from domain.reminder import Due, Reminder
-from projections.reminders import raised_ids
+from projections.reminders import raised_among
 from projections.runner import ReadModels
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ class ReminderCommands:
         recipients = Recipients.from_users(self.users.all())
         with self.read_models.engine.connect() as connection:
             dues = plan(connection, today=today, recipients=recipients, lookback_days=lookback_days)
-            known = raised_ids(connection, [d.id for d in dues])
-        fresh = sorted((d for d in dues if d.id not in known), key=lambda d: d.id)  # one lock order for all
+            known = raised_among(connection, dues)
+        fresh = sorted((d for d in dues if d.key not in known), key=lambda d: d.id)  # one lock order for all
         raised = self._raise_all(fresh, today, recipients)
         if raised:
             self.read_models.catch_up()

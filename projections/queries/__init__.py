@@ -17,6 +17,7 @@ from projections.queries.calendar import (
     agenda,
     all_meetings_of_body,
     behind_cadence,
+    behind_cadence_count,
     calendar,
     deadline_flags,
     matters_arising,
@@ -27,7 +28,6 @@ from projections.queries.calendar import (
     open_actions,
     open_actions_of_meeting,
     public_calendar,
-    twice_yearly_bodies,
     with_stage,
 )
 from projections.queries.common import Page
@@ -57,6 +57,7 @@ __all__ = [
     "audit_after",
     "audit_changes",
     "behind_cadence",
+    "behind_cadence_count",
     "body",
     "body_id_by_name",
     "body_members",
@@ -79,6 +80,5 @@ __all__ = [
     "public_calendar",
     "state_on",
     "status_label",
-    "twice_yearly_bodies",
     "with_stage",
 ]

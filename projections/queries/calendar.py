@@ -12,10 +12,11 @@ caller passes in, so a rebuilt read model equals the one kept incrementally.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Select, and_, desc, func, or_, select
+from sqlalchemy import Connection, Select, and_, desc, false, func, or_, select
 
 from domain import deadlines
 from domain.body import add_months
@@ -292,58 +293,61 @@ def open_actions(connection: Connection, body_id: UUID, *, public_only: bool) ->
     return _rows(connection, _public_actions(query) if public_only else query)
 
 
-def twice_yearly_bodies(today: date) -> Select[Any]:
-    """Open conferences and consultative groups (rule C1) with their last ordinary meeting up to ``today``
-    and their next one after it; cancelled and additional meetings do not count (catalogue C24).
+def _ordinary_meeting(body_id: Any) -> Any:
+    """A body's ordinary meeting: not cancelled, not additional (catalogue C24); on rm_meetings_ordinary."""
+    return and_(meetings.c.body_id == body_id, meetings.c.status == "scheduled", meetings.c.additional == false())
 
-    The dashboard's ``behind_cadence`` and the reminder scan's cadence rule both read these rows.
-    """
-    ordinary = and_(
-        meetings.c.body_id == bodies.c.id,
-        meetings.c.status == "scheduled",
-        meetings.c.additional.is_(False),
+
+@lru_cache(maxsize=4)
+def _behind_cadence(today: date, window_months: int) -> Select[Any]:
+    """Rule C1: open conferences and consultative groups, established before the window, with no ordinary
+    meeting in the ``window_months`` up to ``today`` (one index probe each, no per-body maximum)."""
+    since = add_months(today, -window_months)
+    met = (
+        select(meetings.c.id)
+        .where(_ordinary_meeting(bodies.c.id), meetings.c.meeting_date.between(since, today))
+        .exists()
     )
-    last = select(func.max(meetings.c.meeting_date)).where(ordinary, meetings.c.meeting_date <= today)
-    following = select(func.min(meetings.c.meeting_date)).where(ordinary, meetings.c.meeting_date > today)
-    return select(
-        bodies.c.id.label("body_id"),
-        bodies.c.name,
-        bodies.c.kind,
-        bodies.c.established_on,
-        bodies.c.until,
-        last.scalar_subquery().label("last_meeting"),
-        following.scalar_subquery().label("next_meeting"),
-    ).where(
+    return select(bodies.c.id.label("body_id"), bodies.c.name, bodies.c.kind, bodies.c.established_on).where(
         bodies.c.kind.in_([k.value for k in TWICE_YEARLY_KINDS]),
         bodies.c.status.in_([BodyStatus.ACTIVE.value, BodyStatus.TIME_LIMITED.value]),
+        or_(bodies.c.established_on.is_(None), bodies.c.established_on <= since),
+        ~met,
     )
 
 
-def behind_cadence(connection: Connection, *, today: date, window_months: int = 6) -> list[dict[str, Any]]:
+def behind_cadence(
+    connection: Connection, *, today: date, window_months: int = 6, limit: int | None = None
+) -> list[dict[str, Any]]:
     """Rule C1: conferences and consultative groups with no ordinary meeting in the six months up to ``today``.
 
     A body established within the window is not yet behind. The last and next ordinary meetings come
-    with each body.
+    with each body, looked up for the rows returned (the first ``limit`` by name) only.
     """
-    since = add_months(today, -window_months)
-    inner = (
-        twice_yearly_bodies(today)
-        .where(or_(bodies.c.established_on.is_(None), bodies.c.established_on <= since))
-        .subquery()
+    return _rows(connection, _behind_cadence_rows(today, window_months, limit))
+
+
+@lru_cache(maxsize=8)
+def _behind_cadence_rows(today: date, window_months: int, limit: int | None) -> Select[Any]:
+    rows = _behind_cadence(today, window_months).order_by(bodies.c.name, bodies.c.id).limit(limit).subquery()
+    last = select(func.max(meetings.c.meeting_date)).where(
+        _ordinary_meeting(rows.c.body_id), meetings.c.meeting_date <= today
     )
-    query = (
-        select(
-            inner.c.body_id,
-            inner.c.name,
-            inner.c.kind,
-            inner.c.established_on,
-            inner.c.last_meeting,
-            inner.c.next_meeting,
-        )
-        .where(or_(inner.c.last_meeting.is_(None), inner.c.last_meeting < since))
-        .order_by(inner.c.name, inner.c.body_id)
+    following = select(func.min(meetings.c.meeting_date)).where(
+        _ordinary_meeting(rows.c.body_id), meetings.c.meeting_date > today
     )
-    return _rows(connection, query)
+    return select(
+        rows, last.scalar_subquery().label("last_meeting"), following.scalar_subquery().label("next_meeting")
+    ).order_by(rows.c.name, rows.c.body_id)
+
+
+def behind_cadence_count(connection: Connection, *, today: date, window_months: int = 6) -> int:
+    return connection.scalar(_behind_cadence_count(today, window_months)) or 0
+
+
+@lru_cache(maxsize=4)
+def _behind_cadence_count(today: date, window_months: int) -> Select[Any]:
+    return select(func.count()).select_from(_behind_cadence(today, window_months).subquery())
 
 
 def meeting_row(connection: Connection, meeting_id: UUID) -> dict[str, Any] | None:

@@ -7,10 +7,11 @@ caller passes in, so a rebuilt read model equals the one kept incrementally.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, asc, desc, func, or_, select
+from sqlalchemy import Connection, Date, Integer, and_, asc, bindparam, desc, func, or_, select
 
 from domain.vocabulary import BodyKind
 from projections.queries.common import Page
@@ -66,6 +67,50 @@ DIRECTORY_SORTS = {
 }
 
 
+def _matching(kind: bool, status: bool, q: bool) -> list[Any]:
+    """The directory's filters, as bound parameters (``kind``, ``status``, ``pattern``). The name search finds
+    its text anywhere in the name, in any case, taking ``%`` and ``_`` as themselves (``_pattern``); it
+    reads the narrow (name, id) index rather than the bodies' rows."""
+    where = []
+    if kind:
+        where.append(bodies.c.kind == bindparam("kind"))
+    if status:
+        where.append(bodies.c.status == bindparam("status"))
+    if q:
+        where.append(func.lower(bodies.c.name).like(bindparam("pattern"), escape="\\"))
+    return where
+
+
+def _pattern(q: str) -> str:
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@lru_cache(maxsize=256)
+def _statements(kind: bool, status: bool, q: bool, sort: str, descending: bool) -> tuple[Any, Any]:
+    """The count and the page of one shape of directory query, built once: building SQL expressions costs
+    a request more than running these."""
+    where = _matching(kind, status, q)
+    column = DIRECTORY_SORTS[sort].name
+
+    def ordered(table: Any) -> list[Any]:
+        first = table.c[column]
+        return [desc(first) if descending else asc(first), table.c.name, table.c.id]
+
+    count = select(func.count()).select_from(bodies).where(*where)
+    ids = (
+        select(bodies.c.id)
+        .where(*where)
+        .order_by(*ordered(bodies))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery()
+    )
+    rows = select(bodies).join(ids, bodies.c.id == ids.c.id).subquery()
+    next_meeting, last_meeting = _meeting_dates(bindparam("today", type_=Date), rows.c.id)
+    return count, select(rows, next_meeting, last_meeting).order_by(*ordered(rows))
+
+
 def directory(
     connection: Connection,
     *,
@@ -78,25 +123,19 @@ def directory(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = select(bodies)
-    if kind:
-        query = query.where(bodies.c.kind == kind)
-    if status:
-        query = query.where(bodies.c.status == status)
-    if q:
-        # autoescape: a % or _ typed is that character, not a LIKE wildcard matching every name.
-        query = query.where(func.lower(bodies.c.name).contains(q.lower(), autoescape=True))
-    column = DIRECTORY_SORTS.get(sort, bodies.c.name).name
-    total = connection.scalar(select(func.count()).select_from(query.subquery())) or 0
+    """A page of the directory: filtered, sorted (then by name and id, so pages never overlap), counted.
 
-    def ordered(table: Any) -> list[Any]:
-        first = table.c[column]
-        return [desc(first) if descending else asc(first), table.c.name, table.c.id]
-
-    # The next and last meeting are looked up for the page's rows only, after the page is cut.
-    rows = query.order_by(*ordered(bodies)).limit(per_page).offset((page - 1) * per_page).subquery()
-    next_meeting, last_meeting = _meeting_dates(today, rows.c.id)
-    found = connection.execute(select(rows, next_meeting, last_meeting).order_by(*ordered(rows))).mappings()
+    The page is cut from the ids alone, on the index of the sort column (each sortable column is
+    indexed with name and id, so a deep page walks index entries, not rows); only the page's rows
+    are then read whole, with their next and last meeting.
+    """
+    sort = sort if sort in DIRECTORY_SORTS else "name"
+    count, rows = _statements(bool(kind), bool(status), bool(q), sort, descending)
+    values = {"kind": kind, "status": status, "pattern": _pattern(q) if q else None}
+    total = connection.scalar(count, values) or 0
+    found = connection.execute(
+        rows, {**values, "today": today, "limit": per_page, "offset": (page - 1) * per_page}
+    ).mappings()
     result = Page([dict(r) for r in found], total, page, per_page)
     for item in result.items:
         item["status_label"] = status_label(item)

@@ -42,7 +42,9 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        # Tests run without waiting for the disk; a benchmark of commits asks for a durable cluster.
+        self.durable = durable
         self.dir = Path(tempfile.mkdtemp(prefix="phub-pg-"))
         self.data = self.dir / "data"
         self.port = _free_port()
@@ -56,9 +58,8 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = (
-            f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c full_page_writes=off -c max_connections=200"
-        )
+        durability = "" if self.durable else "-c fsync=off -c full_page_writes=off "
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.dir} {durability}-c max_connections=200"
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
         deadline = time.monotonic() + 30
         while True:

@@ -13,7 +13,14 @@ from projections.queries import Page
 
 
 def page_out(page: Page) -> dict[str, Any]:
-    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return {
+        "items": page.items,
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "total_exact": page.exact,
+        "pages": page.pages,
+    }
 
 
 def plain(value: Any) -> Any:

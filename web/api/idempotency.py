@@ -44,8 +44,12 @@ ENGINE_KEY = "partnership_hub_api_idempotency"
 MAX_KEY_LENGTH = 200
 
 
-def init_app(app: Any, engine: Engine) -> None:
+def create_table(engine: Engine) -> None:
     metadata.create_all(engine)
+
+
+def init_app(app: Any, engine: Engine) -> None:
+    create_table(engine)
     app.extensions[ENGINE_KEY] = engine
 
 

@@ -105,7 +105,17 @@ class BodyOut(Out):
 class PageOut(Out):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    total = fields.Integer(
+        required=True,
+        metadata={"description": "how many match; when total_exact is false, more than this many (counting stopped)"},
+    )
+    total_exact = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "false when more than total match: the audit log stops counting at 10,000, and then "
+            "pages counts only those (read on while a page comes back full)"
+        },
+    )
     pages = fields.Integer(required=True)
 
 

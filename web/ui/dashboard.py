@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template
 
-from projections import queries
 from projections.queries import dashboard as dashboard_lists
 from web.auth import current_user
 from web.services import services
@@ -38,6 +37,4 @@ def dashboard() -> str:
     today = svc.today()
     with svc.reading() as connection:
         lists = dashboard_lists.week_ahead(connection, today)
-        behind = queries.behind_cadence(connection, today=today)
-    lists["behind_cadence"] = {"rows": behind[: dashboard_lists.LIMIT], "total": len(behind)}
     return render_template("dashboard.html", lists=lists, today=today)

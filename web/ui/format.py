@@ -69,6 +69,11 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def total_in_words(page: Any) -> str:
+    """A page's total in words: "1,234", or "more than 10,000" when counting stopped there."""
+    return f"{page.total:,}" if page.exact else f"more than {page.total:,}"
+
+
 def error_list(errors: dict[str, str], anchors: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The error summary's links, each to its field (a date input's first box is ``<name>-day``)."""
     anchors = anchors or {}
@@ -91,5 +96,6 @@ def register(env: Environment) -> None:
         role_label=role_label,
         percent=percent,
         words_pair=words_pair,
+        total_in_words=total_in_words,
     )
     env.globals.update(RAG_TAG=RAG_TAG, error_list=error_list)
