@@ -10,6 +10,7 @@ from application.account_commands import AccountCommands, IssuedToken
 from application.body_commands import BodyCommands
 from application.hub_base import (
     BODY_NAMESPACE,
+    BodyPlan,
     CalendarPlan,
     MembershipResult,
     Numbered,
@@ -29,6 +30,7 @@ class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMar
 
 __all__ = [
     "BODY_NAMESPACE",
+    "BodyPlan",
     "CalendarPlan",
     "IssuedToken",
     "MembershipResult",

@@ -132,14 +132,54 @@ class Publication:
     due: date
 
 
+@dataclass(frozen=True)
+class BodyPlan:
+    """What planning the year does for one body (C1): the meetings it creates, the body's meetings
+    already in the year (which it leaves alone), and, when it creates fewer than two, why."""
+
+    body_id: UUID
+    body_name: str
+    create: tuple[date, ...]
+    existing: tuple[date, ...]
+    note: str = ""
+
+
 @dataclass
 class CalendarPlan:
-    """The outcome of planning a year's calendar, body by body (C1)."""
+    """The outcome of planning a year's calendar, body by body (C1); with ``preview``, what it would do.
+
+    ``planned``: bodies given new meetings (their ids); ``already_planned``: bodies this planner had
+    already planned for the year; ``left_alone``: bodies whose own meetings already fill the year, and
+    why; ``refused``: bodies that could not be planned, and why; ``bodies``: each body's plan, in order.
+    """
 
     year: int
-    planned: dict[UUID, tuple[UUID, UUID]] = field(default_factory=dict)
+    preview: bool = False
+    planned: dict[UUID, tuple[UUID, ...]] = field(default_factory=dict)
     already_planned: dict[UUID, tuple[UUID, UUID]] = field(default_factory=dict)
+    left_alone: dict[UUID, str] = field(default_factory=dict)
     refused: dict[UUID, str] = field(default_factory=dict)
+    bodies: list[BodyPlan] = field(default_factory=list)
+
+    @property
+    def meetings(self) -> int:
+        """How many meetings it creates (or, in a preview, would create)."""
+        return sum(len(b.create) for b in self.bodies)
+
+    def summary(self) -> str:
+        def bodies(n: int) -> str:
+            return f"{n} body" if n == 1 else f"{n} bodies"
+
+        verb = "Would create" if self.preview else "Created"
+        meetings = "1 meeting" if self.meetings == 1 else f"{self.meetings} meetings"
+        parts = [
+            f"{verb} {meetings} for {bodies(len(self.planned))} in {self.year}",
+            f"{bodies(len(self.already_planned))} already planned for {self.year}",
+            f"{bodies(len(self.left_alone))} left alone because their meetings for {self.year} are already scheduled",
+        ]
+        if self.refused:
+            parts.append(f"{len(self.refused)} not planned")
+        return "; ".join(parts) + "."
 
 
 class HubBase(Application[UUID]):

@@ -10,6 +10,7 @@ from application import authority
 from application.authority import Duty, Role
 from application.errors import NotAuthorised
 from application.hub_base import (
+    BodyPlan,
     CalendarPlan,
     HubBase,
     Numbered,
@@ -22,7 +23,7 @@ from domain.body import Body
 from domain.documents import FileRef
 from domain.errors import BodyClosed, DomainError, InvalidInput
 from domain.meeting import Apology, Meeting, calendar_dates, check_calendar_dates
-from domain.vocabulary import EXECUTIVE_DIRECTOR, TWICE_YEARLY_KINDS, BodyKind, MeetingStatus
+from domain.vocabulary import EXECUTIVE_DIRECTOR, TWICE_YEARLY_KINDS, AgendaPurpose, BodyKind, MeetingStatus
 
 
 class MeetingCommands(HubBase):
@@ -40,6 +41,7 @@ class MeetingCommands(HubBase):
         place: str,
         additional: bool = False,
         lead_officer: str | None = None,
+        additional_reason: str | None = None,
         meeting_id: UUID | None = None,
     ) -> UUID:
         """Schedules a meeting; an additional one of a consultative group names the lead officer who agreed (C2)."""
@@ -61,9 +63,44 @@ class MeetingCommands(HubBase):
             notice_given_on=now.date(),
             body_kind=body.kind,
             lead_officer=lead_officer,
+            additional_reason=additional_reason,
+            others=self._cadence_of(body.id),
         )
         self._save(meeting)
         return meeting.id
+
+    def record_past_meeting(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        meeting_date: date,
+        start_time: time,
+        place: str,
+        additional: bool = False,
+        meeting_id: UUID | None = None,
+    ) -> UUID:
+        """Records a meeting that already took place; its business is then recorded after the fact."""
+        body = self._get(Body, body_id)
+        meeting = Meeting.record_past(
+            id=meeting_id or uuid4(),
+            actor=actor,
+            at=self._now(),
+            body_id=body.id,
+            body_name=body.name,
+            meeting_date=meeting_date,
+            start_time=start_time,
+            place=place,
+            public=body.open_to_public,
+            additional=additional,
+            body_kind=body.kind,
+        )
+        self._save(meeting)
+        return meeting.id
+
+    def _cadence_of(self, body_id: UUID, *, leaving_out: UUID | None = None) -> list[tuple[date, bool]]:
+        """Rule C1: the date of each of the body's meetings going ahead, and whether it is additional."""
+        return [(m.date, m.additional) for m in self._meetings_of(body_id) if m.id != leaving_out]
 
     def plan_annual_calendar(
         self,
@@ -74,14 +111,18 @@ class MeetingCommands(HubBase):
         start_time: time = time(14),
         body_id: UUID | None = None,
         dates: tuple[date, date] | None = None,
+        preview: bool = False,
     ) -> CalendarPlan:
         """Rule C1: schedules the year's two ordinary meetings of one body, or of every conference and group.
 
-        Each body's two meetings are saved together or not at all. Their ids are derived from the body
-        and the year, so planning again finds them planned and changes nothing. Without ``dates`` a body
-        takes its place in the calendar (domain.meeting.calendar_dates) by its name's order among the
-        bodies that meet twice a year. Planning every body reports a body that cannot be planned and goes
-        on; planning one raises the reason.
+        It reads what each body already has: a meeting that would break the cadence (a third ordinary
+        meeting in the year, or one within three months of another) is left out, and a body whose own
+        meetings already fill the year is left alone. With ``preview`` it saves nothing and reports what
+        it would do. A body's new meetings are saved together or not at all; their ids are derived from
+        the body and the year, so planning again finds them planned and changes nothing. Without
+        ``dates`` a body takes its place in the calendar (domain.meeting.calendar_dates) by its name's
+        order among the bodies that meet twice a year. Planning every body reports a body that cannot be
+        planned and goes on; planning one raises the reason.
         """
         if dates is not None and body_id is None:
             raise InvalidInput("dates", "dates are given for one body at a time: name the body")
@@ -101,11 +142,14 @@ class MeetingCommands(HubBase):
             chosen = [body]
         else:
             chosen = bodies
-        plan = CalendarPlan(year)
+        plan = CalendarPlan(year, preview=preview)
         for body in chosen:
             ids = (calendar_meeting_id(body.id, year, 1), calendar_meeting_id(body.id, year, 2))
+            others = self._cadence_of(body.id)
+            in_year = tuple(sorted(day for day, _ in others if day.year == year))
             if any(i in self.repository for i in ids):
                 plan.already_planned[body.id] = ids
+                plan.bodies.append(BodyPlan(body.id, body.name, (), in_year, f"already planned for {year}"))
                 continue
             try:
                 now = self._now()
@@ -114,28 +158,44 @@ class MeetingCommands(HubBase):
                     if dates
                     else calendar_dates(year, slots[body.id])
                 )
-                meetings = [
-                    Meeting.schedule(
-                        id=meeting_id,
-                        actor=actor,
-                        at=now,
-                        body_id=body.id,
-                        body_name=body.name,
-                        meeting_date=day,
-                        start_time=start_time,
-                        place=place,
-                        public=body.open_to_public,
-                        body_kind=body.kind,
-                    )
-                    for meeting_id, day in zip(ids, days, strict=True)
-                ]
-                self._save(*meetings)  # both of the body's meetings, or neither
+                meetings: list[Meeting] = []
+                left_out: list[str] = []
+                for meeting_id, day in zip(ids, days, strict=True):
+                    try:
+                        meetings.append(
+                            Meeting.schedule(
+                                id=meeting_id,
+                                actor=actor,
+                                at=now,
+                                body_id=body.id,
+                                body_name=body.name,
+                                meeting_date=day,
+                                start_time=start_time,
+                                place=place,
+                                public=body.open_to_public,
+                                body_kind=body.kind,
+                                others=[*others, *((m.date, False) for m in meetings)],
+                            )
+                        )
+                    except InvalidInput as error:
+                        if error.rule != "C1" or error.field != "meeting_date":
+                            raise
+                        reason = error.message.removeprefix("meeting_date: ").split("; if it is needed")[0]
+                        left_out.append(f"not planned on {day:%-d %B %Y}: {reason} (rule C1)")
+                if not preview and meetings:
+                    self._save(*meetings)  # the body's new meetings, or none of them
             except DomainError as error:
                 if body_id is not None:
                     raise
                 plan.refused[body.id] = str(error)
+                plan.bodies.append(BodyPlan(body.id, body.name, (), in_year, str(error)))
                 continue
-            plan.planned[body.id] = ids
+            note = "; ".join(left_out)
+            plan.bodies.append(BodyPlan(body.id, body.name, tuple(m.date for m in meetings), in_year, note))
+            if meetings:
+                plan.planned[body.id] = tuple(m.id for m in meetings)
+            else:
+                plan.left_alone[body.id] = note
         return plan
 
     def _twice_yearly_bodies(self) -> list[Body]:
@@ -171,6 +231,7 @@ class MeetingCommands(HubBase):
             new_start_time=new_start_time,
             new_place=new_place,
             reason=reason,
+            others=self._cadence_of(meeting.body_id, leaving_out=meeting.id),
         )
         self._save(meeting)
         return meeting.version
@@ -214,6 +275,9 @@ class MeetingCommands(HubBase):
         *,
         title: str,
         exemption_paragraph: int | None = None,
+        purpose: AgendaPurpose | str = AgendaPurpose.DISCUSSION,
+        presenter: str | None = None,
+        starts_at: time | None = None,
         expected_version: int | None = None,
     ) -> Numbered:
         """Adds an agenda item: public, or exempt under the named paragraph of Schedule 12A (G1)."""
@@ -221,7 +285,13 @@ class MeetingCommands(HubBase):
             meeting_id,
             expected_version,
             lambda m: m.add_agenda_item(
-                actor=actor, at=self._now(), title=title, exemption_paragraph=exemption_paragraph
+                actor=actor,
+                at=self._now(),
+                title=title,
+                exemption_paragraph=exemption_paragraph,
+                purpose=purpose,
+                presenter=presenter,
+                starts_at=starts_at,
             ),
         )
 
@@ -262,6 +332,13 @@ class MeetingCommands(HubBase):
 
     # ------------------------------------------------------------ the meeting
 
+    def record_meeting_held(self, actor: Actor, meeting_id: UUID, *, expected_version: int | None = None) -> int:
+        def record(meeting: Meeting) -> int:
+            meeting.record_held(actor=actor, at=self._now())
+            return meeting.version
+
+        return self._change_meeting(meeting_id, expected_version, record)
+
     def record_attendance(
         self,
         actor: Actor,
@@ -269,12 +346,28 @@ class MeetingCommands(HubBase):
         *,
         present: Sequence[str],
         apologies: Sequence[Apology | str] = (),
+        absent: Sequence[str] = (),
+        guests: Sequence[str] = (),
+        officers: Sequence[str] = (),
+        quorum: int | None = None,
         expected_version: int | None = None,
     ) -> int:
+        """Rule C7: the attendance, ticked against the body's members as they stood on the meeting day."""
         sent = [a if isinstance(a, Apology) else Apology(a) for a in apologies]
 
         def record(meeting: Meeting) -> int:
-            meeting.record_attendance(actor=actor, at=self._now(), present=present, apologies=sent)
+            body = self._get(Body, meeting.body_id)
+            meeting.record_attendance(
+                actor=actor,
+                at=self._now(),
+                present=present,
+                apologies=sent,
+                absent=absent,
+                guests=guests,
+                officers=officers,
+                members=list(body.members.values()),
+                quorum=quorum,
+            )
             return meeting.version
 
         return self._change_meeting(meeting_id, expected_version, record)
@@ -353,15 +446,38 @@ class MeetingCommands(HubBase):
 
         return self._change_meeting(meeting_id, expected_version, close)
 
+    def close_matter_arising(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        *,
+        from_meeting_id: UUID,
+        number: int,
+        note: str,
+        expected_version: int | None = None,
+    ) -> int:
+        """Rule C8: at this meeting, closes action ``number`` of an earlier meeting of the body; both record it."""
+        meeting = self._get(Meeting, meeting_id, expected_version)
+        setting = self._get(Meeting, from_meeting_id)
+        meeting.close_matter_arising(actor=actor, at=self._now(), setting=setting, number=number, note=note)
+        self._save(meeting, setting)
+        return meeting.version
+
     # ---------------------------------------------------------------- minutes
 
     def record_draft_minutes(
-        self, actor: Actor, meeting_id: UUID, *, file: FileRef, expected_version: int | None = None
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        *,
+        file: FileRef,
+        drafted_on: date | None = None,
+        expected_version: int | None = None,
     ) -> int:
         self.files.verify(file)
 
         def record(meeting: Meeting) -> int:
-            meeting.record_draft_minutes(actor=actor, at=self._now(), file=file)
+            meeting.record_draft_minutes(actor=actor, at=self._now(), file=file, drafted_on=drafted_on)
             return meeting.version
 
         return self._change_meeting(meeting_id, expected_version, record)

@@ -100,6 +100,8 @@ class DemoPlan:
         self._ids = 0
         self.planned_body_names: list[str] = []
         self._names: set[str] = set()
+        # Each body's members and the day each joined: attendance is taken from them (rule C7).
+        self._rosters: dict[UUID, list[tuple[str, date]]] = {}
 
     def _do(self, command: type[CommandInput], actor: Actor, subject_id: UUID | None = None, **values: Any) -> Any:
         """Runs one command through the dispatcher; returns what its handler reported."""
@@ -186,8 +188,10 @@ class DemoPlan:
     def _plan_members(self, body_id: UUID, kind: BodyKind, founded: date) -> list[tuple[str, date]]:
         """Plans the members; returns the user-side ones with the day each joined."""
         user_side: list[tuple[str, date]] = []
+        roster = self._rosters.setdefault(body_id, [])
         count = self.rng.randrange(6, 14)
         if kind is BodyKind.STAKEHOLDER_CONFERENCE:
+            roster.append((EXECUTIVE_DIRECTOR, founded))
             self._add(
                 founded + timedelta(days=1),
                 self._join(
@@ -206,6 +210,7 @@ class DemoPlan:
             member_id = f"m{n}"
             day = founded + timedelta(days=2 + self.rng.randrange(0, 200))
             self._add(day, self._join(body_id, member_id, person, role, representation, day))
+            roster.append((person, day))
             self.report.members += 1
             if is_user:
                 user_side.append((member_id, day))
@@ -229,10 +234,15 @@ class DemoPlan:
     def _plan_meetings(self, body_id: UUID, name: str, topic: str, founded: date) -> None:
         day = founded + timedelta(days=60)
         previous: tuple[UUID, date] | None = None  # the last meeting whose minutes will be published
+        in_year: dict[int, int] = {}
         while day < self.today + timedelta(days=200):
             meeting_day = day
             while meeting_day.weekday() >= 5:
                 meeting_day += timedelta(days=1)
+            if in_year.get(meeting_day.year, 0) >= 2:  # rule C1: two ordinary meetings in a calendar year
+                day = date(meeting_day.year + 1, 3, 1)
+                continue
+            in_year[meeting_day.year] = in_year.get(meeting_day.year, 0) + 1
             notice = meeting_day - timedelta(days=self.rng.randrange(40, 90))
             meeting_id = self._id("meeting")
             self._add(
@@ -240,7 +250,8 @@ class DemoPlan:
                 self._schedule(body_id, meeting_day, meeting_id),
             )
             self.report.meetings += 1
-            published = self._plan_meeting_life(meeting_id, meeting_day, name, topic, previous)
+            members = [person for person, joined in self._rosters.get(body_id, []) if joined <= meeting_day]
+            published = self._plan_meeting_life(meeting_id, meeting_day, name, topic, previous, members)
             previous = (meeting_id, meeting_day) if published else None
             day += timedelta(days=self.rng.randrange(160, 190))
 
@@ -256,7 +267,13 @@ class DemoPlan:
         )
 
     def _plan_meeting_life(
-        self, meeting_id: UUID, day: date, name: str, topic: str, previous: tuple[UUID, date] | None
+        self,
+        meeting_id: UUID,
+        day: date,
+        name: str,
+        topic: str,
+        previous: tuple[UUID, date] | None,
+        members: list[str],
     ) -> bool:
         """Plans what is already past of one meeting's life, in order; returns whether its minutes got published.
 
@@ -288,7 +305,7 @@ class DemoPlan:
             person = self.fake.name()
             if person not in people:
                 people.append(person)
-        steps.append((day, 19, self._attendance(meeting_id, people), None))
+        steps.append((day, 19, self._attendance(meeting_id, people, members), None))
         if previous is not None:
             steps.append((day, 20, self._approve(meeting_id, previous[0]), "minutes_approved"))
             steps.append((day, 20, self._close_actions(previous[0], meeting_id), None))
@@ -343,9 +360,18 @@ class DemoPlan:
 
         return attach
 
-    def _attendance(self, meeting_id: UUID, people: list[str]) -> Callable[[], object]:
-        apologies = [Apology(people[3], people[4] if self.rng.random() < 0.5 else None)]
-        return lambda: self._do(meetings.RecordAttendance, OFFICER, meeting_id, present=people[:3], apologies=apologies)
+    def _attendance(self, meeting_id: UUID, people: list[str], members: list[str]) -> Callable[[], object]:
+        """Ticked against the members on the day (the rest are recorded absent); a substitute need not be
+        a member. A body with no members yet on the day records the names as given."""
+        if len(members) >= 4:
+            present = members[:3]
+            apologies = [Apology(members[3], people[4] if self.rng.random() < 0.5 else None)]
+        elif members:
+            present, apologies = members, []
+        else:
+            present = people[:3]
+            apologies = [Apology(people[3], people[4] if self.rng.random() < 0.5 else None)]
+        return lambda: self._do(meetings.RecordAttendance, OFFICER, meeting_id, present=present, apologies=apologies)
 
     def _interest(self, meeting_id: UUID, person: str, interest: str) -> Callable[[], object]:
         return lambda: self._do(meetings.DeclareInterest, OFFICER, meeting_id, person=person, interest=interest, item=2)

@@ -143,7 +143,10 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
     match e:
         case Meeting.Scheduled():
             kind = "additional meeting" if e.additional else "meeting"
-            return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}", {}
+            why = f", called because: {e.additional_reason}" if getattr(e, "additional_reason", None) else ""
+            if getattr(e, "recorded_afterwards", False):
+                return f"Recorded afterwards: the {kind} of {e.body_name} held on {_d(e.meeting_date)} at {e.place}", {}
+            return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}{why}", {}
         case Meeting.Moved():
             return (
                 f"Moved from {_d(e.previous_date)} to {_d(e.new_date)} at {e.new_place}",
@@ -169,11 +172,20 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
                 f"Published the agenda and papers{_lateness(e.late, e.papers_due)}",
                 {"agenda": {"after": "published"}, "late": e.late},
             )
+        case Meeting.Held():
+            return "Recorded that the meeting was held", {"stage": {"after": "held"}}
         case Meeting.AttendanceRecorded():
             subs = sum(1 for a in e.apologies if a["substitute"])
+            turnout = ""
+            if getattr(e, "quorum", None) is not None:
+                quorate = "quorate" if e.voting_present >= e.quorum else "not quorate"
+                turnout = (
+                    f"; {e.voting_present} of {e.voting_members} voting members present, quorum {e.quorum}: {quorate}"
+                )
             return (
                 f"Recorded attendance: {_count(len(e.present), 'person', 'people')} present, "
-                f"{_count(len(e.apologies), 'apology', 'apologies')}, {_count(subs, 'substitute', 'substitutes')}",
+                f"{_count(len(e.apologies), 'apology', 'apologies')}, {_count(subs, 'substitute', 'substitutes')}"
+                f"{turnout}",
                 {},
             )
         case Meeting.InterestDeclared():
@@ -188,6 +200,12 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             return (
                 f"Closed action {e.number} on {_d(e.closed_on)}{at}: {e.note}",
                 {"action": e.number, "status": {"after": "closed"}},
+            )
+        case Meeting.MatterArisingClosed():
+            return (
+                f"Closed matter arising {e.number} from the meeting of {_d(e.from_meeting_date)} "
+                f"('{e.description}'): {e.note}",
+                {"action": e.number},
             )
         case Meeting.DraftMinutesRecorded():
             verb = "Replaced the draft minutes with" if e.replaces_draft else "Recorded the draft minutes,"

@@ -24,7 +24,18 @@ from domain.actor import Actor
 from domain.bounds import check_date, check_meeting_date, check_names, check_text
 from domain.documents import FileRef
 from domain.errors import DomainError, InvalidInput
-from domain.vocabulary import EXEMPT_INFORMATION, BodyKind, MeetingStatus, MinutesStatus
+from domain.membership import Membership
+from domain.vocabulary import (
+    EXEMPT_INFORMATION,
+    SERVICE_USER_SIDE,
+    TWICE_YEARLY_KINDS,
+    AgendaPurpose,
+    BodyKind,
+    MeetingStage,
+    MeetingStatus,
+    MemberRole,
+    MinutesStatus,
+)
 from domain.working_days import add_working_days, minutes_due, papers_due
 
 ADDITIONAL_MEETING_NOTICE_DAYS = 14  # rule C2; calendar days (catalogue AMB-10)
@@ -35,6 +46,72 @@ CALENDAR_MONTHS = (3, 9)
 # Bodies take successive working days from the 1st of each month, so the framework's meetings are
 # spread over about two months instead of clashing; beyond that, days are shared.
 CALENDAR_SPREAD_WORKING_DAYS = 40
+
+
+# Rule C1: a conference or consultative group holds two ordinary meetings in each calendar year, about
+# six months apart. Two ordinary meetings closer than this are not "about six months apart" (our
+# reading, docs/rules.md AMB-13): a third, or one this close to another, is recorded as additional (C2).
+ORDINARY_MEETINGS_A_YEAR = 2
+MIN_ORDINARY_GAP_DAYS = 90
+
+_MINUTES_STAGES = {
+    MinutesStatus.DRAFT: MeetingStage.DRAFT_MINUTES,
+    MinutesStatus.CLEARED: MeetingStage.MINUTES_CLEARED,
+    MinutesStatus.PUBLISHED: MeetingStage.MINUTES_PUBLISHED,
+    MinutesStatus.APPROVED: MeetingStage.MINUTES_APPROVED,
+}
+
+
+def meeting_stage(
+    *, status: str, held: bool, agenda_published: bool, minutes_status: str, moved: bool = False
+) -> MeetingStage:
+    """Where a meeting is in its life, from what is recorded of it (the aggregate and the read model alike)."""
+    if MeetingStatus(status) is MeetingStatus.CANCELLED:
+        return MeetingStage.CANCELLED
+    minutes = _MINUTES_STAGES.get(MinutesStatus(minutes_status))
+    if minutes is not None:
+        return minutes
+    if held:
+        return MeetingStage.HELD
+    if agenda_published:
+        return MeetingStage.AGENDA_PUBLISHED
+    return MeetingStage.MOVED if moved else MeetingStage.SCHEDULED
+
+
+def check_cadence(
+    *,
+    body_name: str,
+    body_kind: BodyKind | str | None,
+    meeting_date: date,
+    others: Sequence[tuple[date, bool]],
+    field: str = "meeting_date",
+) -> None:
+    """Rule C1: an ordinary meeting of a conference or consultative group is one of the two in its
+    calendar year, and not within three months of another; beyond that it is an additional meeting (C2).
+
+    ``others``: the date of each of the body's other meetings still going ahead, and whether additional.
+    """
+    if body_kind is None or BodyKind(body_kind) not in TWICE_YEARLY_KINDS:
+        return
+    ordinary = sorted(day for day, additional in others if not additional)
+    same_year = [day for day in ordinary if day.year == meeting_date.year]
+    advice = "; if it is needed, schedule it as an additional meeting (rule C2), saying why, with 14 days' notice"
+    if len(same_year) >= ORDINARY_MEETINGS_A_YEAR:
+        listed = " and ".join(_d(day) for day in same_year)
+        raise InvalidInput(
+            field,
+            f"{body_name} already has its {ORDINARY_MEETINGS_A_YEAR} ordinary meetings in {meeting_date.year} "
+            f"({listed}){advice}",
+            rule="C1",
+        )
+    close = [day for day in ordinary if abs((day - meeting_date).days) < MIN_ORDINARY_GAP_DAYS]
+    if close:
+        raise InvalidInput(
+            field,
+            f"{body_name}'s ordinary meetings are about six months apart, and it has one on {_d(close[0])}, "
+            f"less than three months from {_d(meeting_date)}{advice}",
+            rule="C1",
+        )
 
 
 def check_notice(meeting_date: date, notice_given_on: date) -> None:
@@ -98,6 +175,11 @@ class AgendaItem:
     title: str
     exemption_paragraph: int | None  # None: a public (Part 1) item
     published: bool
+    purpose: AgendaPurpose = AgendaPurpose.DISCUSSION
+    presenter: str | None = None
+    starts_at: time | None = None
+    # Added after the agenda went out: a supplementary item, sent out on its own day (C4).
+    supplementary: bool = False
 
     @property
     def public(self) -> bool:
@@ -122,6 +204,41 @@ class Apology:
     substitute: str | None = None
 
 
+# Our reading of "usual committee practice" (rule C7; the source sets no number): unless the officer
+# records the body's own quorum, a meeting is quorate with a third of the voting members present,
+# rounded up, and at least three (or all of them, when fewer than three vote). docs/rules.md AMB-Q.
+MIN_QUORUM = 3
+
+
+def default_quorum(voting_members: int) -> int:
+    return min(voting_members, max(MIN_QUORUM, -(-voting_members // 3)))
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """Rule C7 (with B3, B4): who of the members counted at the meeting. Guests and officers in
+    attendance never count; a substitute takes the place (vote and side) of the member they stand for."""
+
+    voting_present: int
+    voting_members: int
+    quorum: int
+    user_side_present: int
+    counted_present: int  # members present (and substitutes) other than council officers
+
+    @property
+    def quorate(self) -> bool:
+        return self.voting_present >= self.quorum
+
+    @property
+    def user_side_share(self) -> float | None:
+        return self.user_side_present / self.counted_present if self.counted_present else None
+
+
+def members_on(members: Sequence[Membership], day: date) -> list[Membership]:
+    """The members of a body as they stood on ``day``: joined by then and not yet left."""
+    return [m for m in members if m.joined_on <= day and (m.left_on is None or m.left_on > day)]
+
+
 @dataclass
 class ActionItem:
     """Rule C8: an action from the meeting, carried as a matter arising until it is closed."""
@@ -140,6 +257,16 @@ class ActionItem:
 
 
 class Meeting(Aggregate):
+    # What a meeting restored from a snapshot taken before these were kept reads (application/snapshots.py):
+    # immutable defaults, replaced (never changed in place) by the events that set them.
+    additional_reason = None
+    recorded_afterwards = False
+    absent = ()
+    guests = ()
+    officers = ()
+    turnout = None
+    matters_closed = ()
+
     class Event(Aggregate.Event):
         actor: str
         actor_role: str
@@ -155,6 +282,10 @@ class Meeting(Aggregate):
         public: bool
         body_kind: str | None
         lead_officer: str | None
+        # Not in events recorded before the cadence rule: why an additional meeting is called (C2).
+        additional_reason: str | None
+        # Not in events recorded before past meetings could be: a meeting that had already taken place.
+        recorded_afterwards: bool
 
     def __init__(
         self,
@@ -171,6 +302,8 @@ class Meeting(Aggregate):
         # Not in events recorded before the meetings workflow.
         body_kind: str | None = None,
         lead_officer: str | None = None,
+        additional_reason: str | None = None,
+        recorded_afterwards: bool = False,
     ) -> None:
         self.body_id = body_id
         self.body_name = body_name
@@ -182,6 +315,10 @@ class Meeting(Aggregate):
         self.notice_given_on = notice_given_on
         self.public = public
         self.lead_officer = lead_officer
+        self.additional_reason = additional_reason
+        # Recorded after it took place (a council's back catalogue, or catching up): everything recorded
+        # of it is dated when recorded, takes effect on the meeting day, and is never counted late.
+        self.recorded_afterwards = recorded_afterwards
         self.status = MeetingStatus.SCHEDULED
         self.history_of_moves: list[tuple[date, str]] = []
         # The agenda and papers (C4, G1).
@@ -192,9 +329,14 @@ class Meeting(Aggregate):
         self.held = False
         self.present: list[str] = []
         self.apologies: list[Apology] = []
+        self.absent: list[str] = []
+        self.guests: list[str] = []
+        self.officers: list[str] = []
+        self.turnout: Turnout | None = None
         self.interests: list[tuple[str, int | None, str]] = []
         self.decisions: list[tuple[int, str]] = []
         self.actions: dict[int, ActionItem] = {}
+        self.matters_closed: list[tuple[UUID, int, str]] = []  # (meeting that set it, action, note) (C8)
         # The minutes (C5).
         self.minutes_status = MinutesStatus.NONE
         self.minutes: FileRef | None = None
@@ -222,7 +364,12 @@ class Meeting(Aggregate):
         notice_given_on: date | None = None,
         body_kind: BodyKind | str | None = None,
         lead_officer: str | None = None,
+        additional_reason: str | None = None,
+        others: Sequence[tuple[date, bool]] = (),
     ) -> Meeting:
+        """Rule C1: an ordinary meeting keeps to the body's cadence, given ``others`` (the date of each of
+        the body's other meetings going ahead, and whether additional); rule C2: an additional meeting
+        says why it is called and gives 14 days' notice."""
         today = at.date()
         notice_given_on = notice_given_on or today
         check_meeting_date(meeting_date, today)
@@ -237,6 +384,9 @@ class Meeting(Aggregate):
         if meeting_date < today:
             raise InvalidInput("meeting_date", "a meeting cannot be scheduled in the past")
         lead_officer = (lead_officer or "").strip() or None
+        additional_reason = check_text("additional_reason", (additional_reason or "").strip(), long=True) or None
+        if not additional:
+            check_cadence(body_name=body_name, body_kind=body_kind, meeting_date=meeting_date, others=others)
         if additional:
             check_notice(meeting_date, notice_given_on)
             # Rule C2: a consultative group's chair arranges an additional meeting with the lead officer.
@@ -245,6 +395,12 @@ class Meeting(Aggregate):
                     "lead_officer",
                     "an additional meeting of a consultative group needs the agreement of the council's "
                     "lead officer: name the lead officer who agreed",
+                    rule="C2",
+                )
+            if additional_reason is None and body_kind is not None and BodyKind(body_kind) in TWICE_YEARLY_KINDS:
+                raise InvalidInput(
+                    "additional_reason",
+                    "say why the additional meeting is called, beyond the two ordinary meetings of the year",
                     rule="C2",
                 )
         return cls._create(
@@ -262,6 +418,56 @@ class Meeting(Aggregate):
             public=public,
             body_kind=BodyKind(body_kind).value if body_kind else None,
             lead_officer=lead_officer if additional else None,
+            additional_reason=additional_reason if additional else None,
+            recorded_afterwards=False,
+        )
+
+    @classmethod
+    def record_past(
+        cls,
+        *,
+        id: UUID,
+        actor: Actor,
+        at: datetime,
+        body_id: UUID,
+        body_name: str,
+        meeting_date: date,
+        start_time: time,
+        place: str,
+        public: bool,
+        additional: bool = False,
+        body_kind: BodyKind | str | None = None,
+    ) -> Meeting:
+        """Records a meeting that already took place, so its agenda, papers, attendance, decisions and
+        minutes can be recorded after the fact. The cadence and notice rules (C1, C2) governed the
+        scheduling at the time and are not applied again; no deadline (C4, C5) is counted against it."""
+        today = at.date()
+        check_date("meeting_date", meeting_date)
+        if meeting_date > today:
+            raise InvalidInput(
+                "meeting_date", f"{_d(meeting_date)} is still to come: schedule the meeting instead of recording it"
+            )
+        if not place.strip():
+            raise InvalidInput("place", "say where the meeting was held")
+        check_text("place", place)
+        _check_local("start_time", start_time)
+        return cls._create(
+            cls.Scheduled,
+            id=id,
+            timestamp=at,
+            **actor.event_fields(),
+            body_id=body_id,
+            body_name=body_name,
+            meeting_date=meeting_date,
+            start_time=start_time,
+            place=place.strip(),
+            additional=additional,
+            notice_given_on=meeting_date,
+            public=public,
+            body_kind=BodyKind(body_kind).value if body_kind else None,
+            lead_officer=None,
+            additional_reason=None,
+            recorded_afterwards=True,
         )
 
     # ------------------------------------------------------------ state queries
@@ -284,6 +490,16 @@ class Meeting(Aggregate):
     def label(self) -> str:
         return f"the meeting of {self.body_name} on {_d(self.date)}"
 
+    @property
+    def stage(self) -> MeetingStage:
+        return meeting_stage(
+            status=self.status,
+            held=self.held,
+            agenda_published=self.agenda_published,
+            minutes_status=self.minutes_status,
+            moved=bool(self.history_of_moves),
+        )
+
     def open_actions(self) -> list[ActionItem]:
         return [a for a in self.actions.values() if a.is_open]
 
@@ -302,7 +518,7 @@ class Meeting(Aggregate):
     def _check_before_meeting(self, at: datetime, what: str, rule: str) -> None:
         """The agenda is set before the meeting (or on the day, for an item tabled at it)."""
         self._check_scheduled("given an agenda or papers")
-        if at.date() > self.date:
+        if at.date() > self.date and not self.recorded_afterwards:
             raise DomainError(f"{self.label} has taken place; its agenda can no longer be {what}", rule=rule)
 
     def _check_held(self, at: datetime, what: str, rule: str) -> None:
@@ -349,7 +565,9 @@ class Meeting(Aggregate):
         new_start_time: time,
         new_place: str,
         reason: str,
+        others: Sequence[tuple[date, bool]] = (),
     ) -> None:
+        """Moves the meeting; an ordinary one keeps to the cadence against ``others`` (see ``schedule``)."""
         self._check_scheduled("moved")
         self._check_not_held("moved")
         if not reason.strip():
@@ -364,6 +582,14 @@ class Meeting(Aggregate):
             raise InvalidInput("new_date", "a meeting cannot be moved into the past")
         if self.additional:
             check_notice(new_date, at.date())
+        else:
+            check_cadence(
+                body_name=self.body_name,
+                body_kind=self.body_kind,
+                meeting_date=new_date,
+                others=others,
+                field="new_date",
+            )
         if (new_date, new_start_time, new_place.strip()) == (self.date, self.start_time, self.place):
             raise DomainError("the meeting is already at that date, time and place")
         self.trigger_event(
@@ -398,8 +624,10 @@ class Meeting(Aggregate):
         """Rule C4: for something added to an agenda already published, when it went out and whether late."""
         published = self.agenda_published
         return {
-            "published_on": at.date() if published else None,
-            "late": published and at.date() > self.papers_due,
+            "published_on": (self.agenda_published_on if self.recorded_afterwards else at.date())
+            if published
+            else None,
+            "late": published and at.date() > self.papers_due and not self.recorded_afterwards,
             "papers_due": self.papers_due,
         }
 
@@ -412,17 +640,49 @@ class Meeting(Aggregate):
         published_on: date | None
         late: bool
         papers_due: date
+        # Not in events recorded before items had them (the defaults stand then).
+        purpose: str
+        presenter: str | None
+        starts_at: time | None
 
         def apply(self, aggregate: Any) -> None:
             meeting: Meeting = aggregate
             meeting.agenda[self.number] = AgendaItem(
-                self.number, self.title, self.exemption_paragraph, published=self.published_on is not None
+                self.number,
+                self.title,
+                self.exemption_paragraph,
+                published=self.published_on is not None,
+                purpose=AgendaPurpose(getattr(self, "purpose", None) or AgendaPurpose.DISCUSSION),
+                presenter=getattr(self, "presenter", None),
+                starts_at=getattr(self, "starts_at", None),
+                supplementary=self.published_on is not None,
             )
 
-    def add_agenda_item(self, *, actor: Actor, at: datetime, title: str, exemption_paragraph: int | None = None) -> int:
-        """Adds an item, public (Part 1) unless it names its Schedule 12A paragraph (G1); returns its number."""
+    def add_agenda_item(
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        title: str,
+        exemption_paragraph: int | None = None,
+        purpose: AgendaPurpose | str = AgendaPurpose.DISCUSSION,
+        presenter: str | None = None,
+        starts_at: time | None = None,
+    ) -> int:
+        """Adds an item, public (Part 1) unless it names its Schedule 12A paragraph (G1), for decision,
+        discussion or information, with who presents it and (optionally) when; returns its number. Once
+        the agenda is out, the item goes out at once as a supplementary item (C4)."""
         self._check_before_meeting(at, "added to", rule="C4")
         title = check_text("title", _required("title", title, "give the agenda item a title"))
+        try:
+            purpose = AgendaPurpose(purpose)
+        except ValueError:
+            raise InvalidInput(
+                "purpose", "say whether the item is for decision, discussion or information", rule="C7"
+            ) from None
+        presenter = check_text("presenter", (presenter or "").strip()) or None
+        if starts_at is not None:
+            _check_local("starts_at", starts_at)
         if exemption_paragraph is not None and (
             isinstance(exemption_paragraph, bool)
             or not isinstance(exemption_paragraph, int)
@@ -444,6 +704,9 @@ class Meeting(Aggregate):
             exemption_paragraph=exemption_paragraph,
             exemption_reason=EXEMPT_INFORMATION[exemption_paragraph] if exemption_paragraph else None,
             **self._publication(at),
+            purpose=purpose.value,
+            presenter=presenter,
+            starts_at=starts_at,
         )
         return number
 
@@ -520,12 +783,13 @@ class Meeting(Aggregate):
             raise DomainError(f"the agenda of {self.label} was published on {_d(self.agenda_published_on)}")
         if not self.agenda:
             raise DomainError(f"the agenda of {self.label} has no items yet; add them before publishing", rule="C4")
-        late = at.date() > self.papers_due
+        # A meeting recorded afterwards: its agenda takes effect on the meeting day, never late (C4 not counted).
+        late = at.date() > self.papers_due and not self.recorded_afterwards
         self.trigger_event(
             self.AgendaPublished,
             timestamp=at,
             **actor.event_fields(),
-            published_on=at.date(),
+            published_on=self.date if self.recorded_afterwards else at.date(),
             papers_due=self.papers_due,
             late=late,
         )
@@ -533,22 +797,71 @@ class Meeting(Aggregate):
 
     # --------------------------------------------------------------- the meeting
 
+    class Held(Event):
+        """The meeting took place (recorded on its own, or implied by the first of its proceedings)."""
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+
+    def record_held(self, *, actor: Actor, at: datetime) -> None:
+        """Rule C7: records that the meeting took place, before anything of its proceedings is recorded."""
+        self._check_held(at, "that it was held", rule="C7")
+        if self.held:
+            raise DomainError(f"{self.label} is already recorded as held")
+        self.trigger_event(self.Held, timestamp=at, **actor.event_fields())
+
     class AttendanceRecorded(Event):
         present: list[str]
         apologies: list[dict[str, str | None]]  # {"person": ..., "substitute": ... or None}
+        # Not in events recorded before attendance was taken from the membership (all None or empty then).
+        absent: list[str]
+        guests: list[str]
+        officers: list[str]
+        voting_present: int | None
+        voting_members: int | None
+        quorum: int | None
+        user_side_present: int | None
+        counted_present: int | None
 
         def apply(self, aggregate: Any) -> None:
             meeting: Meeting = aggregate
             meeting.held = True
             meeting.present = list(self.present)
             meeting.apologies = [Apology(str(a["person"]), a["substitute"]) for a in self.apologies]
+            meeting.absent = list(getattr(self, "absent", None) or [])
+            meeting.guests = list(getattr(self, "guests", None) or [])
+            meeting.officers = list(getattr(self, "officers", None) or [])
+            counts = [getattr(self, name, None) for name in Meeting.TURNOUT_FIELDS]
+            meeting.turnout = Turnout(*counts) if all(c is not None for c in counts) else None
+
+    TURNOUT_FIELDS = ("voting_present", "voting_members", "quorum", "user_side_present", "counted_present")
 
     def record_attendance(
-        self, *, actor: Actor, at: datetime, present: Sequence[str], apologies: Sequence[Apology] = ()
-    ) -> None:
-        """Rule C7: who attended, and who sent apologies and who substituted for them. Replaces any earlier record."""
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        present: Sequence[str],
+        apologies: Sequence[Apology] = (),
+        absent: Sequence[str] = (),
+        guests: Sequence[str] = (),
+        officers: Sequence[str] = (),
+        members: Sequence[Membership] = (),
+        quorum: int | None = None,
+    ) -> Turnout | None:
+        """Rule C7: who was present, who sent apologies (and who substituted for them) and who was absent,
+        ticked against ``members`` (the body's members as they stood on the meeting day); guests and
+        officers in attendance are listed apart and never count. Replaces any earlier record.
+
+        With the membership on record, a name that is not a member's is refused, members not ticked are
+        absent, and the turnout is worked out: voting members present (B4), the quorum (``quorum``, or
+        ``default_quorum``) and the service-user share of those present (B3). A body with no members on
+        record on the day takes the names as given, with no turnout. Returns the turnout.
+        """
         self._check_held(at, "attendance", rule="C7")
-        check_names("present", present)
+        for field, names in (("present", present), ("absent", absent), ("guests", guests), ("officers", officers)):
+            check_names(field, names)
         check_names("apologies", [a.person for a in apologies])
         check_names("apologies", [a.substitute for a in apologies if a.substitute])
         names = [_required("present", p, "a name in the attendance list is blank") for p in present]
@@ -559,26 +872,86 @@ class Meeting(Aggregate):
             )
             for a in apologies
         ]
+        away = [_required("absent", p, "a name in the absent list is blank") for p in absent]
+        visitors = [_required("guests", p, "a guest's name is blank") for p in guests]
+        staff = [_required("officers", p, "an officer's name is blank") for p in officers]
         substitutes = [a.substitute for a in sent if a.substitute]
         if not names and not substitutes:
             raise InvalidInput("present", "record who attended the meeting", rule="C7")
-        everyone = [*names, *(a.person for a in sent), *substitutes]
+        everyone = [*names, *(a.person for a in sent), *substitutes, *away, *visitors, *staff]
         seen: set[str] = set()
         for person in everyone:
             key = person.casefold()
             if key in seen:
                 raise InvalidInput(
                     "present",
-                    f"{person} is listed twice: each person attends, sends apologies or substitutes, once",
+                    f"{person} is listed twice: each person attends, sends apologies, substitutes, is absent, "
+                    "or is a guest or officer in attendance, once",
                     rule="C7",
                 )
             seen.add(key)
+        on_the_day = members_on(members, self.date)
+        turnout = self._turnout(on_the_day, names, sent, away, quorum) if on_the_day else None
+        if turnout is not None:
+            ticked = {p.casefold() for p in [*names, *(a.person for a in sent), *away]}
+            away = away + [m.person for m in on_the_day if m.person.casefold() not in ticked]
+        elif quorum is not None:
+            raise InvalidInput("quorum", f"{self.body_name} has no members on record on {_d(self.date)}", rule="C7")
         self.trigger_event(
             self.AttendanceRecorded,
             timestamp=at,
             **actor.event_fields(),
             present=names,
             apologies=[{"person": a.person, "substitute": a.substitute} for a in sent],
+            absent=away,
+            guests=visitors,
+            officers=staff,
+            **{name: getattr(turnout, name) if turnout else None for name in self.TURNOUT_FIELDS},
+        )
+        return turnout
+
+    def _turnout(
+        self,
+        members: list[Membership],
+        present: list[str],
+        apologies: list[Apology],
+        absent: list[str],
+        quorum: int | None,
+    ) -> Turnout:
+        roster = {m.person.casefold(): m for m in members}
+        for field, person in [
+            *(("present", p) for p in present),
+            *(("apologies", a.person) for a in apologies),
+            *(("absent", p) for p in absent),
+        ]:
+            if person.casefold() not in roster:
+                raise InvalidInput(
+                    field,
+                    f"{person} was not a member of {self.body_name} on {_d(self.date)}: tick the members from the "
+                    "list, and record anyone else as a guest or an officer in attendance",
+                    rule="C7",
+                )
+        # Each seat filled at the meeting: a member present, or a substitute in the place of one.
+        seats = [roster[p.casefold()] for p in present] + [
+            roster[a.person.casefold()] for a in apologies if a.substitute
+        ]
+        voting = [m for m in members if m.votes and m.role is not MemberRole.OFFICER]
+        voting_present = sum(1 for m in seats if m.votes and m.role is not MemberRole.OFFICER)
+        counted = [m for m in seats if m.role is not MemberRole.OFFICER]
+        if quorum is None:
+            quorum = default_quorum(len(voting))
+        elif isinstance(quorum, bool) or not isinstance(quorum, int) or not 1 <= quorum <= max(1, len(voting)):
+            raise InvalidInput(
+                "quorum",
+                f"the quorum is a number of voting members, from 1 to the {len(voting)} who vote on {_d(self.date)}",
+                rule="C7",
+            )
+        return Turnout(
+            voting_present=voting_present,
+            voting_members=len(voting),
+            quorum=quorum,
+            user_side_present=sum(1 for m in counted if m.representation in SERVICE_USER_SIDE),
+            counted_present=len(counted),
         )
 
     class InterestDeclared(Event):
@@ -728,6 +1101,48 @@ class Meeting(Aggregate):
             at_meeting_date=at_meeting[1] if at_meeting else None,
         )
 
+    class MatterArisingClosed(Event):
+        """Recorded on the meeting that discussed it; the meeting that set the action records ActionClosed."""
+
+        from_meeting_id: UUID
+        from_meeting_date: date
+        number: int
+        description: str
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            meeting: Meeting = aggregate
+            meeting.held = True
+            meeting.matters_closed = [*meeting.matters_closed, (self.from_meeting_id, self.number, self.note)]
+
+    def close_matter_arising(self, *, actor: Actor, at: datetime, setting: Meeting, number: int, note: str) -> None:
+        """Rule C8: this meeting discusses a matter arising from an earlier meeting of the body and closes
+        it, with a note; both meetings record it (the application saves them together)."""
+        self._check_held(at, "a matter arising closed at it", rule="C8")
+        if setting.id == self.id or setting.body_id != self.body_id or not setting.date < self.date:
+            raise InvalidInput(
+                "from_meeting_id",
+                f"a matter arising comes from an earlier meeting of the same body, {self.body_name}",
+                rule="C8",
+            )
+        action = setting.actions.get(number)
+        if action is None:
+            raise InvalidInput("number", f"{setting.label} has no action {number}")
+        setting.close_action(
+            actor=actor, at=at, number=number, note=note, closed_on=self.date, at_meeting=(self.id, self.date)
+        )
+        closed = setting.actions[number]
+        self.trigger_event(
+            self.MatterArisingClosed,
+            timestamp=at,
+            **actor.event_fields(),
+            from_meeting_id=setting.id,
+            from_meeting_date=setting.date,
+            number=number,
+            description=closed.description,
+            note=closed.note or "",
+        )
+
     # ------------------------------------------------------------------- minutes
 
     class DraftMinutesRecorded(Event):
@@ -748,9 +1163,19 @@ class Meeting(Aggregate):
             meeting.minutes_cleared_by = None
             meeting.minutes_cleared_on = None
 
-    def record_draft_minutes(self, *, actor: Actor, at: datetime, file: FileRef) -> None:
-        """Rule C5: the draft minutes, from the day of the meeting on; a new draft needs clearing again."""
+    def record_draft_minutes(
+        self, *, actor: Actor, at: datetime, file: FileRef, drafted_on: date | None = None
+    ) -> None:
+        """Rule C5: the draft minutes, drafted on ``drafted_on`` (today if not given), from the day of the
+        meeting on; a new draft needs clearing again."""
         self._check_held(at, "minutes", rule="C5")
+        drafted_on = check_date("drafted_on", drafted_on) or at.date()
+        if not self.date <= drafted_on <= at.date():
+            raise InvalidInput(
+                "drafted_on",
+                f"draft minutes are drafted between the meeting, {_d(self.date)}, and today, {_d(at.date())}",
+                rule="C5",
+            )
         if self.minutes_status in (MinutesStatus.PUBLISHED, MinutesStatus.APPROVED):
             raise DomainError(
                 f"the minutes of {self.label} are published; amendments are made when the next meeting approves them",
@@ -761,7 +1186,7 @@ class Meeting(Aggregate):
             timestamp=at,
             **actor.event_fields(),
             **file.checked().event_fields(),
-            drafted_on=at.date(),
+            drafted_on=drafted_on,
             replaces_draft=self.minutes_status is not MinutesStatus.NONE,
         )
 
@@ -814,7 +1239,7 @@ class Meeting(Aggregate):
             )
         if self.minutes_status is not MinutesStatus.CLEARED:
             raise DomainError(f"the minutes of {self.label} were published on {_d(self.minutes_published_on)}")
-        late = at.date() > self.minutes_due
+        late = at.date() > self.minutes_due and not self.recorded_afterwards
         self.trigger_event(
             self.MinutesPublished,
             timestamp=at,

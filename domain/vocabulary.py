@@ -114,6 +114,62 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class MeetingStage(StrEnum):
+    """Where a meeting is in its life (rules C4, C5, C7), as every page, feed and the API say it.
+
+    scheduled (or moved) -> agenda published -> held -> draft minutes -> minutes cleared -> minutes
+    published -> minutes approved; or cancelled. domain.meeting.meeting_stage works it out.
+    """
+
+    SCHEDULED = "scheduled"
+    MOVED = "moved"
+    AGENDA_PUBLISHED = "agenda_published"
+    HELD = "held"
+    DRAFT_MINUTES = "draft_minutes"
+    MINUTES_CLEARED = "minutes_cleared"
+    MINUTES_PUBLISHED = "minutes_published"
+    MINUTES_APPROVED = "minutes_approved"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+    @property
+    def public(self) -> MeetingStage:
+        """What the public is told: minutes still in draft are not public news, the meeting was held."""
+        return MeetingStage.HELD if self in (MeetingStage.DRAFT_MINUTES, MeetingStage.MINUTES_CLEARED) else self
+
+    @property
+    def before_meeting(self) -> bool:
+        return self in (MeetingStage.SCHEDULED, MeetingStage.MOVED, MeetingStage.AGENDA_PUBLISHED)
+
+
+STAGE_LABELS: dict[MeetingStage, str] = {
+    MeetingStage.SCHEDULED: "Scheduled",
+    MeetingStage.MOVED: "Moved to a new date",
+    MeetingStage.AGENDA_PUBLISHED: "Agenda published",
+    MeetingStage.HELD: "Held",
+    MeetingStage.DRAFT_MINUTES: "Held, minutes in draft",
+    MeetingStage.MINUTES_CLEARED: "Held, minutes cleared by the chair",
+    MeetingStage.MINUTES_PUBLISHED: "Held, minutes published",
+    MeetingStage.MINUTES_APPROVED: "Held, minutes approved",
+    MeetingStage.CANCELLED: "Cancelled",
+}
+
+
+class AgendaPurpose(StrEnum):
+    """Why an item is on the agenda (rule C7): for the meeting to decide, to discuss, or to note."""
+
+    DECISION = "decision"
+    DISCUSSION = "discussion"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return f"For {self.value}"
+
+
 class MinutesStatus(StrEnum):
     """Rule C5: drafted, cleared by the chair, published, then approved at the body's next meeting."""
 

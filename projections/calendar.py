@@ -73,12 +73,16 @@ class CalendarProjection(ReadModel):
                         minutes_status="none",
                         minutes_published_late=False,
                         held=False,
+                        additional_reason=getattr(event, "additional_reason", None),
+                        recorded_afterwards=bool(getattr(event, "recorded_afterwards", False)),
                         **version,
                     ),
                 )
                 return
             case Meeting.Moved():
+                first = rows.get(meetings, id=meeting_id)
                 values = {
+                    "moved_from": (first or {}).get("moved_from") or event.previous_date,
                     "meeting_date": event.new_date,
                     "start_time": event.new_start_time,
                     "place": event.new_place,
@@ -87,6 +91,8 @@ class CalendarProjection(ReadModel):
                 }
             case Meeting.Cancelled():
                 values = {"status": "cancelled"}
+            case Meeting.Held():
+                values = {"held": True}
             case Meeting.AgendaItemAdded():
                 insert_row(
                     rows,
@@ -101,6 +107,10 @@ class CalendarProjection(ReadModel):
                         published=event.published_on is not None,
                         published_on=event.published_on,
                         published_late=event.late,
+                        supplementary=event.published_on is not None,
+                        purpose=getattr(event, "purpose", None) or "discussion",
+                        presenter=getattr(event, "presenter", None),
+                        starts_at=getattr(event, "starts_at", None),
                     ),
                 )
             case Meeting.PaperAttached():
@@ -143,9 +153,15 @@ class CalendarProjection(ReadModel):
                                 "substitute_for": apology["person"],
                             }
                         )
+                for kind, names in (
+                    ("absent", getattr(event, "absent", None)),
+                    ("guest", getattr(event, "guests", None)),
+                    ("officer", getattr(event, "officers", None)),
+                ):
+                    lines += [{"person": p, "attendance": kind, "substitute_for": None} for p in names or []]
                 for n, line in enumerate(lines, start=1):
                     insert_row(rows, attendance, {"meeting_id": meeting_id, "line": n, **line})
-                values = {"held": True}
+                values = {"held": True, **{name: getattr(event, name, None) for name in Meeting.TURNOUT_FIELDS}}
             case Meeting.InterestDeclared():
                 insert_row(
                     rows,

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from sqlalchemy import Connection, select
 
-from projections.queries.calendar import meetings_query
+from projections.queries.calendar import meetings_query, with_stage
 from projections.reminders import deadlines_for_user
 from projections.tables import bodies
 
@@ -65,6 +65,7 @@ def _meeting_event(row: dict[str, Any], stamp: datetime, *, public_only: bool) -
     cancelled = row["status"] == "cancelled"
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     lines = [f"{row['body_name']}: {kind} on {row['meeting_date']:%A %-d %B %Y} at {local_start:%H:%M}."]
+    lines.append(f"{with_stage(dict(row), public_only=public_only)['stage_label']}.")
     if cancelled:
         lines.append("This meeting is cancelled.")
     elif row["agenda_published_on"] is not None:

@@ -146,7 +146,17 @@ meetings = Table(
     Column("minutes_approved_on", Date),
     Column("minutes_approved_at", Uuid),  # the following meeting that approved them
     Column("approved_minutes_of", Uuid),  # the previous meeting whose minutes this one approved
-    Column("held", Boolean, nullable=False, default=False),  # proceedings recorded
+    Column("held", Boolean, nullable=False, default=False),  # recorded as held, or proceedings recorded
+    Column("moved_from", Date),  # the date it was first set for, when it has been moved
+    Column("additional_reason", Text),  # why an additional meeting was called (C2)
+    # Recorded after it took place: no deadline is counted against it, and its pages say so.
+    Column("recorded_afterwards", Boolean, nullable=False, default=False),
+    # The turnout (C7, B3, B4), when attendance was taken against the membership on record.
+    Column("voting_present", Integer),
+    Column("voting_members", Integer),
+    Column("quorum", Integer),
+    Column("user_side_present", Integer),
+    Column("counted_present", Integer),
     Column("version", Integer, nullable=False),
     Index("rm_meetings_by_date", "meeting_date"),
     Index("rm_meetings_by_body", "body_id", "meeting_date"),
@@ -193,6 +203,11 @@ agenda_items = Table(
     Column("published", Boolean, nullable=False),
     Column("published_on", Date),
     Column("published_late", Boolean, nullable=False),
+    # Added after the agenda went out: sent out on its own day (C4).
+    Column("supplementary", Boolean, nullable=False, default=False),
+    Column("purpose", String(20), nullable=False, default="discussion"),  # decision / discussion / information
+    Column("presenter", String(300)),
+    Column("starts_at", Time),
 )
 
 papers = Table(

@@ -22,6 +22,7 @@ from application.commands import COMMANDS
 from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
+from application.meeting_import import import_meetings
 from application.record_file import RecordFileError, export_record, files_dir_for, import_record, read_header
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
@@ -85,6 +86,28 @@ def import_bodies(path: Path | None) -> None:
         f"changes, {report.members_added} members; {report.skipped} steps already recorded. "
         f"Events: {before} -> {_event_count(hub)}."
     )
+
+
+@cli.command("import-meetings")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_meetings_command(path: Path) -> None:
+    """Record a council's past meetings from a JSON file (format: application/meeting_import.py); importing
+    again leaves the meetings already there alone."""
+    services = _services()
+    hub = services.hub
+    before = _event_count(hub)
+    try:
+        report = import_meetings(services.dispatcher, path)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Imported {path.name}: {report.recorded} meetings recorded afterwards, {report.already_there} already "
+        f"there, {len(report.refused)} refused. Events: {before} -> {_event_count(hub)}."
+    )
+    for number, reason in report.refused.items():
+        click.echo(f"  meeting {number}: {reason}", err=True)
+    if report.refused:
+        raise SystemExit(1)
 
 
 @cli.command()

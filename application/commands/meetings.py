@@ -26,6 +26,7 @@ from application.meeting_commands import MeetingCommands
 from domain import bounds
 from domain.documents import FileRef
 from domain.meeting import Apology
+from domain.vocabulary import AgendaPurpose
 
 
 def clock_time(what: str, *, required: bool = True) -> fields.Time:
@@ -61,6 +62,25 @@ class ScheduleMeeting(CommandInput):
     place = text("where the meeting is held")
     additional = fields.Boolean(load_default=False)
     lead_officer = text("the lead officer who agreed the additional meeting", required=False)
+    additional_reason = text("why the additional meeting is called", max_length=LONG, required=False)
+    meeting_id = fields.UUID(allow_none=True)
+
+
+@define(
+    title="Record a meeting that already took place",
+    about=BODY,
+    creates=MEETING,
+    duty=Duty.MEETINGS,
+    handler=MeetingCommands.record_past_meeting,
+)
+class RecordPastMeeting(CommandInput):
+    """Records a meeting held before today, so its papers, attendance, decisions and minutes can be recorded
+    afterwards; they take effect on the meeting day and no deadline is counted against them."""
+
+    meeting_date = day("the date the meeting was held")
+    start_time = clock_time("the start time")
+    place = text("where the meeting was held")
+    additional = fields.Boolean(load_default=False)
     meeting_id = fields.UUID(allow_none=True)
 
 
@@ -86,6 +106,8 @@ class PlanAnnualCalendar(CommandInput):
             "too_few": "give the two meeting dates of the year",
         },
     )
+    # Saves nothing: answers what planning would create and what it would leave alone.
+    preview = fields.Boolean(load_default=False)
 
     def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("start_time") is None:
@@ -119,6 +141,14 @@ class AddAgendaItem(CommandInput):
     title = text("the item's title")
     # Schedule 12A paragraphs 1-7 (rule G1); absent or null for a public item.
     exemption_paragraph = whole_number("the exemption paragraph", minimum=1, maximum=7, required=False)
+    purpose = fields.Enum(
+        AgendaPurpose,
+        by_value=True,
+        load_default=AgendaPurpose.DISCUSSION,
+        error_messages={"unknown": "choose the item's purpose from: {choices}"},
+    )
+    presenter = text("who presents the item", required=False)
+    starts_at = clock_time("the item's time", required=False)
 
 
 @define(title="Attach a paper", about=MEETING, duty=Duty.MEETINGS, handler=MeetingCommands.attach_paper)
@@ -143,6 +173,16 @@ class PublishAgenda(CommandInput):
     """Publishes the agenda and papers; after the fifth working day before, allowed and recorded as late (C4)."""
 
 
+@define(
+    title="Record that the meeting was held",
+    about=MEETING,
+    duty=Duty.MEETINGS,
+    handler=MeetingCommands.record_meeting_held,
+)
+class RecordMeetingHeld(CommandInput):
+    """Records that the meeting took place, from its day on; recording attendance or any business does it too (C7)."""
+
+
 class ApologyInput(Schema):
     error_messages = UNKNOWN_FIELD
 
@@ -159,7 +199,8 @@ class ApologyInput(Schema):
 
 @define(title="Record attendance", about=MEETING, duty=Duty.MEETINGS, handler=MeetingCommands.record_attendance)
 class RecordAttendance(CommandInput):
-    """Records who was present and who sent apologies, with their substitutes (C7)."""
+    """Records who of the body's members was present, sent apologies (with substitutes) or was absent, and the
+    guests and officers in attendance, who never count; works out the quorum and the service-user share (C7)."""
 
     present = Listing(
         Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
@@ -170,6 +211,26 @@ class RecordAttendance(CommandInput):
         error_messages={"required": "name the people present", "too_few": "name at least one person present"},
     )
     apologies = Listing(fields.Nested(ApologyInput), "the apologies", max_items=bounds.MAX_NAMES, load_default=list)
+    absent = Listing(
+        Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
+        "the members absent",
+        max_items=bounds.MAX_NAMES,
+        load_default=list,
+    )
+    guests = Listing(
+        Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
+        "the guests",
+        max_items=bounds.MAX_NAMES,
+        load_default=list,
+    )
+    officers = Listing(
+        Text("each name", long=False, validate=validate.Length(min=1, max=SHORT)),
+        "the officers in attendance",
+        max_items=bounds.MAX_NAMES,
+        load_default=list,
+    )
+    # The body's quorum, when it has its own; otherwise a third of the voting members, at least three (C7).
+    quorum = whole_number("the quorum", minimum=1, maximum=bounds.MAX_NAMES, required=False)
 
 
 @define(
@@ -214,11 +275,28 @@ class CloseAction(CommandInput):
     at_meeting_id = fields.UUID(allow_none=True)
 
 
+@define(
+    title="Close a matter arising",
+    about=MEETING,
+    duty=Duty.MEETINGS,
+    handler=MeetingCommands.close_matter_arising,
+)
+class CloseMatterArising(CommandInput):
+    """At this meeting, closes an action of an earlier meeting of the body with a note; both meetings show it (C8)."""
+
+    from_meeting_id = fields.UUID(
+        required=True, error_messages={"required": "choose the matter arising", "null": "choose the matter arising"}
+    )
+    number = whole_number("the action number", minimum=1, maximum=10_000)
+    note = text("a note of what was done", max_length=LONG)
+
+
 @define(title="Record draft minutes", about=MEETING, duty=Duty.MEETINGS, handler=MeetingCommands.record_draft_minutes)
 class RecordDraftMinutes(CommandInput):
     """Records the draft minutes, an uploaded document (C5)."""
 
     file = fields.Nested(FileRefInput, required=True, error_messages={"required": "choose the minutes' file"})
+    drafted_on = day("the date the minutes were drafted", required=False)
 
     def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         data["file"] = FileRef(**data["file"])

@@ -411,6 +411,7 @@ def _papers_query() -> Select[Any]:
     """Agendas still to come, due between the lookback and the furthest lead time (the papers_due index)."""
     return select(*_MEETING, meetings.c.papers_due).where(
         deadlines.agenda_pending(),
+        meetings.c.recorded_afterwards.is_(False),  # no deadline is counted against a meeting recorded afterwards
         meetings.c.papers_due.between(_date("since"), _date("furthest")),
         or_(meetings.c.papers_due >= _date("today"), meetings.c.meeting_date >= _date("today")),
         meetings.c.meeting_date.between(_date("earliest"), _date("horizon")),
@@ -422,6 +423,7 @@ def _minutes_query() -> Select[Any]:
     """Draft minutes still to come, due between the lookback and the furthest lead time (minutes_due index)."""
     return select(*_MEETING, meetings.c.minutes_due).where(
         deadlines.minutes_pending(),
+        meetings.c.recorded_afterwards.is_(False),
         meetings.c.minutes_due.between(_date("since"), _date("furthest")),
         meetings.c.meeting_date.between(_date("earliest"), _date("horizon")),
     )

@@ -28,6 +28,7 @@ from projections.queries.calendar import (
     open_actions,
     open_actions_of_meeting,
     public_calendar,
+    with_stage,
 )
 from projections.queries.common import Page
 from projections.queries.directory import (
@@ -79,4 +80,5 @@ __all__ = [
     "public_calendar",
     "state_on",
     "status_label",
+    "with_stage",
 ]

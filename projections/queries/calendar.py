@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Select, and_, desc, false, func, or_, select
 
 from domain import deadlines
 from domain.body import add_months
+from domain.meeting import meeting_stage
 from domain.vocabulary import TWICE_YEARLY_KINDS, BodyStatus
 from projections.queries.common import Page, _page, _rows
 from projections.queries.deadlines import MINUTES_OUT
@@ -71,8 +72,11 @@ def calendar(
     **filters: Any,
 ) -> Page:
     """A page of the calendar (filters as ``meetings_query``); ``newest_first`` is for lists of past
-    meetings, read from the most recent back."""
-    return _page(connection, meetings_query(public_only=public_only, **filters), page, per_page)
+    meetings, read from the most recent back. Each row says its stage (``with_stage``)."""
+    found = _page(connection, meetings_query(public_only=public_only, **filters), page, per_page)
+    for row in found.items:
+        with_stage(row, public_only=public_only)
+    return found
 
 
 # What the public may know of a meeting row.
@@ -94,7 +98,32 @@ PUBLIC_MEETING_COLUMNS = (
     meetings.c.minutes_published_on,
     meetings.c.minutes_published_late,
     meetings.c.minutes_approved_on,
+    meetings.c.held,
+    meetings.c.moved_from,
+    meetings.c.recorded_afterwards,
 )
+
+
+def with_stage(row: dict[str, Any], *, public_only: bool = False) -> dict[str, Any]:
+    """Adds where the meeting is in its life (domain.meeting.meeting_stage) and its plain-English label;
+    the public are told "held" while the minutes are still in draft."""
+    stage = meeting_stage(
+        status=row["status"],
+        held=bool(row.get("held")),
+        agenda_published=row.get("agenda_published_on") is not None,
+        minutes_status=row["minutes_status"],
+        moved=row.get("moved_from") is not None,
+    )
+    if public_only:
+        stage = stage.public
+    row["stage"] = stage.value
+    row["stage_label"] = stage.label
+    # The turnout (C7), when attendance was taken against the membership on record.
+    if row.get("quorum") is not None:
+        row["quorate"] = row["voting_present"] >= row["quorum"]
+        counted = row["counted_present"]
+        row["user_side_percent"] = round(100 * row["user_side_present"] / counted) if counted else None
+    return row
 
 
 PUBLIC_ITEM_COLUMNS = (
@@ -103,6 +132,10 @@ PUBLIC_ITEM_COLUMNS = (
     agenda_items.c.title,
     agenda_items.c.published_on,
     agenda_items.c.published_late,
+    agenda_items.c.supplementary,
+    agenda_items.c.purpose,
+    agenda_items.c.presenter,
+    agenda_items.c.starts_at,
 )
 
 
@@ -143,7 +176,8 @@ def _minutes_out(meeting_row: dict[str, Any]) -> bool:
 
 def deadline_flags(row: dict[str, Any], today: date) -> dict[str, bool]:
     """Deadlines missed as at ``today`` (domain.deadlines): the agenda and papers (C4), the minutes (C5)."""
-    going_ahead = row["status"] != "cancelled"
+    # A meeting recorded afterwards has no deadlines counted against it (none was known at the time).
+    going_ahead = row["status"] != "cancelled" and not row.get("recorded_afterwards")
     return {
         "papers_overdue": going_ahead
         and deadlines.papers_overdue(
@@ -189,7 +223,7 @@ def meeting_detail(
     row = connection.execute(query).mappings().first()
     if row is None:
         return None
-    detail = dict(row)
+    detail = with_stage(dict(row), public_only=public_only)
     if today is not None:
         detail.update(deadline_flags(detail, today))
     detail["agenda"] = agenda(connection, meeting_id, public_only=public_only)
@@ -319,7 +353,7 @@ def _behind_cadence_count(today: date, window_months: int) -> Select[Any]:
 def meeting_row(connection: Connection, meeting_id: UUID) -> dict[str, Any] | None:
     """A meeting's own row (no agenda or proceedings), whatever it holds."""
     row = connection.execute(select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
-    return dict(row) if row else None
+    return with_stage(dict(row)) if row else None
 
 
 def open_actions_of_meeting(connection: Connection, meeting_id: UUID) -> list[dict[str, Any]]:
@@ -338,8 +372,9 @@ def meetings_of_body(
         conditions.append(meetings.c.meeting_date < before)
     if after is not None:
         conditions.append(meetings.c.meeting_date > after)
-    query = select(meetings).where(and_(*conditions)).order_by(meetings.c.meeting_date.desc()).limit(limit)
-    return _rows(connection, query)
+    order = (meetings.c.meeting_date.desc(), meetings.c.start_time.desc(), meetings.c.id.desc())
+    query = select(meetings).where(and_(*conditions)).order_by(*order).limit(limit)
+    return [with_stage(row) for row in _rows(connection, query)]
 
 
 def all_meetings_of_body(connection: Connection, body_id: UUID, *, today: date) -> list[dict[str, Any]]:

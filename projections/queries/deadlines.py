@@ -45,6 +45,8 @@ def papers_overdue(today: date) -> Any:
     """
     return and_(
         agenda_pending(),
+        # No deadline is counted against a meeting recorded after it took place.
+        meetings.c.recorded_afterwards.is_(False),
         overdue(meetings.c.papers_due, today),
         meetings.c.papers_due >= today - PAPERS_NEVER_DUE_EARLIER,
         meetings.c.meeting_date >= today,
@@ -53,7 +55,7 @@ def papers_overdue(today: date) -> Any:
 
 def minutes_overdue(today: date) -> Any:
     """domain.deadlines.minutes_overdue, for meetings that were held."""
-    return and_(minutes_pending(), overdue(meetings.c.minutes_due, today))
+    return and_(minutes_pending(), overdue(meetings.c.minutes_due, today), meetings.c.recorded_afterwards.is_(False))
 
 
 def report_overdue(today: date) -> Any:

@@ -205,6 +205,20 @@ def test_planning_the_calendar_answers_with_what_it_planned(api: ApiClient) -> N
     assert (again["planned"], again["already_planned"]) == ([], [group["id"]])
     meetings = api.get(f"/api/v1/meetings?body_id={group['id']}").get_json()
     assert meetings["total"] == 2
+    assert {m["stage"] for m in meetings["items"]} == {"scheduled"}
+
+
+def test_planning_can_be_previewed_without_saving(api: ApiClient) -> None:
+    group = api.establish()
+    plan = {"year": 2027, "place": "Civic Centre", "preview": True}
+    preview = api.post("/api/v1/calendar/plans", who="officer", json=plan)
+    assert preview.status_code == 200, preview.get_json()
+    outcome = preview.get_json()
+    assert outcome["preview"] is True and outcome["meetings"] == 2 and outcome["position"] is None
+    assert outcome["summary"].startswith("Would create 2 meetings for 1 body in 2027")
+    (body,) = outcome["bodies"]
+    assert body["body_id"] == group["id"] and len(body["create"]) == 2 and body["existing"] == []
+    assert api.get(f"/api/v1/meetings?body_id={group['id']}").get_json()["total"] == 0
 
 
 # ------------------------------------------------------------ (d) order of refusals

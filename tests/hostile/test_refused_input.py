@@ -246,7 +246,8 @@ def test_after_the_refusals_the_record_goes_on(record: Record) -> None:
         "schedule_meeting",
         OFFICER,
         subject_id=record.group_id,
-        data={"meeting_date": (TODAY + timedelta(days=60)).isoformat(), "start_time": "14:00", "place": "Hall"},
+        # Late December: the group's second ordinary meeting of 2026, after 1 June (the cadence, rule C1).
+        data={"meeting_date": (TODAY + timedelta(days=300)).isoformat(), "start_time": "14:00", "place": "Hall"},
     )
     record.assert_read_models_follow()
     assert outcome.position == record.last_position()

@@ -180,6 +180,13 @@ def _submit_completion_report(hub: PartnershipHub, actor: Actor, tag: str) -> Ca
     return lambda: _do(hub, "submit_completion_report", actor, project_id, outcomes_achieved="Strategy agreed")
 
 
+def _record_past_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    return lambda: _do(
+        hub, "record_past_meeting", actor, body_id, meeting_date=date(2024, 6, 12), start_time=time(14), place="Hall"
+    )
+
+
 def _schedule_meeting(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     body_id = new_body(hub, f"Forum {tag}")
     return lambda: _do(
@@ -291,13 +298,28 @@ def _publish_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
 def _approve_previous_minutes(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     previous = held_meeting(hub, tag)
     body_id = hub.meeting(previous).body_id
-    tomorrow = hub.clock().date() + timedelta(days=1)
-    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=tomorrow, start_time=time(14), place="Hall")
+    # The body's next ordinary meeting, about six months on (rule C1).
+    next_day = hub.clock().date() + timedelta(days=180)
+    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=next_day, start_time=time(14), place="Hall")
     hub.record_draft_minutes(SETUP_OFFICER, previous, file=upload(hub, f"Minutes {tag}"))
     hub.clear_minutes(SETUP_OFFICER, previous, chair="Ann Carer")
     hub.publish_minutes(SETUP_OFFICER, previous)
-    hub.clock.advance(days=1)  # type: ignore[attr-defined]  # the tests' Clock: the next meeting's day
+    hub.clock.advance(days=180)  # type: ignore[attr-defined]  # the tests' Clock: the next meeting's day
     return lambda: _do(hub, "approve_previous_minutes", actor, following, previous_meeting_id=previous)
+
+
+def _close_matter_arising(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    earlier = held_meeting(hub, tag)
+    number = hub.record_action(
+        SETUP_OFFICER, earlier, description="Book a room", owner="Ann", due=hub.clock().date()
+    ).number
+    body_id = hub.meeting(earlier).body_id
+    next_day = hub.clock().date() + timedelta(days=180)
+    following = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=next_day, start_time=time(14), place="Hall")
+    hub.clock.advance(days=180)  # type: ignore[attr-defined]
+    return lambda: _do(
+        hub, "close_matter_arising", actor, following, from_meeting_id=earlier, number=number, note="Room booked"
+    )
 
 
 def _mark_reminder_done(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
@@ -398,12 +420,14 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "submit_progress_report": _submit_progress_report,
     "submit_completion_report": _submit_completion_report,
     "schedule_meeting": _schedule_meeting,
+    "record_past_meeting": _record_past_meeting,
     "move_meeting": _move_meeting,
     "cancel_meeting": _cancel_meeting,
     "plan_annual_calendar": _plan_annual_calendar,
     "add_agenda_item": _add_agenda_item,
     "attach_paper": _attach_paper,
     "publish_agenda": _publish_agenda,
+    "record_meeting_held": _on_held_meeting("record_meeting_held"),
     "record_attendance": _on_held_meeting("record_attendance", present=["Ann Carer"], apologies=["Sam User"]),
     "declare_interest": _on_held_meeting("declare_interest", person="Ann Carer", interest="Carer", item=1),
     "record_decision": _on_held_meeting("record_decision", item=1, text="Agreed"),
@@ -413,6 +437,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "clear_minutes": _clear_minutes,
     "publish_minutes": _publish_minutes,
     "approve_previous_minutes": _approve_previous_minutes,
+    "close_matter_arising": _close_matter_arising,
     "mark_reminder_done": _mark_reminder_done,
 }
 
@@ -472,11 +497,13 @@ GOVERNANCE = {
 MEMBERSHIP = {"add_member", "remove_member", "record_election"}
 MEETINGS = {
     "schedule_meeting",
+    "record_past_meeting",
     "move_meeting",
     "cancel_meeting",
     "add_agenda_item",
     "attach_paper",
     "publish_agenda",
+    "record_meeting_held",
     "record_attendance",
     "declare_interest",
     "record_decision",
@@ -486,6 +513,7 @@ MEETINGS = {
     "clear_minutes",
     "publish_minutes",
     "approve_previous_minutes",
+    "close_matter_arising",
 }
 CALENDAR = {"plan_annual_calendar"}
 COMMISSIONING = {"commission_project", "extend_project_timeframe"}

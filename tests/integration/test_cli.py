@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,35 @@ def test_projections_worker_runs_for_a_bounded_time(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["projections", "run", "--seconds", "0.5"])
     assert result.exit_code == 0, result.output
     assert "'directory': 0" in result.output
+
+
+def test_import_meetings_records_a_back_catalogue_once(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["import-bodies"]).exit_code == 0
+    catalogue = {
+        "meetings": [
+            {
+                "body": "Carers Forum",
+                "date": "2014-06-12",
+                "start_time": "14:00",
+                "place": "Civic Centre",
+                "agenda": [{"title": "Carers strategy", "purpose": "decision", "presenter": "Lead officer"}],
+                "attendance": {"present": ["Ann Carer", "Bo User"], "guests": ["Jo Visitor"]},
+                "decisions": [{"item": 1, "text": "The strategy was agreed."}],
+                "actions": [{"description": "Publish the strategy", "owner": "Lead officer", "due": "2014-07-01"}],
+            },
+            {"body": "Carers Forum", "date": "2014-12-04", "start_time": "18:00", "place": "Library"},
+            {"body": "No Such Group", "date": "2014-12-04", "start_time": "18:00", "place": "Library"},
+            {"body": "Carers Forum", "date": "2099-12-04", "start_time": "18:00", "place": "Library"},
+        ]
+    }
+    path = tmp_path / "meetings.json"
+    path.write_text(json.dumps(catalogue), encoding="utf-8")
+    first = runner.invoke(cli, ["import-meetings", str(path)])
+    assert first.exit_code == 1, first.output  # two rows refused, each named
+    assert "2 meetings recorded afterwards, 0 already there, 2 refused" in first.output
+    assert "meeting 3: there is no body called 'No Such Group'" in first.output
+    assert "meeting 4:" in first.output and "schedule the meeting instead" in first.output
+    again = runner.invoke(cli, ["import-meetings", str(path)])
+    assert "0 meetings recorded afterwards, 2 already there, 2 refused" in again.output
+    events = re.search(r"Events: (\d+) -> (\d+)", again.output)
+    assert events and events.group(1) == events.group(2)

@@ -135,7 +135,22 @@ def test_a_meetings_whole_life(hub: PartnershipHub, models: ReadModels, clock: C
 
     # The meeting (C7, C8).
     on(clock, SPRING, 18)
-    hub.record_attendance(OFFICER, spring, present=["Ann Carer", "Bo User"], apologies=[Apology("Cy Agency", "Di")])
+    # Attendance is taken against the members on the day (C7): a name that is not a member's is refused.
+    with pytest.raises(InvalidInput, match="Cy Agency was not a member of Carers Forum on 8 April 2026") as refusal:
+        hub.record_attendance(OFFICER, spring, present=["Ann Carer", "Bo User"], apologies=[Apology("Cy Agency")])
+    assert (refusal.value.field, refusal.value.rule) == ("apologies", "C7")
+    hub.add_member(
+        OFFICER,
+        forum,
+        member_id="cy",
+        person="Cy Agency",
+        role="agency_representative",
+        representation="relevant_partner_agency",
+        effective_date=date(2026, 1, 5),
+    )
+    hub.record_attendance(
+        OFFICER, spring, present=["Ann Carer", "Bo User"], apologies=[Apology("Cy Agency", "Di")], guests=["Jo Guest"]
+    )
     hub.declare_interest(OFFICER, spring, person="Bo User", item=contract, interest="Relative works for a bidder")
     hub.record_decision(OFFICER, spring, item=strategy, text="Refresh agreed")
     hub.record_decision(OFFICER, spring, item=contract, text="Contract awarded to the second bidder")
@@ -181,6 +196,7 @@ def test_a_meetings_whole_life(hub: PartnershipHub, models: ReadModels, clock: C
         place="Hall",
         additional=True,
         lead_officer="Jo Lead",
+        additional_reason="The budget consultation closes in June",
     )
     with pytest.raises(InvalidInput, match="before 7 October 2026 was on 1 June 2026") as err:
         hub.approve_previous_minutes(OFFICER, autumn, previous_meeting_id=spring)
@@ -227,7 +243,11 @@ def test_a_meetings_whole_life(hub: PartnershipHub, models: ReadModels, clock: C
         ("Bo User", "present", None),
         ("Cy Agency", "apologies", None),
         ("Di", "substitute", "Cy Agency"),
+        ("Jo Guest", "guest", None),
     ]
+    # Ann and Bo vote; Cy represents an agency and does not (B4), so Di in his place does not count as voting.
+    assert (first["voting_present"], first["voting_members"], first["quorum"], first["quorate"]) == (2, 2, 2, True)
+    assert (first["user_side_present"], first["counted_present"], first["user_side_percent"]) == (2, 3, 67)
     assert [(a["number"], a["status"]) for a in first["actions"]] == [(1, "closed"), (2, "open"), (3, "closed")]
     assert first["actions"][0]["closed_at_meeting_id"] == autumn
     second = read(models, queries.meeting_detail, autumn, public_only=False, today=AUTUMN)
@@ -310,7 +330,7 @@ def test_bodies_behind_their_cadence(hub: PartnershipHub, models: ReadModels, cl
     on(clock, date(2026, 4, 1))
     hub.schedule_meeting(
         OFFICER, quiet, meeting_date=date(2026, 5, 1), start_time=time(14), place="Hall", additional=True,
-        lead_officer="Jo Lead",
+        lead_officer="Jo Lead", additional_reason="Urgent",
     )  # fmt: skip
 
     def behind(day: date) -> list[str]:
@@ -333,7 +353,10 @@ def test_the_calendar_read_model_exposes_exactly_the_working_day_deadlines(
 ) -> None:
     # The hand-counted dates of tests/unit/test_working_days.py: Christmas, New Year, Easter and more.
     on(clock, date(2024, 1, 1))
-    forum = carers_forum(hub)
+    # A partnership board: it may meet as often as it needs (the cadence of rule C1 is not its).
+    forum = hub.establish_body(
+        OFFICER, name="Old Partnership Board", kind="partnership_board", decision=Decision("Existing")
+    )
     cases = [("papers_due", *p.values) for p in PAPERS_DUE_CASES] + [
         ("minutes_due", *p.values) for p in MINUTES_DUE_CASES
     ]

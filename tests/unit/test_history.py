@@ -471,8 +471,33 @@ def _every_event() -> list[Any]:
     meeting.move(actor=OFFICER, at=AT, new_date=date(2013, 9, 2), new_start_time=time(10), new_place="Here", reason="r")
     meeting.cancel(actor=OFFICER, at=AT, reason="r")
     held, following = held_meetings()
+    taken_place = Meeting.schedule(
+        id=uuid4(),
+        actor=ED,
+        at=AT,
+        body_id=other.id,
+        body_name="Parent Voice",
+        meeting_date=AT.date(),
+        start_time=time(10),
+        place="Here",
+        public=True,
+    )
+    taken_place.record_held(actor=OFFICER, at=AT)
+    taken_place.record_action(actor=OFFICER, at=AT, description="Book a room", owner="Ann", due=AT.date())
+    discussed = Meeting.schedule(
+        id=uuid4(),
+        actor=ED,
+        at=AT,
+        body_id=other.id,
+        body_name="Parent Voice",
+        meeting_date=NEXT_DAY.date(),
+        start_time=time(10),
+        place="Here",
+        public=True,
+    )
+    discussed.close_matter_arising(actor=OFFICER, at=NEXT_DAY, setting=taken_place, number=1, note="Booked")
     events: list[Any] = []
-    for aggregate in (forum, other, third, project, meeting, held, following):
+    for aggregate in (forum, other, third, project, meeting, held, following, taken_place, discussed):
         events.extend(aggregate.collect_events())
     return events
 

@@ -141,14 +141,17 @@ def test_an_additional_consultative_group_meeting_needs_the_lead_officers_agreem
     with pytest.raises(InvalidInput, match="needs the agreement of the council's lead officer") as err:
         schedule(day, additional=True, body_kind=BodyKind.CONSULTATIVE_GROUP)
     assert (err.value.rule, err.value.field) == ("C2", "lead_officer")
-    meeting = schedule(day, additional=True, body_kind="consultative_group", lead_officer=" Jo Lead ")
+    meeting = schedule(
+        day, additional=True, body_kind="consultative_group", lead_officer=" Jo Lead ", additional_reason="Urgent"
+    )
     assert meeting.lead_officer == "Jo Lead"
     assert meeting.body_kind == "consultative_group"
 
 
 def test_an_additional_conference_meeting_is_the_chairs_alone() -> None:
     day = SCHEDULED_AT.date() + timedelta(days=14)
-    assert schedule(day, additional=True, body_kind=BodyKind.STAKEHOLDER_CONFERENCE).lead_officer is None
+    conference = schedule(day, additional=True, body_kind=BodyKind.STAKEHOLDER_CONFERENCE, additional_reason="Urgent")
+    assert conference.lead_officer is None
 
 
 def test_a_calendar_meeting_records_no_lead_officer() -> None:

@@ -74,17 +74,20 @@ OPERATIONS: dict[type[Schema], Operation] = {
     bodies.RemoveMember: Operation("/bodies/{id}/members/removals"),
     bodies.RecordElection: Operation("/bodies/{id}/elections", 201),
     meetings.ScheduleMeeting: Operation("/bodies/{id}/meetings", 201),
+    meetings.RecordPastMeeting: Operation("/bodies/{id}/past-meetings", 201),
     meetings.PlanAnnualCalendar: Operation("/calendar/plans"),
     meetings.MoveMeeting: Operation("/meetings/{id}/move"),
     meetings.CancelMeeting: Operation("/meetings/{id}/cancellation"),
     meetings.AddAgendaItem: Operation("/meetings/{id}/agenda-items", 201),
     meetings.AttachPaper: Operation("/meetings/{id}/papers", 201),
     meetings.PublishAgenda: Operation("/meetings/{id}/agenda/publication"),
+    meetings.RecordMeetingHeld: Operation("/meetings/{id}/held"),
     meetings.RecordAttendance: Operation("/meetings/{id}/attendance"),
     meetings.DeclareInterest: Operation("/meetings/{id}/interests", 201),
     meetings.RecordDecision: Operation("/meetings/{id}/decisions", 201),
     meetings.RecordAction: Operation("/meetings/{id}/actions", 201),
     meetings.CloseAction: Operation("/meetings/{id}/actions/closure"),
+    meetings.CloseMatterArising: Operation("/meetings/{id}/matters-arising/closure"),
     meetings.RecordDraftMinutes: Operation("/meetings/{id}/minutes", 201),
     meetings.ClearMinutes: Operation("/meetings/{id}/minutes/clearance"),
     meetings.PublishMinutes: Operation("/meetings/{id}/minutes/publication"),
@@ -111,6 +114,16 @@ OPERATIONS: dict[type[Schema], Operation] = {
 # ------------------------------------------------------------------- the answer
 
 
+class BodyPlanOut(Out):
+    """Rule C1: what planning the year does (or, in a preview, would do) for one body."""
+
+    body_id = fields.UUID(required=True)
+    body_name = fields.String(required=True)
+    create = fields.List(fields.Date(), metadata={"description": "the meetings it creates"})
+    existing = fields.List(fields.Date(), metadata={"description": "the body's meetings already in the year"})
+    note = _str("why it creates fewer than two, if it does")
+
+
 class OutcomeOut(Out):
     """What every command answers; ``record`` is typed by what the command acts on."""
 
@@ -131,6 +144,15 @@ class OutcomeOut(Out):
     refused = fields.Dict(
         keys=fields.String(), values=fields.String(), metadata={"description": "bodies not planned, and why"}
     )
+    preview = fields.Boolean(metadata={"description": "true: nothing was saved; this is what planning would do"})
+    left_alone = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "bodies whose meetings for the year are already scheduled, and why left alone"},
+    )
+    meetings = _int("how many meetings the plan creates (or would create)")
+    summary = _str("the plan in one sentence")
+    bodies = fields.List(fields.Nested(BodyPlanOut), metadata={"description": "each body's plan"})
     token = _str("a new API token, in this answer only: it is kept only as a hash and cannot be shown again")
     token_id = _str("a new API token's id, to tell it apart and to revoke it")
     label = _str("what a new API token is for")
@@ -183,6 +205,20 @@ def _result_fields(result: Any) -> dict[str, Any]:
             "planned": list(result.planned),
             "already_planned": list(result.already_planned),
             "refused": {str(body_id): reason for body_id, reason in result.refused.items()},
+            "preview": result.preview,
+            "left_alone": {str(body_id): reason for body_id, reason in result.left_alone.items()},
+            "meetings": result.meetings,
+            "summary": result.summary(),
+            "bodies": [
+                {
+                    "body_id": b.body_id,
+                    "body_name": b.body_name,
+                    "create": list(b.create),
+                    "existing": list(b.existing),
+                    "note": b.note or None,
+                }
+                for b in result.bodies
+            ],
         }
     return {}
 

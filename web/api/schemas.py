@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from domain.vocabulary import BodyKind, BodyStatus
+from domain.vocabulary import BodyKind, BodyStatus, MeetingStage
 
 
 class UtcDateTime(fields.DateTime):
@@ -224,6 +224,10 @@ class AgendaItemOut(Out):
     published = _bool()
     published_on = _date()
     published_late = _bool()
+    supplementary = _bool()
+    purpose = _str("decision, discussion or information")
+    presenter = _str()
+    starts_at = fields.Time(allow_none=True)
     papers = fields.List(fields.Nested(PaperOut))
 
 
@@ -306,6 +310,24 @@ class MeetingOut(Out):
     minutes_approved_at = fields.UUID(allow_none=True)
     approved_minutes_of = fields.UUID(allow_none=True)
     held = _bool()
+    stage = fields.String(
+        required=True,
+        validate=validate.OneOf([s.value for s in MeetingStage]),
+        metadata={
+            "description": "where the meeting is in its life; the public are told 'held' while minutes are in draft"
+        },
+    )
+    stage_label = fields.String(required=True, metadata={"description": "the stage in plain English"})
+    moved_from = _date("the date the meeting was first set for, when it has been moved")
+    additional_reason = _str("rule C2: why an additional meeting was called")
+    recorded_afterwards = _bool()
+    voting_present = _int("rule B4: voting members present (a substitute takes their member's place)")
+    voting_members = _int("voting members of the body on the meeting day")
+    quorum = _int("the quorum the meeting was measured against (C7)")
+    quorate = _bool()
+    user_side_present = _int("rule B3: service users, carers and community members present")
+    counted_present = _int("members present other than council officers (guests and officers never count)")
+    user_side_percent = _int("rule B3: the service-user share of those present, as a whole percentage")
     papers_overdue = _bool()
     minutes_overdue = _bool()
     agenda = fields.List(fields.Nested(AgendaItemOut))

@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session
 from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage
 
 from application.authority import Duty, Role
 from application.commands import Outcome
 from application.commands.accounts import ChangePassword, RevokeApiToken
+from application.commands.meetings import PlanAnnualCalendar
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Publication
@@ -70,6 +71,8 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
         if spec.subject == "meeting" and subject:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
             ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
+            ctx.extra["roster"] = queries.members_as_at(connection, subject["body_id"], subject["meeting_date"])
+            ctx.extra["matters_arising"] = queries.matters_arising(connection, subject["id"], public_only=False)
             ctx.extra["earlier_meetings"] = queries.meetings_of_body(
                 connection, subject["body_id"], before=subject["meeting_date"]
             )
@@ -135,6 +138,12 @@ def _render(
     conflict: bool = False,
     status: int = 200,
 ) -> tuple[str, int]:
+    # A file stored by a failed submission is kept (in the signed session cookie) and shown as chosen.
+    if spec.has_file:
+        if ctx.uploaded:
+            session[_pending_key()] = ctx.uploaded
+        else:
+            session.pop(_pending_key(), None)
     anchors = {f.name: f.anchor for f in spec.fields} | {"_form": "form-start"}
     options = {f.name: f.options(ctx) for f in spec.fields if f.options is not None}
     return (
@@ -149,9 +158,14 @@ def _render(
             options=options,
             expected_version=expected_version,
             conflict=conflict,
+            pending=ctx.uploaded,
         ),
         status,
     )
+
+
+def _pending_key() -> str:
+    return f"pending-upload:{request.path}"
 
 
 def _run(spec: FormSpec, subject_id: UUID | None, data: dict[str, Any], expected_version: int | None) -> Outcome:
@@ -187,7 +201,13 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
 
     values = form_values(spec.fields, request.form)
     expected_version = _int_or_none(request.form.get("expected_version")) if spec.subject else None
+    if spec.has_file:
+        ctx.pending = dict(session.get(_pending_key()) or {})
     data, errors = to_input(spec.fields, request.form, request.files, ctx)
+    # Planning the year shows what it would do first; only the preview's confirm button plans (C1).
+    previewing = spec.command is PlanAnnualCalendar.command and request.form.get("confirmed") != "yes"
+    if previewing:
+        data = {**data, "preview": True}
     if errors:  # what could not be reshaped, and beside it everything else the schema finds to fix
         for name, message in flatten_messages(spec.command.input().validate(data)).items():
             errors.setdefault(name, message)
@@ -220,9 +240,13 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
                 logout_user()
                 flash("Your password was changed and you were signed out everywhere. Sign in with it.", "success")
                 return redirect("/sign-in")
+            if previewing:
+                kept = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirmed")]
+                return render_template("meetings/plan_preview.html", spec=spec, plan=outcome.result, kept=kept)
             if isinstance(outcome.result, IssuedToken):  # shown on this page once, never in a redirect or cookie
                 saved(outcome)
                 return render_template("accounts/token.html", subject=subject, issued=outcome.result)
+            session.pop(_pending_key(), None)
             # Saved: say so when the lists may not show it yet (late, or a read model has stopped).
             if not saved(outcome) or services().read_models.failures():
                 flash(STILL_UPDATING, "important")
@@ -242,10 +266,7 @@ def outcome_notes(result: Any) -> list[str]:
     if isinstance(result, Publication) and result.late:
         return [f"Published late: the deadline was {result.due:%-d %B %Y}. The record notes it was late."]
     if isinstance(result, CalendarPlan):
-        notes = [
-            f"{len(result.planned)} bodies planned for {result.year}; "
-            f"{len(result.already_planned)} were already planned."
-        ]
+        notes = [result.summary()]
         notes += [f"Not planned: {reason}." for reason in result.refused.values()]
         return notes
     return []

@@ -51,6 +51,10 @@ class FormContext:
     extra: dict[str, Any] = field(default_factory=dict)
     find_body: Callable[[str], Any] | None = None
     upload: Callable[[FileStorage], dict[str, Any]] | None = None
+    # Files already stored from an earlier, failed submission of this form, by field: used when the
+    # person does not choose another, so a mistake elsewhere never makes them upload it again.
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # stored by this submission
 
 
 class FieldError(Exception):
@@ -74,6 +78,10 @@ def form_values(fields: list[Field], form: MultiDict[str, str]) -> dict[str, str
         if f.kind == "date":
             for part in ("day", "month", "year"):
                 values[f"{f.name}-{part}"] = form.get(f"{f.name}-{part}", "")
+        elif f.kind == "register":  # one mark and substitute for each member, or the two lists
+            for key in form:
+                if key.startswith(("attendance-", "substitute-")) or key in (f.name, "apologies"):
+                    values[key] = form.get(key, "")
         elif f.kind not in ("file", "password"):  # a password is never sent back to the page
             values[f.name] = form.get(f.name, "")
     return values
@@ -94,6 +102,9 @@ def to_input(
         if not present:
             if f.empty_is_null:
                 _put(data, f.key, None)
+            continue
+        if f.kind in ("register", "matter"):  # one control, several of the command's fields
+            data.update(value)
             continue
         _put(data, f.key, value)
     return data, errors
@@ -132,9 +143,24 @@ def _convert(
     if f.kind == "file":
         upload = files.get(f.name)
         if upload is None or not upload.filename:
+            kept = ctx.pending.get(f.name)
+            if kept is not None:
+                ctx.uploaded[f.name] = kept
+                return True, kept
             return False, None
         assert ctx.upload is not None
-        return True, ctx.upload(upload)
+        stored = ctx.upload(upload)
+        ctx.uploaded[f.name] = stored
+        return True, stored
+    if f.kind == "register":
+        return True, _register(f, form, f.options(ctx) if f.options else [])
+    if f.kind == "matter":  # "<meeting id>/<action number>": the action of an earlier meeting (C8)
+        meeting_id, _, number = form.get(f.name, "").strip().partition("/")
+        if not meeting_id:
+            return False, None
+        if not _DIGITS.match(number) or len(number) > MAX_DIGITS:
+            raise FieldError(f"Choose {f.label.lower()} from the list")
+        return True, {"from_meeting_id": meeting_id, "number": int(number)}
     raw = form.get(f.name, "").strip()
     if f.kind == "lines":
         lines = [line.strip() for line in raw.splitlines() if line.strip()]
@@ -163,6 +189,36 @@ def _convert(
             raise FieldError(f"There is no body called ‘{raw}’: check the name in the directory")
         return True, str(found)
     return True, raw
+
+
+def _register(f: Field, form: MultiDict[str, str], roster: list[Any]) -> dict[str, Any]:
+    """Rule C7: the attendance register's marks as the command's present, apologies and absent lists."""
+    if not roster:  # no members on record on the day: the names as typed
+        lines = [line.strip() for line in form.get(f.name, "").splitlines() if line.strip()]
+        apologies = []
+        for line in form.get("apologies", "").splitlines():
+            person, _, substitute = line.partition(";")
+            if person.strip():
+                apologies.append({"person": person.strip(), "substitute": substitute.strip() or None})
+        return {"present": lines, "apologies": apologies}
+    present: list[str] = []
+    apologies_sent: list[dict[str, Any]] = []
+    absent: list[str] = []
+    for n, member in enumerate(roster):
+        person = member["person"]
+        mark = form.get(f"attendance-{n}", "")
+        substitute = form.get(f"substitute-{n}", "").strip() or None
+        if mark not in ("present", "apologies", "absent"):
+            raise FieldError(f"Say whether {person} was present, sent apologies or was absent")
+        if substitute and mark != "apologies":
+            raise FieldError(f"A substitute stands in for a member who sent apologies: {person} is marked {mark}")
+        if mark == "present":
+            present.append(person)
+        elif mark == "apologies":
+            apologies_sent.append({"person": person, "substitute": substitute})
+        else:
+            absent.append(person)
+    return {"present": present, "apologies": apologies_sent, "absent": absent}
 
 
 def _pence(raw: str, label: str) -> int:

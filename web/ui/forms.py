@@ -9,12 +9,13 @@ from what its command acts on: ``/bodies/<id>/<slug>``, ``/meetings/<id>/<slug>`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from marshmallow import Schema
 
 from application.authority import Role
 from application.commands import Command, accounts, bodies, meetings, projects
-from domain.vocabulary import BodyKind, MemberRole, Representation
+from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
 PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects", "account": "accounts"}
@@ -68,12 +69,33 @@ def _items(ctx: FormContext) -> list[tuple[str, str]]:
     return [(str(i["number"]), f"{i['number']}. {i['title']}") for i in ctx.extra.get("agenda", [])]
 
 
+def _roster(ctx: FormContext) -> list[Any]:
+    """Rule C7: the body's members as they stood on the meeting day, for the attendance register."""
+    return list(ctx.extra.get("roster", []))
+
+
+def _open_matters(ctx: FormContext) -> list[tuple[str, str]]:
+    return [
+        (f"{m['meeting_id']}/{m['number']}", f"{m['description']} (set {m['set_on']:%-d %B %Y}, {m['owner']})")
+        for m in ctx.extra.get("matters_arising", [])
+        if m["status"] == "open"
+    ]
+
+
 def _open_actions(ctx: FormContext) -> list[tuple[str, str]]:
     return [(str(a["number"]), f"{a['number']}. {a['description']}") for a in ctx.extra.get("open_actions", [])]
 
 
 def _earlier_meetings(ctx: FormContext) -> list[tuple[str, str]]:
-    return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in ctx.extra.get("earlier_meetings", [])]
+    """Rule C5: the one meeting whose minutes this meeting may approve: the body's previous meeting,
+    when its minutes are published and not yet approved."""
+    return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in approvable(ctx.extra.get("earlier_meetings", []))]
+
+
+def approvable(earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of a body's earlier meetings (newest first, cancelled ones left out), the previous one, if its
+    minutes are published and not yet approved (rule C5)."""
+    return earlier[:1] if earlier and earlier[0]["minutes_status"] == "published" else []
 
 
 def _later_meetings(ctx: FormContext) -> list[tuple[str, str]]:
@@ -209,8 +231,22 @@ BODY_FORMS = [
             Field("place", "Place"),
             Field("additional", "This is an additional meeting (outside the two ordinary meetings)", "bool"),
             Field("lead_officer", "Lead officer who agreed the additional meeting (consultative groups)"),
+            Field("additional_reason", "Why the additional meeting is called", "textarea"),
         ],
         button="Schedule meeting",
+    ),
+    FormSpec(
+        meetings.RecordPastMeeting,
+        [
+            Field("meeting_date", "Date the meeting was held", "date"),
+            Field("start_time", "Start time", hint="24-hour clock, for example 14:00"),
+            Field("place", "Place"),
+            Field("additional", "It was an additional meeting (outside the two ordinary meetings)", "bool"),
+        ],
+        button="Record the meeting",
+        intro="For a meeting that has already happened: afterwards you can record its agenda, papers, "
+        "attendance, decisions and minutes. Everything is marked as recorded afterwards, and no deadline "
+        "is counted against it.",
     ),
 ]
 
@@ -325,6 +361,15 @@ MEETING_FORMS = [
                 number=True,
                 blank="Public item",
             ),
+            Field(
+                "purpose",
+                "Purpose",
+                "radios",
+                options=enum_options(AgendaPurpose),
+                hint="If you do not choose, the item is for discussion",
+            ),
+            Field("presenter", "Who presents it (optional)"),
+            Field("starts_at", "Time (optional)", hint="24-hour clock, for example 14:30"),
         ],
         button="Add item",
     ),
@@ -347,16 +392,36 @@ MEETING_FORMS = [
         intro="Publishes the agenda and its papers. Public items go on the public website; exempt items never do.",
     ),
     FormSpec(
+        meetings.RecordMeetingHeld,
+        button="Record that it was held",
+        intro="Records that the meeting took place. Recording its attendance or any of its business does this too.",
+    ),
+    FormSpec(
         meetings.RecordAttendance,
         [
-            Field("present", "Present", "lines", hint="One name on each line"),
             Field(
-                "apologies",
-                "Apologies (optional)",
-                "apologies",
-                hint="One on each line; add ‘; substitute name’ if someone came in their place",
+                "present",
+                "Members on the day of the meeting",
+                "register",
+                hint="For each member: present, sent apologies or absent. A substitute’s name goes beside the "
+                "member they stood in for.",
+                options=_roster,
+            ),
+            Field("guests", "Guests (optional)", "lines", hint="One name on each line. Guests never count."),
+            Field(
+                "officers",
+                "Officers in attendance (optional)",
+                "lines",
+                hint="Council officers supporting the meeting, one on each line. They never count.",
+            ),
+            Field(
+                "quorum",
+                "Quorum (optional)",
+                "int",
+                hint="Leave blank for the usual quorum: a third of the voting members, and at least 3",
             ),
         ],
+        button="Record attendance",
     ),
     FormSpec(
         meetings.DeclareInterest,
@@ -395,8 +460,20 @@ MEETING_FORMS = [
         button="Close action",
     ),
     FormSpec(
+        meetings.CloseMatterArising,
+        [
+            Field("from_meeting_id", "Matter arising", "matter", options=_open_matters),
+            Field("note", "What was reported done", "textarea"),
+        ],
+        button="Close matter arising",
+        intro="Closes an action from an earlier meeting of the body, as reported at this meeting (rule C8).",
+    ),
+    FormSpec(
         meetings.RecordDraftMinutes,
-        [Field("file", "The draft minutes", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text")],
+        [
+            Field("file", "The draft minutes", "file", hint="PDF, Word (.docx), OpenDocument (.odt) or plain text"),
+            Field("drafted_on", "Date the minutes were drafted", "date", hint="Leave blank for today"),
+        ],
         button="Upload draft minutes",
     ),
     FormSpec(

@@ -13,6 +13,7 @@ from projections import queries
 from web.services import services
 from web.ui.access import MEETING_RECORD_DUTY, requires_duty
 from web.ui.documents import send_document
+from web.ui.forms import approvable
 from web.ui.params import page_number, with_args
 
 bp = Blueprint("meetings", __name__)
@@ -40,7 +41,8 @@ def _detail(meeting_id: UUID) -> dict[str, Any]:
     with svc.reading() as connection:
         detail = queries.meeting_detail(connection, meeting_id, public_only=False, today=svc.today())
         if detail is not None:
-            detail["earlier"] = queries.meetings_of_body(connection, detail["body_id"], before=detail["meeting_date"])
+            earlier = queries.meetings_of_body(connection, detail["body_id"], before=detail["meeting_date"], limit=1)
+            detail["approvable"] = approvable(earlier)
     if detail is None:
         abort(404, "There is no meeting with that id.")
     return detail
