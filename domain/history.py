@@ -101,6 +101,30 @@ def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
                 f"({e.corrects_event}): {e.previous_value!r} to {e.value!r}",
                 {e.field: {"before": e.previous_value, "after": e.value}},
             )
+        case Body.TimeLimitExtended():
+            return (
+                f"End date extended from {_d(e.previous_until)} to {_d(e.until)}",
+                {"until": {"before": e.previous_until, "after": e.until}},
+            )
+        case Body.ClosedWithCompletionReport():
+            return (
+                f"Closed with its completion report: {e.completion_report}",
+                {"status": {"after": "completed"}},
+            )
+        case Body.ChangeProposed():
+            when = f", to take effect on {_d(e.effective_date)}" if e.effective_date else ""
+            return (
+                f"Proposal {e.number}: {e.title[0].lower()}{e.title[1:]}{when}; awaiting a decision",
+                {"proposal": e.number, "change": e.change, "details": dict(e.details)},
+            )
+        case Body.ProposalDecided():
+            on = f" on {_d(e.decided_on)}" if e.decided_on else " (date of decision not stated)"
+            effect = f", taking effect on {_d(e.effective_date)}" if e.outcome in ("approved", "amended") else ""
+            note = f": {e.note}" if e.note else ""
+            return (
+                f"Proposal {e.number} {e.outcome} by {e.decided_by}{on}, reference {e.decision_ref}{effect}{note}",
+                {"proposal": e.number, "outcome": e.outcome},
+            )
         case Body.MemberJoined():
             return (
                 f"{e.person} joined as {MemberRole(e.role).value.replace('_', '-')} representing "

@@ -6,6 +6,7 @@ caller passes in, so a rebuilt read model equals the one kept incrementally.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -22,9 +23,12 @@ from projections.tables import (
 )
 
 
-def status_label(row: dict[str, Any]) -> str:
-    """The directory's status in words: active, time-limited until…, ended, replaced by…, transformed into…"""
+def status_label(row: dict[str, Any], *, today: date | None = None) -> str:
+    """The directory's status in words: active, time-limited until…, past its end date, ended, completed,
+    replaced by…, transformed into…"""
     status = row["status"]
+    if status == "completed":
+        return "closed with its completion report"
     if status == "replaced":
         return f"replaced by {row['successor_name']}"
     if status == "merged":
@@ -35,6 +39,9 @@ def status_label(row: dict[str, Any]) -> str:
     if row.get("previous_kind"):
         prefix = f"transformed into a {BodyKind(row['kind']).label}; "
     if status == "time_limited" and row.get("until"):
+        if today is not None and row["until"] < today:
+            # Rule A5: nobody has yet decided to extend, close or convert it.
+            return f"{prefix}past its end date ({row['until']:%-d %B %Y}): extend, close or convert it"
         return f"{prefix}time-limited until {row['until']:%-d %B %Y}"
     return prefix + "active"
 
@@ -99,7 +106,7 @@ def directory(
     found = connection.execute(select(rows, next_meeting, last_meeting).order_by(*ordered(rows))).mappings()
     result = Page([dict(r) for r in found], total, page, per_page)
     for item in result.items:
-        item["status_label"] = status_label(item)
+        item["status_label"] = status_label(item, today=today)
     return result
 
 
@@ -111,7 +118,7 @@ def body(connection: Connection, body_id: UUID, *, today: date) -> dict[str, Any
     if row is None:
         return None
     item = dict(row)
-    item["status_label"] = status_label(item)
+    item["status_label"] = status_label(item, today=today)
     return item
 
 
@@ -123,31 +130,42 @@ def body_members(connection: Connection, body_id: UUID, *, current_only: bool = 
     return [dict(r) for r in connection.execute(query).mappings()]
 
 
-def directory_as_at(connection: Connection, day: date) -> list[dict[str, Any]]:
-    """Every body as it stood on ``day``: the last change in force by then, by effective date.
-
-    A change recorded without an effective date counts from the day it was recorded,
-    except the establishment of a body already existing when the record began.
-    """
+def _standing_in_force(connection: Connection, day: date, body_id: UUID | None = None) -> list[dict[str, Any]]:
+    """Each body as it stood on ``day``: every decided change in force by then, folded in effective order
+    (its effective date, then the order recorded), so a change recorded late or backdated, or a correction
+    (which counts from the change it corrects), lands where it belongs. A change recorded without an
+    effective date counts from the day it was recorded, except the establishment of a body already
+    existing when the record began. Proposals not yet decided are not changes and never appear."""
     in_force = or_(body_states.c.effective_from.is_(None), body_states.c.effective_from <= day)
-    latest = (
-        select(body_states.c.body_id, func.max(body_states.c.version).label("version"))
-        .where(in_force)
-        .group_by(body_states.c.body_id)
-        .subquery()
+    query = select(body_states).where(in_force)
+    if body_id is not None:
+        query = query.where(body_states.c.body_id == body_id)
+    query = query.order_by(
+        body_states.c.body_id,
+        body_states.c.effective_from.is_not(None),
+        body_states.c.effective_from,
+        body_states.c.version,
     )
-    query = (
-        select(body_states)
-        .join(
-            latest,
-            and_(body_states.c.body_id == latest.c.body_id, body_states.c.version == latest.c.version),
-        )
-        .order_by(body_states.c.name)
-    )
-    rows = [dict(r) for r in connection.execute(query).mappings()]
-    for row in rows:
-        row["status_label"] = status_label(row)
-    return rows
+    states: dict[Any, dict[str, Any]] = {}
+    for row in connection.execute(query).mappings():
+        state = states.setdefault(row["body_id"], {"body_id": row["body_id"]})
+        state.update(json.loads(row["sets"]))
+        state["version"] = row["version"]
+        state["effective_from"] = row["effective_from"]
+    found = []
+    for state in states.values():
+        if "name" not in state:
+            continue  # established after ``day``: only later changes would be in force
+        if state.get("until"):
+            state["until"] = date.fromisoformat(state["until"])
+        state["status_label"] = status_label(state, today=day)
+        found.append(state)
+    return sorted(found, key=lambda s: (s["name"].casefold(), str(s["body_id"])))
+
+
+def directory_as_at(connection: Connection, day: date) -> list[dict[str, Any]]:
+    """Every body as it stood on ``day``, by effective date (see ``_standing_in_force``)."""
+    return _standing_in_force(connection, day)
 
 
 def members_as_at(connection: Connection, body_id: UUID, day: date) -> list[dict[str, Any]]:
@@ -171,16 +189,5 @@ def body_id_by_name(connection: Connection, name: str) -> UUID | None:
 
 def state_on(connection: Connection, body_id: UUID, day: date) -> dict[str, Any] | None:
     """The body's standing in force on ``day``, by effective date (None before it existed)."""
-    in_force = or_(body_states.c.effective_from.is_(None), body_states.c.effective_from <= day)
-    query = (
-        select(body_states)
-        .where(body_states.c.body_id == body_id, in_force)
-        .order_by(body_states.c.version.desc())
-        .limit(1)
-    )
-    row = connection.execute(query).mappings().first()
-    if row is None:
-        return None
-    state = dict(row)
-    state["status_label"] = status_label(state)
-    return state
+    found = _standing_in_force(connection, day, body_id)
+    return found[0] if found else None
