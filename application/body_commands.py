@@ -19,6 +19,7 @@ from domain.body import Body, Decision, ProposalOutcome
 from domain.errors import InvalidInput
 from domain.membership import ServiceUserShare
 from domain.vocabulary import BodyKind
+from domain.working_days import council_day
 
 
 class BodyCommands(HubBase):
@@ -264,11 +265,13 @@ class BodyCommands(HubBase):
         expected_version: int | None = None,
     ) -> int:
         def correct(body: Body) -> None:
+            corrected = event_at(self, body_id, corrects_version)
             body.correct(
                 actor=actor,
                 at=self._now(),
                 corrects_version=corrects_version,
-                corrects_event=event_name_at(self, body_id, corrects_version) or "unknown event",
+                corrects_event=type(corrected).__name__ if corrected is not None else "unknown event",
+                corrects_recorded_on=council_day(corrected.timestamp) if corrected is not None else None,
                 field=field,
                 value=value,
                 decision=decision,
@@ -417,10 +420,10 @@ class BodyCommands(HubBase):
         )
 
 
-def event_name_at(app: HubBase, body_id: UUID, version: int) -> str:
+def event_at(app: HubBase, body_id: UUID, version: int) -> Any:
     for event in app.events.get(body_id, gt=version - 1, lte=version):
-        return type(event).__name__
-    return ""
+        return event
+    return None
 
 
 def membership_result(body: Body, share: ServiceUserShare, member_id: str) -> MembershipResult:

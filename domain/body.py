@@ -626,6 +626,14 @@ class Body(Aggregate):
         field: str
         value: Any
         previous_value: Any
+        # The day the corrected change was recorded, for a history that reads as plain English (v2).
+        corrects_recorded_on: date | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["corrects_recorded_on"] = None
 
         def apply_change(self, body: Body) -> None:
             setattr(body, self.field, _coerce_field(self.field, self.value))
@@ -655,6 +663,7 @@ class Body(Aggregate):
         field: str,
         value: Any,
         decision: Decision,
+        corrects_recorded_on: date | None = None,
     ) -> None:
         """Corrects a recorded fact; allowed on closed bodies too, and says what it corrects."""
         if not 1 <= corrects_version <= self.version:
@@ -676,6 +685,7 @@ class Body(Aggregate):
             field=field,
             value=value,
             previous_value=getattr(self, field),
+            corrects_recorded_on=corrects_recorded_on,
             **decision.fields(),
         )
 
@@ -908,6 +918,16 @@ class Body(Aggregate):
         member_id: str
         effective_date: date
         reason: str
+        # Who left, in what role and representing whom: the history and the audit log say so (v2).
+        person: str
+        role: str
+        representation: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(person="", role="", representation="")
 
         def apply(self, aggregate: Any) -> None:
             body: Body = aggregate
@@ -931,6 +951,9 @@ class Body(Aggregate):
             member_id=member_id,
             effective_date=effective_date,
             reason=_required("reason", reason),
+            person=member.person,
+            role=member.role.value,
+            representation=member.representation.value,
         )
         return self.member_share()
 
@@ -938,6 +961,15 @@ class Body(Aggregate):
         chair_id: str
         vice_chair_id: str
         election_date: date
+        # The names of those elected, so the record says who (v2).
+        chair_name: str
+        vice_chair_name: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(chair_name="", vice_chair_name="")
 
         def apply(self, aggregate: Any) -> None:
             body: Body = aggregate
@@ -978,6 +1010,8 @@ class Body(Aggregate):
             chair_id=chair_id,
             vice_chair_id=vice_chair_id,
             election_date=election_date,
+            chair_name=self.members[chair_id].person,
+            vice_chair_name=self.members[vice_chair_id].person,
         )
 
 

@@ -336,6 +336,7 @@ audit_log = Table(
     # what the audit log's date filter reads (a column, so the filter can use an index).
     Column("on_date", Date, nullable=False),
     Index("rm_audit_body", "body_id", "notification_id"),
+    Index("rm_audit_subject", "subject_id", "notification_id"),
     Index("rm_audit_change", "change", "notification_id"),
     Index("rm_audit_actor", "actor", "notification_id"),
     Index("rm_audit_on", "on_date", "notification_id"),

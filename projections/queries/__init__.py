@@ -8,7 +8,7 @@ write ``queries.body(...)`` without knowing which read model holds it.
 
 from __future__ import annotations
 
-from projections.queries.audit import audit, audit_after, audit_changes
+from projections.queries.audit import audit, audit_actors, audit_after, audit_bodies, audit_changes
 from projections.queries.calendar import (
     PUBLIC_ACTION_COLUMNS,
     PUBLIC_ITEM_COLUMNS,
@@ -30,7 +30,9 @@ from projections.queries.calendar import (
     twice_yearly_bodies,
 )
 from projections.queries.common import Page
+from projections.queries.dashboard import decided_proposals, open_proposals
 from projections.queries.directory import (
+    DIRECTORY_FILTERS,
     DIRECTORY_SORTS,
     body,
     body_id_by_name,
@@ -44,6 +46,7 @@ from projections.queries.directory import (
 from projections.queries.progress import days_overdue, progress_series, project, project_progress
 
 __all__ = [
+    "DIRECTORY_FILTERS",
     "DIRECTORY_SORTS",
     "PUBLIC_ACTION_COLUMNS",
     "PUBLIC_ITEM_COLUMNS",
@@ -53,7 +56,9 @@ __all__ = [
     "agenda",
     "all_meetings_of_body",
     "audit",
+    "audit_actors",
     "audit_after",
+    "audit_bodies",
     "audit_changes",
     "behind_cadence",
     "body",
@@ -62,6 +67,7 @@ __all__ = [
     "calendar",
     "days_overdue",
     "deadline_flags",
+    "decided_proposals",
     "directory",
     "directory_as_at",
     "matters_arising",
@@ -72,6 +78,7 @@ __all__ = [
     "members_as_at",
     "open_actions",
     "open_actions_of_meeting",
+    "open_proposals",
     "progress_series",
     "project",
     "project_progress",

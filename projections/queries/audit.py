@@ -11,12 +11,14 @@ from sqlalchemy import Connection, Select, asc, desc, distinct, select
 from projections.queries.common import Page, _page, _rows
 from projections.tables import (
     audit_log,
+    audit_subjects,
 )
 
 
 def _matching(
     *,
     body_id: UUID | None = None,
+    subject_id: UUID | None = None,
     change: str | None = None,
     actor: str | None = None,
     date_from: date | None = None,
@@ -27,6 +29,8 @@ def _matching(
     query = select(audit_log)
     if body_id:
         query = query.where(audit_log.c.body_id == body_id)
+    if subject_id:
+        query = query.where(audit_log.c.subject_id == subject_id)
     if change:
         query = query.where(audit_log.c.change == change)
     if actor:
@@ -56,6 +60,21 @@ def audit_after(connection: Connection, after: int, *, limit: int, **filters: An
     of any size (no OFFSET, no COUNT)."""
     query = _matching(**filters).where(audit_log.c.notification_id > after)
     return _rows(connection, query.order_by(audit_log.c.notification_id).limit(limit))
+
+
+def audit_actors(connection: Connection) -> list[str]:
+    """Everyone who recorded something on the log, for the audit page's person picker."""
+    return list(connection.scalars(select(distinct(audit_log.c.actor)).order_by(audit_log.c.actor)))
+
+
+def audit_bodies(connection: Connection) -> list[tuple[UUID, str]]:
+    """Every body on the log (id, name), for the audit page's body picker."""
+    query = (
+        select(audit_subjects.c.id, audit_subjects.c.name)
+        .where(audit_subjects.c.id.in_(select(audit_log.c.body_id).where(audit_log.c.body_id.is_not(None))))
+        .order_by(audit_subjects.c.name)
+    )
+    return [(r.id, r.name) for r in connection.execute(query)]
 
 
 def audit_changes(connection: Connection) -> list[str]:

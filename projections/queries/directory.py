@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, and_, asc, desc, func, or_, select
 
-from domain.vocabulary import BodyKind
+from domain.vocabulary import MIN_SERVICE_USER_SHARE, BodyKind
 from projections.queries.common import Page
 from projections.tables import (
     bodies,
@@ -63,6 +63,16 @@ def _meeting_dates(today: date, body_id: Any = bodies.c.id) -> tuple[Any, Any]:
     return next_meeting, last_meeting
 
 
+# Filters of the directory beyond a recorded status: what the dashboard's "See all" links open.
+PAST_END_DATE = "past_end_date"  # time-limited groups past their end date, nothing decided (A5)
+AWAITING_DECISION = "awaiting_decision"  # bodies with a proposed change not yet decided (F4)
+BELOW_SHARE = "below_share"  # consultative groups below the 70% user-side share (B3)
+DIRECTORY_FILTERS = {
+    PAST_END_DATE: "Past its end date",
+    AWAITING_DECISION: "Proposal awaiting a decision",
+    BELOW_SHARE: "Below the 70% service-user share",
+}
+
 DIRECTORY_SORTS = {
     "name": bodies.c.name,
     "kind": bodies.c.kind,
@@ -88,7 +98,17 @@ def directory(
     query = select(bodies)
     if kind:
         query = query.where(bodies.c.kind == kind)
-    if status:
+    if status == PAST_END_DATE:
+        query = query.where(bodies.c.status == "time_limited", bodies.c.until < today)
+    elif status == AWAITING_DECISION:
+        query = query.where(bodies.c.open_proposals > 0)
+    elif status == BELOW_SHARE:
+        query = query.where(
+            bodies.c.kind == BodyKind.CONSULTATIVE_GROUP.value,
+            bodies.c.status.in_(("active", "time_limited")),
+            bodies.c.service_user_share < MIN_SERVICE_USER_SHARE,
+        )
+    elif status:
         query = query.where(bodies.c.status == status)
     if q:
         # autoescape: a % or _ typed is that character, not a LIKE wildcard matching every name.

@@ -60,7 +60,7 @@ def test_officer_schedules_publishes_and_clears_minutes(visit: Visit, site: Site
     visit.fill_date("meeting_date", 23, 3, 2026)
     page.get_by_label("Place").fill("Civic Centre, Committee Room 2")
     visit.submit("Schedule meeting")
-    assert "Schedule a meeting: done." in page.inner_text("main")
+    assert f"Schedule a meeting for {body_name}: done." in page.inner_text("main")
     meeting_path = re.sub(r"^https?://[^/]+", "", page.url)
     assert re.fullmatch(r"/meetings/[0-9a-f-]{36}", meeting_path)
 

@@ -15,6 +15,7 @@ pair its own test id, against the rules it comes from (D1, D3, D4, F4).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -158,6 +159,13 @@ def _extend_project_timeframe(hub: PartnershipHub, actor: Actor, tag: str) -> Ca
     )
 
 
+def _change_brief(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    project_id = new_project(hub, tag, actor.user_id, agreed=True)
+    return lambda: _do(
+        hub, "change_brief", actor, project_id, brief=replace(BRIEF, key_risks="Carers too busy"), reason="New risk"
+    )
+
+
 def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     # The actor leads this project, so only the role can stop the report.
     project_id = new_project(hub, tag, actor.user_id, agreed=True)
@@ -166,8 +174,8 @@ def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call
         "submit_progress_report",
         actor,
         project_id,
-        period_start=date(2026, 4, 1),
-        period_end=date(2026, 6, 30),
+        period_start=date(2026, 2, 1),
+        period_end=date(2026, 4, 30),
         milestones_achieved="Survey sent",
         issues_and_concerns="None",
         rag="green",
@@ -417,6 +425,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "commission_project": _commission_project,
     "agree_brief": _agree_brief,
     "extend_project_timeframe": _extend_project_timeframe,
+    "change_brief": _change_brief,
     "submit_progress_report": _submit_progress_report,
     "submit_completion_report": _submit_completion_report,
     "schedule_meeting": _schedule_meeting,
@@ -513,7 +522,7 @@ MEETINGS = {
     "approve_previous_minutes",
 }
 CALENDAR = {"plan_annual_calendar"}
-COMMISSIONING = {"commission_project", "extend_project_timeframe"}
+COMMISSIONING = {"commission_project", "extend_project_timeframe", "change_brief"}
 # Deciding a proposed governance change (F4): the Portfolio Holders and the Executive Director.
 DECISIONS = {"decide_proposal"}
 # People's accounts: the administrator's alone.
@@ -613,8 +622,8 @@ def test_a_project_lead_cannot_report_on_someone_elses_project(hub: PartnershipH
     before = last_event_id(hub)
     kwargs: dict[str, Any] = (
         {
-            "period_start": date(2026, 4, 1),
-            "period_end": date(2026, 6, 30),
+            "period_start": date(2026, 2, 1),
+            "period_end": date(2026, 4, 30),
             "milestones_achieved": "Survey sent",
             "issues_and_concerns": "None",
             "rag": "green",

@@ -10,13 +10,17 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from web.auth import current_user, may
 from web.ui import format as fmt
+from web.ui.access import DASHBOARD_DUTY, MEETING_RECORD_DUTY, carries
 
 # govuk-frontend's CSS asks for its fonts and images under /assets; `make setup` copies them here.
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "govuk" / "assets"
 
 # The header's navigation: (label, path, shown when). "Reminders" belongs to the reminders blueprint.
+# A page is offered only to those who may open it: "dashboard" and "meetings" by the duty that page
+# requires (web/ui/access.py), so nobody is offered a page that answers 403.
 _NAVIGATION: tuple[tuple[str, str, str], ...] = (
-    ("Dashboard", "/dashboard", "officer"),
+    ("Dashboard", "/dashboard", "dashboard"),
+    ("Meetings", "/meetings", "meetings"),
     ("Bodies", "/bodies", "signed_in"),
     ("Projects", "/projects", "signed_in"),
     ("Audit log", "/audit", "signed_in"),
@@ -32,7 +36,9 @@ def navigation() -> list[dict[str, Any]]:
     for label, path, shown in _NAVIGATION:
         if shown == "signed_in" and user is None:
             continue
-        if shown == "officer" and not may("schedule_meeting", user):
+        if shown == "dashboard" and not carries(DASHBOARD_DUTY, user):
+            continue
+        if shown == "meetings" and not carries(MEETING_RECORD_DUTY, user):
             continue
         if shown == "administrator" and not may("create_account", user):
             continue
