@@ -448,7 +448,7 @@ def _change_input(command: Any, details: dict[str, Any], **decision: Any) -> dic
     fields = set(command.input().fields) | {f.data_key for f in command.input().fields.values() if f.data_key}
     for name in details:
         if name not in fields or name in DECISION_FIELDS:
-            raise InvalidInput(name, f"is not part of '{command.title}': leave it blank")
+            raise InvalidInput(name, f"{name.replace('_', ' ')} is not part of '{command.title}': leave it blank")
     data = dict(details)
     for key, value in decision.items():
         if value:
