@@ -290,9 +290,11 @@ class BodyCommands(HubBase):
         reason: str,
         details: dict[str, Any],
         effective_date: date | None = None,
+        source_ref: str | None = None,
         expected_version: int | None = None,
     ) -> Numbered:
-        """Records a proposed change (F4); its details are checked now by the change's own input schema."""
+        """Records a proposed change (F4); its details are checked now by the change's own input schema.
+        ``source_ref`` (the importer's, never a form's or the API's) makes an imported proposal happen once."""
         command = _command(change)
         _change_input(command, details, reason=reason, effective_date=effective_date)
         body = self._get(Body, body_id, expected_version)
@@ -304,6 +306,7 @@ class BodyCommands(HubBase):
             details=details,
             reason=reason,
             effective_date=effective_date,
+            source_ref=source_ref,
         )
         self._save(body)
         return Numbered(version=body.version, number=number)

@@ -698,9 +698,12 @@ class Body(Aggregate):
         details: dict[str, Any]
         reason: str
         effective_date: date | None
+        source_ref: str | None  # an imported proposal's stable key, so importing twice proposes once
 
         def apply(self, aggregate: Any) -> None:
             body: Body = aggregate
+            if self.source_ref:
+                body.source_refs.add(self.source_ref)
             body.proposals[self.number] = Proposal(
                 number=self.number,
                 change=self.change,
@@ -721,6 +724,7 @@ class Body(Aggregate):
         details: dict[str, Any],
         reason: str,
         effective_date: date | None,
+        source_ref: str | None = None,
     ) -> int:
         """Rule F4: a change is proposed with its reason and the date it would take effect, then decided."""
         self._check_open("proposing a change to it")
@@ -741,6 +745,7 @@ class Body(Aggregate):
             details=dict(details),
             reason=reason.strip(),
             effective_date=effective_date,
+            source_ref=source_ref,
         )
         return number
 
