@@ -9,6 +9,7 @@ from flask import Flask, abort, request, send_from_directory
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from web.auth import current_user, may
+from web.services import services
 from web.ui import format as fmt
 from web.ui.access import DASHBOARD_DUTY, MEETING_RECORD_DUTY, carries
 
@@ -47,6 +48,15 @@ def navigation() -> list[dict[str, Any]]:
     return items
 
 
+def person_name(user_id: str | None) -> str:
+    """A person's name from their account, for pages that hold only a user id (a project's lead); the id
+    itself when no account has it (an imported or erased one)."""
+    if not user_id:
+        return ""
+    user = services().users.get(user_id)
+    return user.name if user is not None and user.name else user_id
+
+
 def serve_asset(filename: str) -> Any:
     if not ASSETS_DIR.is_dir():
         abort(404, "The GOV.UK Frontend assets are missing: run `make setup`.")
@@ -60,5 +70,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(hub_user=current_user, hub_navigation=navigation, may=may)
+    app.jinja_env.filters["person_name"] = person_name
     fmt.register(app.jinja_env)
     app.add_url_rule("/assets/<path:filename>", "govuk_assets", serve_asset)
