@@ -38,6 +38,8 @@ class Duty(StrEnum):
     CALENDAR = "calendar"
     # Commissioning task-and-finish projects and extending them (D1).
     COMMISSIONING = "commissioning"
+    # Deciding a proposed governance change: approving, amending, rejecting or deferring it (F4).
+    DECISIONS = "decisions"
     # Agreeing a project's brief (D3).
     BRIEF_AGREEMENT = "brief_agreement"
     # A project lead's progress and completion reports (D4, D5); the domain checks whose project it is.
@@ -65,13 +67,16 @@ AUTHORITY: dict[Role, frozenset[Duty]] = {
     Role.ADMINISTRATOR: frozenset(
         {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL, Duty.ADMINISTRATION}
     ),
-    Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset({Duty.COMMISSIONING, Duty.PERSONAL}),
-    Role.PORTFOLIO_HOLDER_EDUCATION: frozenset({Duty.COMMISSIONING, Duty.PERSONAL}),
+    # The Portfolio Holders decide the framework's changes (F4) and commission projects (D1).
+    Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset({Duty.COMMISSIONING, Duty.DECISIONS, Duty.PERSONAL}),
+    Role.PORTFOLIO_HOLDER_EDUCATION: frozenset({Duty.COMMISSIONING, Duty.DECISIONS, Duty.PERSONAL}),
     # The Executive Director commissions, agrees briefs (D3) and, as chair of the conferences (B2),
     # runs their meetings: calls additional ones (C2), settles the agenda and clears the minutes (C5).
     # The application lets them clear only a conference's minutes; other bodies' chairs clear their
     # own. The framework-wide calendar stays with the partnership team.
-    Role.EXECUTIVE_DIRECTOR: frozenset({Duty.COMMISSIONING, Duty.MEETINGS, Duty.BRIEF_AGREEMENT, Duty.PERSONAL}),
+    Role.EXECUTIVE_DIRECTOR: frozenset(
+        {Duty.COMMISSIONING, Duty.MEETINGS, Duty.BRIEF_AGREEMENT, Duty.DECISIONS, Duty.PERSONAL}
+    ),
     Role.PROJECT_LEAD: frozenset({Duty.REPORTING, Duty.PERSONAL}),
     Role.AUDITOR: frozenset({Duty.PERSONAL}),
 }

@@ -10,12 +10,16 @@ from uuid import UUID, uuid4
 from application.hub_base import (
     HubBase,
     MembershipResult,
+    Numbered,
     body_id_for,
+    holding,
 )
 from domain.actor import Actor
-from domain.body import Body, Decision
+from domain.body import Body, Decision, ProposalOutcome
+from domain.errors import InvalidInput
 from domain.membership import ServiceUserShare
 from domain.vocabulary import BodyKind
+from domain.working_days import council_day
 
 
 class BodyCommands(HubBase):
@@ -223,6 +227,32 @@ class BodyCommands(HubBase):
             ),
         )
 
+    def extend_time_limit(
+        self, actor: Actor, body_id: UUID, *, until: date, decision: Decision, expected_version: int | None = None
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.extend_time_limit(actor=actor, at=self._now(), until=until, decision=decision),
+        )
+
+    def close_time_limited_group(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        completion_report: str,
+        decision: Decision,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.close_time_limited(
+                actor=actor, at=self._now(), completion_report=completion_report, decision=decision
+            ),
+        )
+
     def correct_body(
         self,
         actor: Actor,
@@ -235,17 +265,93 @@ class BodyCommands(HubBase):
         expected_version: int | None = None,
     ) -> int:
         def correct(body: Body) -> None:
+            corrected = event_at(self, body_id, corrects_version)
             body.correct(
                 actor=actor,
                 at=self._now(),
                 corrects_version=corrects_version,
-                corrects_event=event_name_at(self, body_id, corrects_version) or "unknown event",
+                corrects_event=type(corrected).__name__ if corrected is not None else "unknown event",
+                corrects_recorded_on=council_day(corrected.timestamp) if corrected is not None else None,
                 field=field,
                 value=value,
                 decision=decision,
             )
 
         return self._change_body(body_id, expected_version, correct)
+
+    # ------------------------------------------------------------ proposals
+
+    def propose_change(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        change: str,
+        reason: str,
+        details: dict[str, Any],
+        effective_date: date | None = None,
+        source_ref: str | None = None,
+        expected_version: int | None = None,
+    ) -> Numbered:
+        """Records a proposed change (F4); its details are checked now by the change's own input schema.
+        ``source_ref`` (the importer's, never a form's or the API's) makes an imported proposal happen once."""
+        command = _command(change)
+        _change_input(command, details, reason=reason, effective_date=effective_date)
+        body = self._get(Body, body_id, expected_version)
+        number = body.propose_change(
+            actor=actor,
+            at=self._now(),
+            change=change,
+            title=command.title,
+            details=details,
+            reason=reason,
+            effective_date=effective_date,
+            source_ref=source_ref,
+        )
+        self._save(body)
+        return Numbered(version=body.version, number=number)
+
+    def decide_proposal(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        number: int,
+        outcome: ProposalOutcome | str,
+        decided_by: str,
+        decision_ref: str,
+        decided_on: date | None = None,
+        effective_date: date | None = None,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> Numbered:
+        """Records the decision; approved or amended, the change itself is made in the same save."""
+        body = self._get(Body, body_id, expected_version)
+        proposal = body.decide_proposal(
+            actor=actor,
+            at=self._now(),
+            number=number,
+            outcome=outcome,
+            decided_by=decided_by,
+            decision_ref=decision_ref,
+            decided_on=decided_on,
+            effective_date=effective_date,
+            note=note,
+        )
+        if ProposalOutcome(proposal.status).takes_effect:
+            command = _command(proposal.change)
+            values = _change_input(
+                command,
+                proposal.details,
+                reason=proposal.reason,
+                effective_date=proposal.effective_date,
+                decided_by=proposal.decided_by,
+                decision_ref=proposal.decision_ref,
+            )
+            with holding(body):
+                command.handler(self, actor, body_id, **values)
+        self._save(body)
+        return Numbered(version=body.version, number=number)
 
     # ------------------------------------------------------------ membership
 
@@ -317,12 +423,37 @@ class BodyCommands(HubBase):
         )
 
 
-def event_name_at(app: HubBase, body_id: UUID, version: int) -> str:
+def event_at(app: HubBase, body_id: UUID, version: int) -> Any:
     for event in app.events.get(body_id, gt=version - 1, lte=version):
-        return type(event).__name__
-    return ""
+        return event
+    return None
 
 
 def membership_result(body: Body, share: ServiceUserShare, member_id: str) -> MembershipResult:
     warning = share.warning() if body.kind is BodyKind.CONSULTATIVE_GROUP else None
     return MembershipResult(version=body.version, share=share, warning=warning, member_id=member_id)
+
+
+# The fields every governance change takes for its decision (application/commands/inputs.DecisionInput).
+DECISION_FIELDS = ("reason", "effective_date", "decided_by", "decision_ref")
+
+
+def _command(name: str) -> Any:
+    # The command definitions import these handlers, so they are looked up when a proposal is made.
+    from application.commands.definition import REGISTRY
+
+    return REGISTRY[name]
+
+
+def _change_input(command: Any, details: dict[str, Any], **decision: Any) -> dict[str, Any]:
+    """A proposed change's details loaded by the change's own schema, so a proposal is bounded and checked
+    exactly as the change made in one step would be (a field the change does not take is refused)."""
+    fields = set(command.input().fields) | {f.data_key for f in command.input().fields.values() if f.data_key}
+    for name in details:
+        if name not in fields or name in DECISION_FIELDS:
+            raise InvalidInput(name, f"{name.replace('_', ' ')} is not part of '{command.title}': leave it blank")
+    data = dict(details)
+    for key, value in decision.items():
+        if value:
+            data[key] = value.isoformat() if isinstance(value, date) else value
+    return command.load(data)

@@ -94,6 +94,21 @@ class Saved:
 _saves: ContextVar[list[Saved] | None] = ContextVar("partnership_hub_saves", default=None)
 
 
+# Aggregates a command has already loaded and will save itself, in one save with whatever another
+# handler adds to them (deciding a proposal runs the change's own handler on the same body).
+_held: ContextVar[dict[UUID, Aggregate] | None] = ContextVar("partnership_hub_held", default=None)
+
+
+@contextmanager
+def holding(*aggregates: Aggregate) -> Iterator[None]:
+    """Inside the block, ``_get`` answers these aggregates as they are and ``_save`` leaves them to the caller."""
+    token = _held.set({**(_held.get() or {}), **{a.id: a for a in aggregates}})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 @contextmanager
 def recording_saves() -> Iterator[list[Saved]]:
     """Collects every save made inside the block (the dispatcher wraps each command in one)."""
@@ -285,6 +300,11 @@ class HubBase(Application[UUID]):
     def _save(self, *aggregates: Aggregate, **with_events: Any) -> int | None:
         """Saves atomically; a concurrent writer's version wins and this one raises. ``with_events`` goes
         to the recorder, in the same transaction (``table_changes``: statements on the accounts tables)."""
+        held = _held.get()
+        if held:
+            aggregates = tuple(a for a in aggregates if a.id not in held)
+            if not aggregates:
+                return None
         created = {a.id for a in aggregates if a.version == len(a.pending_events)}
         try:
             recordings = self.save(*aggregates, **with_events)
@@ -315,6 +335,9 @@ class HubBase(Application[UUID]):
         return ConflictError(_what(first), _label(first), first.id)
 
     def _get(self, cls: type[A], id: UUID, expected_version: int | None = None) -> A:
+        held = _held.get()
+        if held and id in held and isinstance(held[id], cls):
+            return held[id]  # type: ignore[return-value]
         try:
             aggregate = self.repository.get(id)
         except AggregateNotFoundError:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -33,6 +34,8 @@ from domain.vocabulary import BodyKind, MemberRole, Representation
 DECISION_REF = "CS13010"
 NEW_FRAMEWORK_STARTS = date(2013, 9, 1)
 IMPORTER = Actor("importer", "administrator", "Data import")
+# The importer records the Portfolio Holder's decision on each recommendation of the report (F4, AMB-33).
+DECIDER = Actor("importer", "portfolio_holder_care_services", "Data import of the Portfolio Holder's decision")
 
 # Appendix 8 says "replace with a time-limited project group"; the framework
 # diagram names the groups (catalogue AMB-1). This is how the two line up.
@@ -54,6 +57,16 @@ class ImportReport:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
 
 
 def _pence(gbp: int | float | None) -> int | None:
@@ -100,6 +113,12 @@ class FrameworkImporter:
             decision_ref=DECISION_REF,
             source_ref=f"{DECISION_REF}:{ref}",
         )
+
+    @staticmethod
+    def _proposal(command: type[CommandInput], **details: Any) -> dict[str, Any]:
+        """A proposed change: the change's name and its fields as JSON-style values (what a form or the API sends)."""
+        values = {k: _json(v) for k, v in details.items() if v is not None}
+        return {"change": command.command.name, "details": values}  # type: ignore[attr-defined]
 
     def _body(self, name: str) -> Body:
         body = self.hub.find_body(name)
@@ -225,56 +244,54 @@ class FrameworkImporter:
         if effective is None and action in ("replace_with", "time_limited_project_group"):
             # The successor starts with the new framework, so the change takes effect then.
             effective = NEW_FRAMEWORK_STARTS
-        decision = self._decision(ref, reason, effective)
+        # The report recommends; the Portfolio Holder decided (F4, AMB-33): each recommendation is recorded
+        # as a proposal and its approval, which makes the change from its effective date.
         match action:
             case "end":
-                self._do(
-                    bodies.EndBody,
-                    IMPORTER,
-                    body.id,
-                    decision=decision,
-                    remove_council_support=rec.get("remove_council_support", True),
-                )
+                change = self._proposal(bodies.EndBody, remove_council_support=rec.get("remove_council_support", True))
             case "replace_with":
-                self._do(
-                    bodies.ReplaceBody, IMPORTER, body.id, successor_id=self._body(rec["target"]).id, decision=decision
-                )
+                change = self._proposal(bodies.ReplaceBody, successor_id=self._body(rec["target"]).id)
             case "merge_into":
-                self._do(bodies.MergeBody, IMPORTER, body.id, target_id=self._body(rec["target"]).id, decision=decision)
+                change = self._proposal(bodies.MergeBody, target_id=self._body(rec["target"]).id)
             case "self_funding_option":
-                self._do(
-                    bodies.GiveSelfFundingOption,
-                    IMPORTER,
-                    body.id,
-                    council_funding_until=date.fromisoformat(rec["council_funding_until"]),
-                    decision=decision,
+                change = self._proposal(
+                    bodies.GiveSelfFundingOption, council_funding_until=date.fromisoformat(rec["council_funding_until"])
                 )
             case "transfer_to_provider_forum":
-                self._do(bodies.TransferToProviderForum, IMPORTER, body.id, under=rec["under"], decision=decision)
+                change = self._proposal(bodies.TransferToProviderForum, under=rec["under"])
             case "maintain":
-                self._do(bodies.MaintainBody, IMPORTER, body.id, as_=rec.get("as"), decision=decision)
+                change = self._proposal(bodies.MaintainBody, **({"as": rec["as"]} if rec.get("as") else {}))
             case "time_limited_project_group" if rec["mode"] == "maintain":
-                self._do(
+                change = self._proposal(
                     bodies.TransformBody,
-                    IMPORTER,
-                    body.id,
                     into=BodyKind.TASK_AND_FINISH_GROUP,
                     until=date.fromisoformat(rec["until"]),
                     task=rec.get("task"),
-                    decision=decision,
                 )
             case "time_limited_project_group":
                 successor = self._body(REPLACEMENT_PROJECT_GROUPS[name])
-                self._do(
-                    bodies.ReplaceBody,
-                    IMPORTER,
-                    body.id,
-                    successor_id=successor.id,
-                    task=rec.get("task"),
-                    decision=decision,
-                )
+                change = self._proposal(bodies.ReplaceBody, successor_id=successor.id, task=rec.get("task"))
             case _:
                 raise ValueError(f"{name}: unknown recommendation {action!r}")
+        proposed = self._do(
+            bodies.ProposeChange,
+            IMPORTER,
+            body.id,
+            reason=reason,
+            effective_date=effective,
+            source_ref=f"{DECISION_REF}:{ref}",
+            **change,
+        )
+        self._do(
+            bodies.DecideProposal,
+            DECIDER,
+            body.id,
+            number=proposed.number,
+            outcome="approved",
+            decided_by=self.decided_by,
+            decision_ref=DECISION_REF,
+            decided_on=_date(self.data["decision"].get("decided_on")),  # not in the source: "date not stated"
+        )
         self.report.changes_recorded += 1
 
     def _align_with_new_framework(self, spec: dict[str, Any]) -> None:

@@ -104,6 +104,14 @@ class ProjectCommands(HubBase):
         self._save(project)
         return project.version
 
+    def change_brief(
+        self, actor: Actor, project_id: UUID, *, brief: Brief, reason: str, expected_version: int | None = None
+    ) -> int:
+        project = self._get(Project, project_id, expected_version)
+        project.change_brief(actor=actor, at=self._now(), brief=brief, reason=reason)
+        self._save(project)
+        return project.version
+
     def extend_project_timeframe(
         self,
         actor: Actor,

@@ -378,6 +378,13 @@ DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
     ("auditor", "Ari Auditor", Role.AUDITOR),
     ("admin", "Ada Admin", Role.ADMINISTRATOR),
 )
+# The demo's other project leads, so every project shows a person's name rather than a user id.
+DEMO_LEADS: tuple[tuple[str, str, Role], ...] = (
+    ("demo-lead-2", "Grace Adeyemi", Role.PROJECT_LEAD),
+    ("demo-lead-3", "Tom Hughes", Role.PROJECT_LEAD),
+    ("demo-lead-4", "Fatima Shah", Role.PROJECT_LEAD),
+    ("demo-lead-5", "Owen Price", Role.PROJECT_LEAD),
+)
 DEMO_PASSWORD_SUFFIX = "-demo-pass"
 
 
@@ -410,7 +417,7 @@ def _made_by_demo(store: Users, user: User) -> bool:
     # A demo account made before accounts recorded who made them still has its printed password.
     return (
         user.created_by is None
-        and any(user.user_id == demo_id for demo_id, _name, _role in DEMO_USERS)
+        and any(user.user_id == demo_id for demo_id, _name, _role in (*DEMO_USERS, *DEMO_LEADS))
         and store.authenticate(user.user_id, f"{user.user_id}{DEMO_PASSWORD_SUFFIX}") is not None
     )
 
@@ -420,7 +427,7 @@ def ensure_demo_users(store: Users) -> list[tuple[User, str]]:
 
     Callers outside tests ask ``demo_refusal`` first (the CLI does)."""
     out = []
-    for user_id, name, role in DEMO_USERS:
+    for user_id, name, role in (*DEMO_USERS, *DEMO_LEADS):
         password = f"{user_id}{DEMO_PASSWORD_SUFFIX}"
         user = store.get(user_id)
         if user is None:

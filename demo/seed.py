@@ -60,6 +60,26 @@ TOPICS = [
     "Personal Budgets",
 ]
 PLACES = ["Civic Centre, Committee Room 1", "Civic Centre, Bromley Room", "Central Library", "Community Hall"]
+# What the demo's papers, minutes and reports say: plain English a council would write (Faker's own
+# sentences for en_GB are Latin filler).
+ENGLISH = [
+    "Members welcomed the update and asked for the figures to be shared with the wider group.",
+    "Carers said that information about short breaks is still hard to find.",
+    "The officer explained how the new referral route works and who to contact.",
+    "The group agreed to test the leaflet with people who use the service before it is printed.",
+    "Waiting times have fallen since the spring, but not for everyone.",
+    "Several members raised the cost of transport to day services.",
+    "The health partners will report back on hospital discharge at the next meeting.",
+    "Young carers should be asked directly, not only through their schools.",
+    "The survey had more replies than last year, including from people who had not answered before.",
+    "Members asked that papers be sent out in large print for those who need it.",
+    "The voluntary sector representative offered to host a drop-in session in the library.",
+    "The group noted that the budget for the coming year has not yet been confirmed.",
+    "People said they want one place to go for advice rather than several.",
+    "The next steps are to agree the action plan and share it with the conference.",
+    "A small task group will look at how to reach people who are not online.",
+    "Members thanked the officers for the clear report.",
+]
 USER_SIDE = ["service_user", "carer", "former_carer", "community", "future_service_user"]
 AGENCY_SIDE = ["relevant_partner_agency", "voluntary_sector", "private_sector"]
 
@@ -93,6 +113,8 @@ class DemoPlan:
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.rng = random.Random(seed)
+        # Text has its own generator, so the demo's shape (bodies, meetings, dates) does not depend on it.
+        self.words = random.Random(seed + 1)
         self.today = today
         self.start = today - timedelta(days=730)
         self.steps: list[Step] = []
@@ -113,6 +135,12 @@ class DemoPlan:
 
     def _at(self, day: date, hour: int = 10) -> datetime:
         return datetime.combine(day, time(hour, self.rng.randrange(60)), tzinfo=UTC)
+
+    def _sentence(self) -> str:
+        return self.words.choice(ENGLISH)
+
+    def _paragraphs(self, n: int) -> list[str]:
+        return [" ".join(self.words.sample(ENGLISH, 3)) for _ in range(n)]
 
     def _add(self, day: date, run: Callable[[], object]) -> None:
         self.steps.append(Step(self._at(day), len(self.steps), run))
@@ -160,7 +188,7 @@ class DemoPlan:
                 OFFICER,
                 name=name,
                 kind=kind,
-                purpose=f"Brings people together on {topic.lower()}: {self.fake.sentence(nb_words=10)}",
+                purpose=f"Brings people together on {topic.lower()}: {self._sentence()}",
                 annual_funding_pence=funding,
                 until=until,
                 decision=Decision(reason=f"Demo: set up to work on {topic.lower()}", effective_date=founded),
@@ -177,6 +205,21 @@ class DemoPlan:
                     self._add(day, self._election(body_id, chair, vice, day))
         if kind in (BodyKind.CONSULTATIVE_GROUP, BodyKind.STAKEHOLDER_CONFERENCE):
             self._plan_meetings(body_id, name, topic, founded)
+        if kind is BodyKind.CONSULTATIVE_GROUP and len(self.planned_body_names) <= 4:
+            # A change waiting for the Portfolio Holder's decision (F4), so the dashboard has one to show.
+            proposed_on = self.today - timedelta(days=self.rng.randrange(3, 20))
+            self._add(
+                proposed_on,
+                lambda: self._do(
+                    bodies.ProposeChange,
+                    OFFICER,
+                    body_id,
+                    change="maintain_body",
+                    details={"as": "a user-led forum"},
+                    reason=f"Members asked to keep meeting as a user-led forum on {topic.lower()}",
+                    effective_date=date(self.today.year + 1, 4, 1),
+                ),
+            )
         if kind is BodyKind.TASK_AND_FINISH_GROUP and until is not None:
             self._plan_project(body_id, name, topic, founded, until)
 
@@ -341,8 +384,8 @@ class DemoPlan:
         return lambda: self._do(meetings.AddAgendaItem, OFFICER, meeting_id, title=title, exemption_paragraph=paragraph)
 
     def _paper(self, meeting_id: UUID, item: int, title: str, name: str) -> Callable[[], object]:
-        text = f"{title}\n{name}\n\n" + "\n\n".join(self.fake.paragraphs(nb=3))
-        summary = self.fake.sentence(nb_words=14)
+        text = f"{title}\n{name}\n\n" + "\n\n".join(self._paragraphs(3))
+        summary = self._sentence()
         accessible = self.rng.random() < 0.8
 
         def attach() -> object:
@@ -385,7 +428,7 @@ class DemoPlan:
         )
 
     def _minutes(self, meeting_id: UUID, day: date, name: str) -> Callable[[], object]:
-        text = f"Minutes of the meeting of {name} on {day:%-d %B %Y}\n\n" + "\n\n".join(self.fake.paragraphs(nb=4))
+        text = f"Minutes of the meeting of {name} on {day:%-d %B %Y}\n\n" + "\n\n".join(self._paragraphs(4))
         return lambda: self._do(
             meetings.RecordDraftMinutes,
             OFFICER,
@@ -407,7 +450,7 @@ class DemoPlan:
         return lambda: self._do(meetings.ApprovePreviousMinutes, OFFICER, meeting_id, previous_meeting_id=previous_id)
 
     def _close_actions(self, previous_id: UUID, meeting_id: UUID) -> Callable[[], object]:
-        note = self.fake.sentence(nb_words=8)
+        note = self._sentence()
 
         def close() -> None:
             for action in self.hub.meeting(previous_id).open_actions():
@@ -427,12 +470,12 @@ class DemoPlan:
         lead = f"demo-lead-{self.rng.randrange(1, 6)}"
         project_id = self._id("project")
         brief = Brief(
-            aims_and_objectives=f"Review and improve {topic.lower()} services. {self.fake.sentence()}",
-            outcomes=self.fake.sentence(nb_words=12),
+            aims_and_objectives=f"Review and improve {topic.lower()} services. {self._sentence()}",
+            outcomes=self._sentence(),
             start_date=founded,
             end_date=until,
             resources=f"Officer time and £{self.rng.randrange(2, 20)},000",
-            key_risks=self.fake.sentence(nb_words=10),
+            key_risks=self._sentence(),
             reporting_every_months=3,
         )
         commissioned = founded + timedelta(days=3)
@@ -472,7 +515,7 @@ class DemoPlan:
                     projects.SubmitCompletionReport,
                     lead_actor,
                     project_id,
-                    outcomes_achieved=self.fake.paragraph(nb_sentences=2),
+                    outcomes_achieved=" ".join(self._paragraphs(1)),
                     completed_on=until,
                 ),
             )
@@ -480,8 +523,8 @@ class DemoPlan:
     def _progress(
         self, lead: Actor, project_id: UUID, start: date, end: date, rag: Rag, percent: int
     ) -> Callable[[], object]:
-        milestones = self.fake.sentence(nb_words=8)
-        issues = self.fake.sentence(nb_words=8) if rag is not Rag.GREEN else ""
+        milestones = self._sentence()
+        issues = self._sentence() if rag is not Rag.GREEN else ""
         return lambda: self._do(
             projects.SubmitProgressReport,
             lead,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -64,6 +65,41 @@ class Decision:
             "decision_ref": self.decision_ref,
             "source_ref": self.source_ref,
         }
+
+
+class ProposalOutcome(StrEnum):
+    """What the person with the authority decided about a proposed change (rule F4)."""
+
+    APPROVED = "approved"
+    AMENDED = "amended"  # approved with changes, said in the decision's note
+    REJECTED = "rejected"
+    DEFERRED = "deferred"  # stays open, to be decided later
+
+    @property
+    def takes_effect(self) -> bool:
+        return self in (ProposalOutcome.APPROVED, ProposalOutcome.AMENDED)
+
+
+@dataclass
+class Proposal:
+    """A governance change proposed by an officer and waiting for (or given) a decision."""
+
+    number: int
+    change: str  # the command that makes the change once decided, e.g. "end_body"
+    title: str  # what the change is, in words: "End the body"
+    details: dict[str, Any]
+    reason: str
+    effective_date: date | None  # the date proposed; a decision to amend may set another
+    proposed_by: str
+    status: str = "pending"  # pending, deferred, approved, amended or rejected
+    decided_by: str = ""
+    decision_ref: str = ""
+    decided_on: date | None = None
+    note: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("pending", ProposalOutcome.DEFERRED.value)
 
 
 class Body(Aggregate):
@@ -143,10 +179,12 @@ class Body(Aggregate):
         self.successor_name: str | None = None
         self.self_funding_option_until: date | None = None
         self.provider_forum_under: str | None = None
+        self.completion_report: str | None = None
         self.terms_of_reference: str | None = None
         self.terms_of_reference_version = 0
         self.members: dict[str, Membership] = {}
         self.last_election_on: date | None = None
+        self.proposals: dict[int, Proposal] = {}
         self.source_refs: set[str] = set()
         if source_ref:
             self.source_refs.add(source_ref)
@@ -525,12 +563,77 @@ class Body(Aggregate):
             **decision.fields(),
         )
 
+    # ------------------------------------------------- time-limited groups (A5)
+
+    def past_end_date(self, on: date) -> bool:
+        """A time-limited group whose end date has gone by without a decision to extend, close or convert it."""
+        return self.status is BodyStatus.TIME_LIMITED and self.until is not None and self.until < on
+
+    def _check_time_limited(self, what: str) -> date:
+        self._check_open(what)
+        if self.status is not BodyStatus.TIME_LIMITED or self.until is None:
+            raise DomainError(f"{self.name} is not time-limited; only a time-limited group can be {what}", rule="A5")
+        return self.until
+
+    class TimeLimitExtended(GovernanceEvent):
+        until: date
+        previous_until: date
+
+        def apply_change(self, body: Body) -> None:
+            body.until = self.until
+
+    def extend_time_limit(self, *, actor: Actor, at: datetime, until: date, decision: Decision) -> None:
+        """Rule A5: a time-limited group runs to a new end date, decided and with its reason."""
+        current = self._check_time_limited("extended")
+        check_date("until", until)
+        if until <= current:
+            raise InvalidInput(
+                "until", f"the new end date must be after the current one, {current:%-d %B %Y}", rule="A5"
+            )
+        self.trigger_event(
+            self.TimeLimitExtended,
+            timestamp=at,
+            **actor.event_fields(),
+            until=until,
+            previous_until=current,
+            **decision.fields(),
+        )
+
+    class ClosedWithCompletionReport(GovernanceEvent):
+        completion_report: str
+
+        def apply_change(self, body: Body) -> None:
+            body.status = BodyStatus.COMPLETED
+            body.status_effective = self.effective_date
+            body.completion_report = self.completion_report
+
+    def close_time_limited(self, *, actor: Actor, at: datetime, completion_report: str, decision: Decision) -> None:
+        """Rules A5 and D5: a time-limited group closes with a completion report saying what it achieved."""
+        self._check_time_limited("closed with a completion report")
+        report = _required("completion_report", completion_report or "")
+        check_text("completion_report", report, long=True)
+        self.trigger_event(
+            self.ClosedWithCompletionReport,
+            timestamp=at,
+            **actor.event_fields(),
+            completion_report=report,
+            **decision.fields(),
+        )
+
     class Corrected(GovernanceEvent):
         corrects_version: int
         corrects_event: str
         field: str
         value: Any
         previous_value: Any
+        # The day the corrected change was recorded, for a history that reads as plain English (v2).
+        corrects_recorded_on: date | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["corrects_recorded_on"] = None
 
         def apply_change(self, body: Body) -> None:
             setattr(body, self.field, _coerce_field(self.field, self.value))
@@ -560,6 +663,7 @@ class Body(Aggregate):
         field: str,
         value: Any,
         decision: Decision,
+        corrects_recorded_on: date | None = None,
     ) -> None:
         """Corrects a recorded fact; allowed on closed bodies too, and says what it corrects."""
         if not 1 <= corrects_version <= self.version:
@@ -581,8 +685,143 @@ class Body(Aggregate):
             field=field,
             value=value,
             previous_value=getattr(self, field),
+            corrects_recorded_on=corrects_recorded_on,
             **decision.fields(),
         )
+
+    # -------------------------------------------------------------- proposals
+
+    class ChangeProposed(Event):
+        number: int
+        change: str
+        title: str
+        details: dict[str, Any]
+        reason: str
+        effective_date: date | None
+        source_ref: str | None  # an imported proposal's stable key, so importing twice proposes once
+
+        def apply(self, aggregate: Any) -> None:
+            body: Body = aggregate
+            if self.source_ref:
+                body.source_refs.add(self.source_ref)
+            body.proposals[self.number] = Proposal(
+                number=self.number,
+                change=self.change,
+                title=self.title,
+                details=dict(self.details),
+                reason=self.reason,
+                effective_date=self.effective_date,
+                proposed_by=self.actor,
+            )
+
+    def propose_change(
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        change: str,
+        title: str,
+        details: dict[str, Any],
+        reason: str,
+        effective_date: date | None,
+        source_ref: str | None = None,
+    ) -> int:
+        """Rule F4: a change is proposed with its reason and the date it would take effect, then decided."""
+        self._check_open("proposing a change to it")
+        if not reason or not reason.strip():
+            raise InvalidInput("reason", "say why this change is proposed", rule="F4")
+        check_text("reason", reason, long=True)
+        check_text("change", change, max_length=64)
+        check_text("title", title)
+        check_date("effective_date", effective_date)
+        number = max(self.proposals, default=0) + 1
+        self.trigger_event(
+            self.ChangeProposed,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            change=_required("change", change),
+            title=_required("title", title),
+            details=dict(details),
+            reason=reason.strip(),
+            effective_date=effective_date,
+            source_ref=source_ref,
+        )
+        return number
+
+    class ProposalDecided(Event):
+        number: int
+        outcome: str
+        decided_by: str
+        decision_ref: str
+        decided_on: date | None
+        effective_date: date | None
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            proposal = aggregate.proposals[self.number]
+            proposal.status = self.outcome
+            proposal.decided_by = self.decided_by
+            proposal.decision_ref = self.decision_ref
+            proposal.decided_on = self.decided_on
+            proposal.note = self.note
+            proposal.effective_date = self.effective_date
+
+    def decide_proposal(
+        self,
+        *,
+        actor: Actor,
+        at: datetime,
+        number: int,
+        outcome: ProposalOutcome | str,
+        decided_by: str,
+        decision_ref: str,
+        decided_on: date | None,
+        effective_date: date | None = None,
+        note: str = "",
+    ) -> Proposal:
+        """Rule F4: who decided, under what reference, and from when; a deferred proposal stays open.
+
+        Approving or amending it is followed, in the same save, by the change itself."""
+        proposal = self.proposals.get(number)
+        if proposal is None:
+            raise InvalidInput("number", f"{self.name} has no proposal {number}")
+        if not proposal.is_open:
+            raise DomainError(
+                f"proposal {number} ({proposal.title}) was already {proposal.status} by {proposal.decided_by}; "
+                "propose the change again to reopen it",
+                rule="F4",
+            )
+        outcome = _enum(ProposalOutcome, "outcome", outcome)
+        decided_by = _required("decided_by", decided_by or "")
+        check_text("decided_by", decided_by)
+        if not decision_ref or not decision_ref.strip():
+            raise InvalidInput("decision_ref", "give the decision's reference (a report or minute number)", rule="F4")
+        check_text("decision_ref", decision_ref, max_length=DECISION_REF_LENGTH)
+        check_date("decided_on", decided_on)
+        check_date("effective_date", effective_date)
+        check_text("note", note, long=True)
+        if outcome is ProposalOutcome.AMENDED and not (note or "").strip():
+            raise InvalidInput("note", "say how the decision amends the proposal", rule="F4")
+        if outcome.takes_effect:
+            self._check_open(f"deciding proposal {number}")
+        effective = effective_date if outcome is ProposalOutcome.AMENDED and effective_date else proposal.effective_date
+        self.trigger_event(
+            self.ProposalDecided,
+            timestamp=at,
+            **actor.event_fields(),
+            number=number,
+            outcome=outcome.value,
+            decided_by=decided_by,
+            decision_ref=decision_ref.strip(),
+            decided_on=decided_on,
+            effective_date=effective,
+            note=(note or "").strip(),
+        )
+        return self.proposals[number]
+
+    def open_proposals(self) -> list[Proposal]:
+        return [p for p in self.proposals.values() if p.is_open]
 
     # --------------------------------------------------------------- membership
 
@@ -684,6 +923,16 @@ class Body(Aggregate):
         member_id: str
         effective_date: date
         reason: str
+        # Who left, in what role and representing whom: the history and the audit log say so (v2).
+        person: str
+        role: str
+        representation: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(person="", role="", representation="")
 
         def apply(self, aggregate: Any) -> None:
             body: Body = aggregate
@@ -707,6 +956,9 @@ class Body(Aggregate):
             member_id=member_id,
             effective_date=effective_date,
             reason=_required("reason", reason),
+            person=member.person,
+            role=member.role.value,
+            representation=member.representation.value,
         )
         return self.member_share()
 
@@ -714,6 +966,15 @@ class Body(Aggregate):
         chair_id: str
         vice_chair_id: str
         election_date: date
+        # The names of those elected, so the record says who (v2).
+        chair_name: str
+        vice_chair_name: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(chair_name="", vice_chair_name="")
 
         def apply(self, aggregate: Any) -> None:
             body: Body = aggregate
@@ -754,6 +1015,8 @@ class Body(Aggregate):
             chair_id=chair_id,
             vice_chair_id=vice_chair_id,
             election_date=election_date,
+            chair_name=self.members[chair_id].person,
+            vice_chair_name=self.members[vice_chair_id].person,
         )
 
 

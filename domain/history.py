@@ -45,6 +45,49 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
+def _member_role(value: str) -> str:
+    return MemberRole(value).value.replace("_", "-")
+
+
+def _representation(value: str) -> str:
+    return Representation(value).value.replace("_", " ")
+
+
+# How a corrected field is named in a sentence, and what its earlier value is called.
+_FIELD_NAMES = {
+    "name": "name",
+    "purpose": "purpose",
+    "accountability": "list of bodies it is accountable to",
+    "annual_funding_pence": "annual funding",
+    "contract_end": "contract end date",
+    "break_clause_months": "break clause",
+    "until": "end date",
+    "task": "task",
+    "status_effective": "date its status took effect",
+    "council_funding_until": "last date of council funding",
+}
+_WORDING = {"name": "name", "purpose": "wording", "task": "wording", "accountability": "list"}
+
+
+def _value(field: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "nothing"
+    if field == "annual_funding_pence":
+        return _money(value)
+    if field == "break_clause_months":
+        return f"{value} months"
+    if isinstance(value, date):
+        return _d(value)
+    if isinstance(value, str) and field in ("contract_end", "until", "status_effective", "council_funding_until"):
+        try:
+            return _d(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return f"“{value}”"
+
+
 def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
     match e:
         case Body.Established():
@@ -96,25 +139,77 @@ def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             support = " and council support removed" if e.remove_council_support else ""
             return f"Ended{support}", {"status": {"after": "ended"}}
         case Body.Corrected():
+            recorded = getattr(e, "corrects_recorded_on", None)
+            earlier = (
+                f"; the earlier {_WORDING.get(e.field, 'value')} had been recorded on {_d(recorded)}"
+                if recorded
+                else f"; the earlier {_WORDING.get(e.field, 'value')} had been recorded in change {e.corrects_version}"
+            )
             return (
-                f"Corrected {e.field.replace('_', ' ')} recorded by event {e.corrects_version} "
-                f"({e.corrects_event}): {e.previous_value!r} to {e.value!r}",
+                f"The {_FIELD_NAMES.get(e.field, e.field.replace('_', ' '))} was corrected from "
+                f"{_value(e.field, e.previous_value)} to {_value(e.field, e.value)}{earlier}",
                 {e.field: {"before": e.previous_value, "after": e.value}},
+            )
+        case Body.TimeLimitExtended():
+            return (
+                f"End date extended from {_d(e.previous_until)} to {_d(e.until)}",
+                {"until": {"before": e.previous_until, "after": e.until}},
+            )
+        case Body.ClosedWithCompletionReport():
+            return (
+                f"Closed with its completion report: {e.completion_report}",
+                {"status": {"after": "completed"}},
+            )
+        case Body.ChangeProposed():
+            when = f", to take effect on {_d(e.effective_date)}" if e.effective_date else ""
+            return (
+                f"Proposal {e.number}: {e.title[0].lower()}{e.title[1:]}{when}; awaiting a decision",
+                {"proposal": e.number, "change": e.change, "details": dict(e.details)},
+            )
+        case Body.ProposalDecided():
+            on = f" on {_d(e.decided_on)}" if e.decided_on else " (date of decision not stated)"
+            effect = f", taking effect on {_d(e.effective_date)}" if e.outcome in ("approved", "amended") else ""
+            note = f": {e.note}" if e.note else ""
+            return (
+                f"Proposal {e.number} {e.outcome} by {e.decided_by}{on}, reference {e.decision_ref}{effect}{note}",
+                {"proposal": e.number, "outcome": e.outcome},
             )
         case Body.MemberJoined():
             return (
-                f"{e.person} joined as {MemberRole(e.role).value.replace('_', '-')} representing "
-                f"{Representation(e.representation).value.replace('_', ' ')}" + ("" if e.votes else " (no vote)"),
-                {"member_id": e.member_id, "role": e.role},
+                f"{e.person} joined as {_member_role(e.role)} representing {_representation(e.representation)}"
+                + ("" if e.votes else " (no vote)"),
+                {"member_id": e.member_id, "role": e.role, "representation": e.representation},
             )
         case Body.MemberLeft():
-            return f"Member {e.member_id} left", {"member_id": e.member_id}
-        case Body.OfficersElected():
+            if not getattr(e, "person", ""):  # recorded before the event named who left
+                return f"Member {e.member_id} left: {e.reason}", {"member_id": e.member_id}
             return (
-                "Chair and vice-chair elected",
+                f"{e.person} left as {_member_role(e.role)} representing {_representation(e.representation)}: "
+                f"{e.reason}",
+                {"member_id": e.member_id, "role": e.role, "representation": e.representation},
+            )
+        case Body.OfficersElected():
+            names = (
+                f": {e.chair_name} as chair and {e.vice_chair_name} as vice-chair"
+                if getattr(e, "chair_name", "")
+                else ""
+            )
+            return (
+                f"Chair and vice-chair elected on {_d(e.election_date)}{names}",
                 {"chair": e.chair_id, "vice_chair": e.vice_chair_id, "election_date": e.election_date},
             )
     return type(e).__name__, {}
+
+
+_BRIEF_PARTS = (
+    ("aims_and_objectives", "aims and objectives"),
+    ("outcomes", "outcomes"),
+    ("start_date", "start date"),
+    ("end_date", "end date"),
+    ("resources", "resources"),
+    ("key_risks", "key risks"),
+    ("reporting_every_months", "reporting interval"),
+)
 
 
 def _project_sentence(e: Any) -> tuple[str, dict[str, Any]]:
@@ -123,6 +218,13 @@ def _project_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             return f"Commissioned '{e.title}' by the {e.commissioned_by}, led by {e.lead}", {"brief": e.brief}
         case Project.BriefAgreed():
             return f"Brief agreed by the {e.agreed_by} on {_d(e.agreed_on)}", {"brief_version": e.brief_version}
+        case Project.BriefChanged():
+            changed = [label for key, label in _BRIEF_PARTS if e.brief.get(key) != e.previous_brief.get(key)]
+            again = " It needs agreeing again by the Executive Director." if e.was_agreed_on else ""
+            return (
+                f"Brief changed ({', '.join(changed) or 'no part'}): {e.reason.rstrip('.')}.{again}",
+                {"brief": {"before": e.previous_brief, "after": e.brief}},
+            )
         case Project.ProgressReported():
             return (
                 f"Progress report for {_d(e.period_start)} to {_d(e.period_end)}: "

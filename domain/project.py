@@ -13,6 +13,7 @@ from domain.actor import Actor
 from domain.bounds import check_date, check_text
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.vocabulary import EXECUTIVE_DIRECTOR, Commissioner, Rag
+from domain.working_days import council_day
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,46 @@ class Project(Aggregate):
             brief_version=self.version,
         )
 
+    class BriefChanged(Event):
+        brief: dict[str, Any]
+        previous_brief: dict[str, Any]
+        reason: str
+        was_agreed_on: date | None
+
+        def apply(self, aggregate: Any) -> None:
+            project: Project = aggregate
+            project.brief = Brief.from_dict(self.brief)
+            project.end_date = project.brief.end_date
+            # Rule D3: a changed brief takes effect only once the Executive Director agrees it again.
+            project.brief_agreed_on = None
+            project.brief_agreed_by = None
+            project.brief_agreed_version = None
+
+    def change_brief(self, *, actor: Actor, at: datetime, brief: Brief, reason: str) -> None:
+        """Rules D2 and D3: the brief is changed with a reason; once changed it needs agreeing (again)."""
+        self._check_not_complete("changed")
+        brief = brief.validated()
+        if brief == self.brief:
+            raise DomainError(f"the brief of {self.title} already says that; nothing to change")
+        if not (reason or "").strip():
+            raise InvalidInput("reason", "say why the brief is changing", rule="D3")
+        check_text("reason", reason, long=True)
+        if self.reports and brief.start_date > self.reports[0].period_start:
+            raise InvalidInput(
+                "brief.start_date",
+                f"progress has been reported from {self.reports[0].period_start:%-d %B %Y}; "
+                "the project cannot start after that",
+            )
+        self.trigger_event(
+            self.BriefChanged,
+            timestamp=at,
+            **actor.event_fields(),
+            brief=brief.as_dict(),
+            previous_brief=self.brief.as_dict(),
+            reason=reason.strip(),
+            was_agreed_on=self.brief_agreed_on,
+        )
+
     class ProgressReported(Event):
         period_start: date
         period_end: date
@@ -257,6 +298,14 @@ class Project(Aggregate):
         check_date("period_end", period_end)
         if period_end < period_start:
             raise InvalidInput("period_end", "the period must end on or after it starts")
+        today = council_day(at)
+        if period_start > today:
+            raise InvalidInput(
+                "period_start",
+                f"a progress report covers a period that has begun: this one starts on {period_start:%-d %B %Y}, "
+                f"after today ({today:%-d %B %Y})",
+                rule="D4",
+            )
         check_text("milestones_achieved", milestones_achieved, long=True)
         check_text("issues_and_concerns", issues_and_concerns, long=True)
         if not milestones_achieved.strip():

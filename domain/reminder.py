@@ -42,6 +42,7 @@ class Rule(StrEnum):
     PROGRESS_OVERDUE = "progress_overdue"
     END_IN_A_MONTH = "end_in_a_month"  # A5, D5: a time-limited group or project ends in a month
     END_IN_A_WEEK = "end_in_a_week"
+    PAST_END_DATE = "past_end_date"  # A5: a time-limited group past its end date with nothing decided
     ELECTION_DUE = "election_due"  # B5: a consultative group's annual election of chair and vice-chair
     ANNUAL_REVIEW = "annual_review"  # H1: review of the arrangements before the financial year starts
     BREAK_CLAUSE = "break_clause"  # F2: last day to give notice under a contract's break clause
@@ -61,6 +62,7 @@ RULE_LABELS: dict[Rule, str] = {
     Rule.PROGRESS_OVERDUE: "Progress report overdue",
     Rule.END_IN_A_MONTH: "Ends in a month",
     Rule.END_IN_A_WEEK: "Ends in a week",
+    Rule.PAST_END_DATE: "Past its end date",
     Rule.ELECTION_DUE: "Election of chair and vice-chair due",
     Rule.ANNUAL_REVIEW: "Annual review of the arrangements",
     Rule.BREAK_CLAUSE: "Break-clause notice date",

@@ -47,6 +47,8 @@ class BodyStatus(StrEnum):
     ENDED = "ended"
     REPLACED = "replaced"
     MERGED = "merged"
+    # A time-limited group closed with its completion report (D5).
+    COMPLETED = "completed"
 
     @property
     def label(self) -> str:
@@ -54,7 +56,7 @@ class BodyStatus(StrEnum):
 
 
 # Statuses after which a body accepts only corrections.
-CLOSED_STATUSES = frozenset({BodyStatus.ENDED, BodyStatus.REPLACED, BodyStatus.MERGED})
+CLOSED_STATUSES = frozenset({BodyStatus.ENDED, BodyStatus.REPLACED, BodyStatus.MERGED, BodyStatus.COMPLETED})
 
 
 class MemberRole(StrEnum):

@@ -15,7 +15,16 @@ from projections.sql import insert_row, update_where
 from projections.tables import audit_log, audit_subjects
 
 # Project events that change its governance (progress reports are in the progress read model).
-PROJECT_GOVERNANCE = (Project.Commissioned, Project.BriefAgreed, Project.TimeframeExtended, Project.Completed)
+PROJECT_GOVERNANCE = (
+    Project.Commissioned,
+    Project.BriefChanged,
+    Project.BriefAgreed,
+    Project.TimeframeExtended,
+    Project.Completed,
+)
+# A body's events on the log besides its governance changes: who joined and left (and in what role),
+# elections, and proposed changes with their decisions (F4).
+BODY_RECORD = (Body.OfficersElected, Body.MemberJoined, Body.MemberLeft, Body.ChangeProposed, Body.ProposalDecided)
 
 
 class AuditView(ReadModelView):
@@ -24,6 +33,7 @@ class AuditView(ReadModelView):
 
 class AuditProjection(ReadModel):
     name = "audit"
+    version = 2  # membership, proposals and decisions, and brief changes on the log too
     view_class: ClassVar[type[ReadModelView]] = AuditView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
@@ -36,7 +46,7 @@ class AuditProjection(ReadModel):
         elif isinstance(event, Body.Corrected) and event.field == "name":
             update_where(rows, audit_subjects, {"id": event.originator_id}, {"name": event.value})
 
-        if isinstance(event, Body.GovernanceEvent | Body.OfficersElected):
+        if isinstance(event, (Body.GovernanceEvent, *BODY_RECORD)):
             subject_type, body_id = "body", event.originator_id
         elif isinstance(event, PROJECT_GOVERNANCE):
             subject_type = "project"

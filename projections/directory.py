@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection, bindparam, func, select
@@ -12,7 +14,7 @@ from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
-from projections.tables import bodies, body_states, members
+from projections.tables import bodies, body_states, members, proposals
 
 # Statements built once; values are bound at execution (see projections/sql.py).
 _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
@@ -21,11 +23,12 @@ _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role,
 
 
 class DirectoryView(ReadModelView):
-    read_tables = (bodies, members, body_states)
+    read_tables = (bodies, members, body_states, proposals)
 
 
 class DirectoryProjection(ReadModel):
     name = "directory"
+    version = 2  # changes of standing recorded as what each sets, folded in effective order
     view_class: ClassVar[type[ReadModelView]] = DirectoryView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
@@ -116,6 +119,53 @@ class DirectoryProjection(ReadModel):
                 }
             case Body.Ended():
                 values = {"status": BodyStatus.ENDED.value, "status_effective": event.effective_date}
+            case Body.TimeLimitExtended():
+                values = {"until": event.until}
+            case Body.ClosedWithCompletionReport():
+                values = {
+                    "status": BodyStatus.COMPLETED.value,
+                    "status_effective": event.effective_date,
+                    "completion_report": event.completion_report,
+                }
+            case Body.ChangeProposed():
+                row = rows.get(bodies, id=body_id)
+                assert row is not None
+                insert_row(
+                    rows,
+                    proposals,
+                    dict(
+                        body_id=body_id,
+                        number=event.number,
+                        body_name=row["name"],
+                        change=event.change,
+                        title=event.title,
+                        details=json.dumps(event.details, sort_keys=True),
+                        reason=event.reason,
+                        effective_date=event.effective_date,
+                        proposed_by=event.actor,
+                        proposed_at=naive_utc(event.timestamp),
+                        status="pending",
+                    ),
+                )
+                values = {"open_proposals": (row["open_proposals"] or 0) + 1}
+            case Body.ProposalDecided():
+                update_where(
+                    rows,
+                    proposals,
+                    {"body_id": body_id, "number": event.number},
+                    {
+                        "status": event.outcome,
+                        "decided_by": event.decided_by,
+                        "decision_ref": event.decision_ref,
+                        "decided_on": event.decided_on,
+                        "note": event.note,
+                        "effective_date": event.effective_date,
+                    },
+                )
+                if event.outcome != "deferred":
+                    row = rows.get(bodies, id=body_id)
+                    assert row is not None
+                    values = {"open_proposals": max((row["open_proposals"] or 0) - 1, 0)}
             case Body.Corrected():
                 values = {event.field: _column_value(event.field, event.value)}
                 if event.field == "name":
@@ -202,24 +252,69 @@ class DirectoryProjection(ReadModel):
 
     @staticmethod
     def _record_state(rows: Rows, event: Any) -> None:
-        row = rows.get(bodies, id=event.originator_id)
-        assert row is not None
+        effective_from = _in_force_from(event)
+        if isinstance(event, Body.Corrected):
+            # A correction puts right what an earlier change set, so it counts from when that change did.
+            corrected = rows.get(body_states, body_id=event.originator_id, version=event.corrects_version)
+            if corrected is not None:
+                effective_from = corrected["effective_from"]
         insert_row(
             rows,
             body_states,
             dict(
                 body_id=event.originator_id,
                 version=event.originator_version,
-                effective_from=_in_force_from(event),
+                effective_from=effective_from,
                 recorded_at=naive_utc(event.timestamp),
-                name=row["name"],
-                kind=row["kind"],
-                status=row["status"],
-                until=row["until"],
-                successor_name=row["successor_name"],
-                annual_funding_pence=row["annual_funding_pence"],
+                sets=json.dumps(standing_set_by(event), sort_keys=True),
             ),
         )
+
+
+# What "as at" a date shows of a body's standing (projections/queries/directory.py folds these).
+STANDING = ("name", "kind", "previous_kind", "status", "until", "successor_name", "annual_funding_pence")
+
+
+def standing_set_by(event: Any) -> dict[str, Any]:
+    """The fields of a body's standing that one decided change sets (dates as ISO text)."""
+    found: dict[str, Any]
+    match event:
+        case Body.Established():
+            found = {
+                "name": event.name,
+                "kind": event.kind,
+                "previous_kind": None,
+                "status": (BodyStatus.TIME_LIMITED if event.until else BodyStatus.ACTIVE).value,
+                "until": event.until,
+                "successor_name": None,
+                "annual_funding_pence": event.annual_funding_pence,
+            }
+        case Body.FundingChanged():
+            found = {"annual_funding_pence": event.annual_funding_pence}
+        case Body.Transformed():
+            found = {
+                "kind": event.new_kind,
+                "previous_kind": event.previous_kind,
+                "until": event.until,
+                "status": (BodyStatus.TIME_LIMITED if event.until else BodyStatus.ACTIVE).value,
+            }
+        case Body.Replaced():
+            found = {"status": BodyStatus.REPLACED.value, "successor_name": event.by_name}
+        case Body.MergedInto():
+            found = {"status": BodyStatus.MERGED.value, "successor_name": event.target_name}
+        case Body.TransferredToProviderForum():
+            found = {"kind": BodyKind.PROVIDER_FORUM.value, "previous_kind": event.previous_kind}
+        case Body.Ended():
+            found = {"status": BodyStatus.ENDED.value}
+        case Body.TimeLimitExtended():
+            found = {"until": event.until}
+        case Body.ClosedWithCompletionReport():
+            found = {"status": BodyStatus.COMPLETED.value}
+        case Body.Corrected() if event.field in STANDING:
+            found = {event.field: event.value}
+        case _:
+            found = {}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in found.items()}
 
 
 def _current_members(rows: Rows, body_id: Any) -> dict[str, tuple[str, str, str]]:

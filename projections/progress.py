@@ -57,6 +57,20 @@ class ProgressProjection(ReadModel):
                     # The first report is due one reporting interval after agreement (rule D4).
                     "next_report_due": add_months(event.agreed_on, every),
                 }
+            case Project.BriefChanged():
+                brief = event.brief
+                values = {
+                    "brief_status": "awaiting agreement",
+                    "brief_agreed_on": None,
+                    "next_report_due": None,
+                    "start_date": brief["start_date"],
+                    "end_date": brief["end_date"],
+                    "reporting_every_months": brief["reporting_every_months"],
+                    "aims_and_objectives": brief["aims_and_objectives"],
+                    "outcomes": brief["outcomes"],
+                    "resources": brief["resources"],
+                    "key_risks": brief["key_risks"],
+                }
             case Project.ProgressReported():
                 insert_row(
                     rows,

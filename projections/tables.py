@@ -53,6 +53,8 @@ bodies = Table(
     Column("council_funding_until", Date),
     Column("self_funding_option_until", Date),
     Column("provider_forum_under", String(300)),
+    Column("completion_report", Text),  # a time-limited group closed with its report (A5, D5)
+    Column("open_proposals", Integer, nullable=False, default=0),  # proposed changes awaiting a decision
     Column("contract_end", Date),
     Column("break_clause_months", Integer),
     Column("meets_per_year", Integer),
@@ -98,7 +100,9 @@ members = Table(
     Index("rm_members_current", "body_id", "left_on"),
 )
 
-# One row per change of a body's standing, by effective date: the directory "as at" a date.
+# One row per decided change of a body's standing: what it set ("sets", JSON of the fields below) and
+# from when. "As at" a date folds every change in force by then in effective order (effective_from,
+# then version), so a backdated change or a correction recorded later lands where it belongs.
 body_states = Table(
     "rm_body_states",
     metadata,
@@ -106,13 +110,30 @@ body_states = Table(
     Column("version", Integer, primary_key=True),
     Column("effective_from", Date),  # None: in force from the start of the record
     Column("recorded_at", DateTime, nullable=False),
-    Column("name", String(300), nullable=False),
-    Column("kind", String(40), nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("until", Date),
-    Column("successor_name", String(300)),
-    Column("annual_funding_pence", Integer),
+    Column("sets", Text, nullable=False),  # {"name": …, "kind": …, "status": …, "until": "2014-03-31", …}
     Index("rm_body_states_as_at", "body_id", "effective_from"),
+)
+
+# Proposed governance changes and their decisions (F4).
+proposals = Table(
+    "rm_proposals",
+    metadata,
+    Column("body_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("body_name", String(300), nullable=False),
+    Column("change", String(64), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("details", Text, nullable=False),  # JSON: the change's own fields
+    Column("reason", Text, nullable=False),
+    Column("effective_date", Date),
+    Column("proposed_by", String(300), nullable=False),
+    Column("proposed_at", DateTime, nullable=False),
+    Column("status", String(20), nullable=False),  # pending, deferred, approved, amended, rejected
+    Column("decided_by", String(300)),
+    Column("decision_ref", String(60)),
+    Column("decided_on", Date),
+    Column("note", Text),
+    Index("rm_proposals_open", "status"),
 )
 
 # ---------------------------------------------------------- meeting calendar
@@ -362,6 +383,7 @@ audit_log = Table(
     # what the audit log's date filter reads (a column, so the filter can use an index).
     Column("on_date", Date, nullable=False),
     Index("rm_audit_body", "body_id", "notification_id"),
+    Index("rm_audit_subject", "subject_id", "notification_id"),
     Index("rm_audit_change", "change", "notification_id"),
     Index("rm_audit_actor", "actor", "notification_id"),
     Index("rm_audit_on", "on_date", "notification_id"),

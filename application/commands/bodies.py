@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
+from enum import Enum, StrEnum
 from typing import Any
+from uuid import UUID
 
 from marshmallow import ValidationError, fields, validate
 
@@ -23,7 +26,7 @@ from application.commands.inputs import (
     whole_number,
 )
 from domain import bounds
-from domain.body import MAX_BREAK_CLAUSE_MONTHS
+from domain.body import MAX_BREAK_CLAUSE_MONTHS, ProposalOutcome
 from domain.vocabulary import BodyKind, MemberRole, Representation
 
 MAX_PENCE = bounds.MAX_PENCE  # £20m: far above any body's budget, inside the read models' INTEGER columns
@@ -196,6 +199,25 @@ class EndBody(DecisionInput):
     remove_council_support = fields.Boolean(load_default=True)
 
 
+@define(title="Extend the end date", about=BODY, duty=Duty.GOVERNANCE, handler=BodyCommands.extend_time_limit)
+class ExtendTimeLimit(DecisionInput):
+    """Extends a time-limited group to a new end date, with the reason and the decision (A5)."""
+
+    until = day("the new end date")
+
+
+@define(
+    title="Close with a completion report",
+    about=BODY,
+    duty=Duty.GOVERNANCE,
+    handler=BodyCommands.close_time_limited_group,
+)
+class CloseTimeLimitedGroup(DecisionInput):
+    """Closes a time-limited group with its completion report, saying what it achieved (A5, D5)."""
+
+    completion_report = text("the completion report: what the group achieved", max_length=LONG)
+
+
 @define(title="Correct the record", about=BODY, duty=Duty.GOVERNANCE, handler=BodyCommands.correct_body)
 class CorrectBody(DecisionInput):
     """Corrects one field that an earlier event recorded wrongly; the only change an ended body accepts."""
@@ -255,3 +277,101 @@ class RecordElection(CommandInput):
     chair_id = text("the member elected chair", max_length=64)
     vice_chair_id = text("the member elected vice-chair", max_length=64)
     election_date = day("the date of the election")
+
+
+class ProposableChange(StrEnum):
+    """The governance changes that can be proposed and then decided (F1, F4): each is a command above."""
+
+    END_BODY = "end_body"
+    REPLACE_BODY = "replace_body"
+    TRANSFORM_BODY = "transform_body"
+    MERGE_BODY = "merge_body"
+    GIVE_SELF_FUNDING_OPTION = "give_self_funding_option"
+    TRANSFER_TO_PROVIDER_FORUM = "transfer_to_provider_forum"
+    MAINTAIN_BODY = "maintain_body"
+    CHANGE_FUNDING = "change_funding"
+    EXTEND_CONTRACT = "extend_contract"
+    ADOPT_TERMS_OF_REFERENCE = "adopt_terms_of_reference"
+    EXTEND_TIME_LIMIT = "extend_time_limit"
+    CLOSE_TIME_LIMITED_GROUP = "close_time_limited_group"
+
+
+# The fields of the changes above that a proposal may carry; each change's own schema checks them.
+_DETAIL_FIELDS = (
+    "into",
+    "until",
+    "task",
+    "successor_id",
+    "target_id",
+    "council_funding_until",
+    "annual_funding_pence",
+    "break_clause_months",
+    "under",
+    "as",
+    "remove_council_support",
+    "text",
+    "completion_report",
+)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | UUID):
+        return str(value) if isinstance(value, UUID) else value.isoformat()
+    return value
+
+
+@define(title="Propose a change", about=BODY, duty=Duty.GOVERNANCE, handler=BodyCommands.propose_change)
+class ProposeChange(CommandInput):
+    """Proposes a governance change, with its reason and the date it would take effect, for someone with the
+    authority to decide (F4); nothing changes until it is approved. Give only the fields the change takes."""
+
+    change = choice(ProposableChange, "the change proposed")
+    reason = text("the reason for the change", max_length=LONG)
+    effective_date = day("the date the change would take effect", required=False)
+    into = choice(BodyKind, "the kind of body it becomes", required=False)
+    until = day("the end date", required=False)
+    task = text("the task it is given", max_length=LONG, required=False)
+    successor_id = fields.UUID(allow_none=True)
+    target_id = fields.UUID(allow_none=True)
+    council_funding_until = day("the last date of council funding", required=False)
+    annual_funding_pence = pence("the annual funding in pence", required=False)
+    break_clause_months = whole_number(
+        "the break clause notice in months", minimum=1, maximum=MAX_BREAK_CLAUSE_MONTHS, required=False
+    )
+    under = text("the provider forum it moves under", required=False)
+    as_ = text("what it is kept as", required=False, data_key="as")
+    remove_council_support = fields.Boolean(allow_none=True)
+    text_ = text("the terms of reference", max_length=LONG, required=False, data_key="text")
+    completion_report = text("the completion report", max_length=LONG, required=False)
+
+    def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        details = {}
+        for key in _DETAIL_FIELDS:
+            attr = {"as": "as_", "text": "text_"}.get(key, key)
+            value = data.pop(attr, None)
+            if value is not None:
+                details[key] = _json_value(value)
+        return {**data, "change": data["change"].value, "details": details}
+
+
+@define(title="Decide a proposal", about=BODY, duty=Duty.DECISIONS, handler=BodyCommands.decide_proposal)
+class DecideProposal(CommandInput):
+    """Records the decision on a proposed change: approved, amended (say how), rejected or deferred, by whom,
+    under what reference and on what date (F4). Approved or amended, the change is made, from its date."""
+
+    number = whole_number("the proposal's number", minimum=1, maximum=1_000_000)
+    outcome = choice(ProposalOutcome, "the decision")
+    decided_by = text("who decided")
+    decision_ref = text("the decision reference", max_length=bounds.DECISION_REF_LENGTH)
+    decided_on = day("the date of the decision", required=False)
+    effective_date = day("the date the amended change takes effect", required=False)
+    note = text(
+        "how the decision amends the proposal, or why it was rejected or deferred", max_length=LONG, required=False
+    )
+
+    def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        data["outcome"] = data["outcome"].value
+        data["note"] = data.get("note") or ""
+        return data

@@ -96,3 +96,11 @@ class ExtendProjectTimeframe(CommandInput):
 
     new_end_date = day("the new end date")
     reason = text("the reason for the extension", max_length=LONG)
+
+
+@define(title="Change the brief", about=PROJECT, duty=Duty.COMMISSIONING, handler=ProjectCommands.change_brief)
+class ChangeBrief(CommandInput):
+    """A commissioner changes the project's brief, saying why; the Executive Director then agrees it again (D2, D3)."""
+
+    brief = fields.Nested(BriefInput, required=True, error_messages={"required": "enter the project brief"})
+    reason = text("the reason for the change", max_length=LONG)

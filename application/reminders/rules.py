@@ -317,6 +317,25 @@ class Planner:
                 "ends, is extended or is replaced, and ask for its completion report",
             )
 
+        # Past its end date with nothing decided (A5): the officers and the commissioner of its project are
+        # asked to extend it, close it with its completion report, or convert it, until one is recorded.
+        past = (
+            select(bodies.c.id, bodies.c.name, bodies.c.until, projects.c.commissioned_by)
+            .select_from(bodies.outerjoin(projects, projects.c.body_id == bodies.c.id))
+            .where(bodies.c.status == BodyStatus.TIME_LIMITED.value, bodies.c.until < today)
+        )
+        for b in self.connection.execute(past):
+            people = list(self.recipients.officers)
+            people += [u for u in self.recipients.by_commissioner.get(b.commissioned_by or "", ()) if u not in people]
+            self._add(
+                Rule.PAST_END_DATE,
+                ("body", b.id, b.name),
+                b.until,
+                people,
+                f"{b.name} passed its end date, {_day(b.until)}, with nothing decided: extend it, close it with "
+                "its completion report, or convert it (rule A5)",
+            )
+
     # ------------------------------------------------------------- elections (B5)
 
     def elections(self) -> None:

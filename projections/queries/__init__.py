@@ -8,7 +8,7 @@ write ``queries.body(...)`` without knowing which read model holds it.
 
 from __future__ import annotations
 
-from projections.queries.audit import audit, audit_after, audit_changes
+from projections.queries.audit import audit, audit_actors, audit_after, audit_bodies, audit_changes
 from projections.queries.calendar import (
     PUBLIC_ACTION_COLUMNS,
     PUBLIC_ITEM_COLUMNS,
@@ -31,7 +31,9 @@ from projections.queries.calendar import (
     with_stage,
 )
 from projections.queries.common import Page
+from projections.queries.dashboard import decided_proposals, open_proposals
 from projections.queries.directory import (
+    DIRECTORY_FILTERS,
     DIRECTORY_SORTS,
     body,
     body_id_by_name,
@@ -45,6 +47,7 @@ from projections.queries.directory import (
 from projections.queries.progress import days_overdue, progress_series, project, project_progress
 
 __all__ = [
+    "DIRECTORY_FILTERS",
     "DIRECTORY_SORTS",
     "PUBLIC_ACTION_COLUMNS",
     "PUBLIC_ITEM_COLUMNS",
@@ -54,7 +57,9 @@ __all__ = [
     "agenda",
     "all_meetings_of_body",
     "audit",
+    "audit_actors",
     "audit_after",
+    "audit_bodies",
     "audit_changes",
     "behind_cadence",
     "behind_cadence_count",
@@ -64,6 +69,7 @@ __all__ = [
     "calendar",
     "days_overdue",
     "deadline_flags",
+    "decided_proposals",
     "directory",
     "directory_as_at",
     "matters_arising",
@@ -74,6 +80,7 @@ __all__ = [
     "members_as_at",
     "open_actions",
     "open_actions_of_meeting",
+    "open_proposals",
     "progress_series",
     "project",
     "project_progress",

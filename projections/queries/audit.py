@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Select, asc, desc, func, select
 
 from projections.queries.common import Page, _rows, count_up_to
-from projections.tables import audit_log
+from projections.tables import audit_log, audit_subjects
 
 # Counting a page's matches visits every one of them: past this many the page says "more than".
 COUNT_LIMIT = 10_000
@@ -18,6 +18,7 @@ COUNT_LIMIT = 10_000
 def _matching(
     *,
     body_id: UUID | None = None,
+    subject_id: UUID | None = None,
     change: str | None = None,
     actor: str | None = None,
     date_from: date | None = None,
@@ -28,6 +29,8 @@ def _matching(
     query = select(audit_log)
     if body_id:
         query = query.where(audit_log.c.body_id == body_id)
+    if subject_id:
+        query = query.where(audit_log.c.subject_id == subject_id)
     if change:
         query = query.where(audit_log.c.change == change)
     if actor:
@@ -75,6 +78,20 @@ def audit_after(connection: Connection, after: int, *, limit: int, **filters: An
     return _rows(connection, query.order_by(audit_log.c.notification_id).limit(limit))
 
 
+def audit_actors(connection: Connection) -> list[str]:
+    """Everyone who recorded something on the log, for the audit page's person picker (a loose index
+    scan of the (actor, position) index, as for the kinds of change below)."""
+    return list(connection.scalars(_ACTORS))
+
+
+def audit_bodies(connection: Connection) -> list[tuple[UUID, str]]:
+    """Every body on the log (id, name), for the audit page's body picker."""
+    # One probe of the (body, position) index per subject, not a pass over the log.
+    on_log = select(audit_log.c.notification_id).where(audit_log.c.body_id == audit_subjects.c.id).exists()
+    query = select(audit_subjects.c.id, audit_subjects.c.name).where(on_log).order_by(audit_subjects.c.name)
+    return [(r.id, r.name) for r in connection.execute(query)]
+
+
 def audit_changes(connection: Connection) -> list[str]:
     """The kinds of change on record, for the audit page's filter.
 
@@ -85,11 +102,14 @@ def audit_changes(connection: Connection) -> list[str]:
     return list(connection.scalars(_KINDS))
 
 
-def _kinds() -> Any:
-    kinds = select(func.min(audit_log.c.change).label("change")).cte("kinds", recursive=True)
-    following = select(func.min(audit_log.c.change)).where(audit_log.c.change > kinds.c.change).scalar_subquery()
-    kinds = kinds.union_all(select(following).where(kinds.c.change.is_not(None)))
-    return select(kinds.c.change).where(kinds.c.change.is_not(None)).order_by(kinds.c.change)
+def _distinct_values(column: Any) -> Any:
+    """The distinct values of an indexed column by a loose index scan: the least value, then the least one
+    above it, and so on, each one probe of the column's index."""
+    found = select(func.min(column).label("value")).cte(f"distinct_{column.name}", recursive=True)
+    following = select(func.min(column)).where(column > found.c.value).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.value.is_not(None)))
+    return select(found.c.value).where(found.c.value.is_not(None)).order_by(found.c.value)
 
 
-_KINDS = _kinds()
+_KINDS = _distinct_values(audit_log.c.change)
+_ACTORS = _distinct_values(audit_log.c.actor)

@@ -6,6 +6,7 @@ caller passes in, so a rebuilt read model equals the one kept incrementally.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -13,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Date, Integer, and_, asc, bindparam, desc, func, or_, select
 
-from domain.vocabulary import BodyKind
+from domain.vocabulary import MIN_SERVICE_USER_SHARE, BodyKind
 from projections.queries.common import Page
 from projections.tables import (
     bodies,
@@ -23,9 +24,12 @@ from projections.tables import (
 )
 
 
-def status_label(row: dict[str, Any]) -> str:
-    """The directory's status in words: active, time-limited until…, ended, replaced by…, transformed into…"""
+def status_label(row: dict[str, Any], *, today: date | None = None) -> str:
+    """The directory's status in words: active, time-limited until…, past its end date, ended, completed,
+    replaced by…, transformed into…"""
     status = row["status"]
+    if status == "completed":
+        return "closed with its completion report"
     if status == "replaced":
         return f"replaced by {row['successor_name']}"
     if status == "merged":
@@ -36,6 +40,9 @@ def status_label(row: dict[str, Any]) -> str:
     if row.get("previous_kind"):
         prefix = f"transformed into a {BodyKind(row['kind']).label}; "
     if status == "time_limited" and row.get("until"):
+        if today is not None and row["until"] < today:
+            # Rule A5: nobody has yet decided to extend, close or convert it.
+            return f"{prefix}past its end date ({row['until']:%-d %B %Y}): extend, close or convert it"
         return f"{prefix}time-limited until {row['until']:%-d %B %Y}"
     return prefix + "active"
 
@@ -57,6 +64,16 @@ def _meeting_dates(today: date, body_id: Any = bodies.c.id) -> tuple[Any, Any]:
     return next_meeting, last_meeting
 
 
+# Filters of the directory beyond a recorded status: what the dashboard's "See all" links open.
+PAST_END_DATE = "past_end_date"  # time-limited groups past their end date, nothing decided (A5)
+AWAITING_DECISION = "awaiting_decision"  # bodies with a proposed change not yet decided (F4)
+BELOW_SHARE = "below_share"  # consultative groups below the 70% user-side share (B3)
+DIRECTORY_FILTERS = {
+    PAST_END_DATE: "Past its end date",
+    AWAITING_DECISION: "Proposal awaiting a decision",
+    BELOW_SHARE: "Below the 70% service-user share",
+}
+
 DIRECTORY_SORTS = {
     "name": bodies.c.name,
     "kind": bodies.c.kind,
@@ -67,14 +84,25 @@ DIRECTORY_SORTS = {
 }
 
 
-def _matching(kind: bool, status: bool, q: bool) -> list[Any]:
-    """The directory's filters, as bound parameters (``kind``, ``status``, ``pattern``). The name search finds
-    its text anywhere in the name, in any case, taking ``%`` and ``_`` as themselves (``_pattern``); it
-    reads the narrow (name, id) index rather than the bodies' rows."""
+def _matching(kind: bool, status: str | None, q: bool) -> list[Any]:
+    """The directory's filters, as bound parameters (``kind``, ``status``, ``pattern``, ``today``). ``status``
+    is None, "recorded" (a status as recorded) or one of DIRECTORY_FILTERS. The name search finds its text
+    anywhere in the name, in any case, taking ``%`` and ``_`` as themselves (``_pattern``); it reads the
+    narrow (name, id) index rather than the bodies' rows."""
     where = []
     if kind:
         where.append(bodies.c.kind == bindparam("kind"))
-    if status:
+    if status == PAST_END_DATE:
+        where += [bodies.c.status == "time_limited", bodies.c.until < bindparam("today", type_=Date)]
+    elif status == AWAITING_DECISION:
+        where.append(bodies.c.open_proposals > 0)
+    elif status == BELOW_SHARE:
+        where += [
+            bodies.c.kind == BodyKind.CONSULTATIVE_GROUP.value,
+            bodies.c.status.in_(("active", "time_limited")),
+            bodies.c.service_user_share < MIN_SERVICE_USER_SHARE,
+        ]
+    elif status:
         where.append(bodies.c.status == bindparam("status"))
     if q:
         where.append(func.lower(bodies.c.name).like(bindparam("pattern"), escape="\\"))
@@ -87,7 +115,7 @@ def _pattern(q: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _statements(kind: bool, status: bool, q: bool, sort: str, descending: bool) -> tuple[Any, Any]:
+def _statements(kind: bool, status: str | None, q: bool, sort: str, descending: bool) -> tuple[Any, Any]:
     """The count and the page of one shape of directory query, built once: building SQL expressions costs
     a request more than running these."""
     where = _matching(kind, status, q)
@@ -130,15 +158,14 @@ def directory(
     are then read whole, with their next and last meeting.
     """
     sort = sort if sort in DIRECTORY_SORTS else "name"
-    count, rows = _statements(bool(kind), bool(status), bool(q), sort, descending)
-    values = {"kind": kind, "status": status, "pattern": _pattern(q) if q else None}
+    shape = status if status in DIRECTORY_FILTERS else "recorded" if status else None
+    count, rows = _statements(bool(kind), shape, bool(q), sort, descending)
+    values = {"kind": kind, "status": status, "pattern": _pattern(q) if q else None, "today": today}
     total = connection.scalar(count, values) or 0
-    found = connection.execute(
-        rows, {**values, "today": today, "limit": per_page, "offset": (page - 1) * per_page}
-    ).mappings()
+    found = connection.execute(rows, {**values, "limit": per_page, "offset": (page - 1) * per_page}).mappings()
     result = Page([dict(r) for r in found], total, page, per_page)
     for item in result.items:
-        item["status_label"] = status_label(item)
+        item["status_label"] = status_label(item, today=today)
     return result
 
 
@@ -150,7 +177,7 @@ def body(connection: Connection, body_id: UUID, *, today: date) -> dict[str, Any
     if row is None:
         return None
     item = dict(row)
-    item["status_label"] = status_label(item)
+    item["status_label"] = status_label(item, today=today)
     return item
 
 
@@ -162,31 +189,42 @@ def body_members(connection: Connection, body_id: UUID, *, current_only: bool = 
     return [dict(r) for r in connection.execute(query).mappings()]
 
 
-def directory_as_at(connection: Connection, day: date) -> list[dict[str, Any]]:
-    """Every body as it stood on ``day``: the last change in force by then, by effective date.
-
-    A change recorded without an effective date counts from the day it was recorded,
-    except the establishment of a body already existing when the record began.
-    """
+def _standing_in_force(connection: Connection, day: date, body_id: UUID | None = None) -> list[dict[str, Any]]:
+    """Each body as it stood on ``day``: every decided change in force by then, folded in effective order
+    (its effective date, then the order recorded), so a change recorded late or backdated, or a correction
+    (which counts from the change it corrects), lands where it belongs. A change recorded without an
+    effective date counts from the day it was recorded, except the establishment of a body already
+    existing when the record began. Proposals not yet decided are not changes and never appear."""
     in_force = or_(body_states.c.effective_from.is_(None), body_states.c.effective_from <= day)
-    latest = (
-        select(body_states.c.body_id, func.max(body_states.c.version).label("version"))
-        .where(in_force)
-        .group_by(body_states.c.body_id)
-        .subquery()
+    query = select(body_states).where(in_force)
+    if body_id is not None:
+        query = query.where(body_states.c.body_id == body_id)
+    query = query.order_by(
+        body_states.c.body_id,
+        body_states.c.effective_from.is_not(None),
+        body_states.c.effective_from,
+        body_states.c.version,
     )
-    query = (
-        select(body_states)
-        .join(
-            latest,
-            and_(body_states.c.body_id == latest.c.body_id, body_states.c.version == latest.c.version),
-        )
-        .order_by(body_states.c.name)
-    )
-    rows = [dict(r) for r in connection.execute(query).mappings()]
-    for row in rows:
-        row["status_label"] = status_label(row)
-    return rows
+    states: dict[Any, dict[str, Any]] = {}
+    for row in connection.execute(query).mappings():
+        state = states.setdefault(row["body_id"], {"body_id": row["body_id"]})
+        state.update(json.loads(row["sets"]))
+        state["version"] = row["version"]
+        state["effective_from"] = row["effective_from"]
+    found = []
+    for state in states.values():
+        if "name" not in state:
+            continue  # established after ``day``: only later changes would be in force
+        if state.get("until"):
+            state["until"] = date.fromisoformat(state["until"])
+        state["status_label"] = status_label(state, today=day)
+        found.append(state)
+    return sorted(found, key=lambda s: (s["name"].casefold(), str(s["body_id"])))
+
+
+def directory_as_at(connection: Connection, day: date) -> list[dict[str, Any]]:
+    """Every body as it stood on ``day``, by effective date (see ``_standing_in_force``)."""
+    return _standing_in_force(connection, day)
 
 
 def members_as_at(connection: Connection, body_id: UUID, day: date) -> list[dict[str, Any]]:
@@ -210,16 +248,5 @@ def body_id_by_name(connection: Connection, name: str) -> UUID | None:
 
 def state_on(connection: Connection, body_id: UUID, day: date) -> dict[str, Any] | None:
     """The body's standing in force on ``day``, by effective date (None before it existed)."""
-    in_force = or_(body_states.c.effective_from.is_(None), body_states.c.effective_from <= day)
-    query = (
-        select(body_states)
-        .where(body_states.c.body_id == body_id, in_force)
-        .order_by(body_states.c.version.desc())
-        .limit(1)
-    )
-    row = connection.execute(query).mappings().first()
-    if row is None:
-        return None
-    state = dict(row)
-    state["status_label"] = status_label(state)
-    return state
+    found = _standing_in_force(connection, day, body_id)
+    return found[0] if found else None

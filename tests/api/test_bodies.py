@@ -382,3 +382,27 @@ def test_elections_set_the_chair(api: ApiClient) -> None:
         ),
         422,
     )
+
+
+def test_propose_then_decide_over_the_api(api: ApiClient) -> None:
+    body = api.establish("Carers Partnership Board", "partnership_board")
+    url = f"/api/v1/bodies/{body['id']}"
+    proposed = api.post(
+        f"{url}/proposals",
+        who="officer",
+        if_match=1,
+        json={"change": "end_body", "reason": "Replaced by the Carers Forum", "effective_date": "2026-09-01"},
+    )
+    assert proposed.status_code == 201, proposed.get_json()
+    assert (proposed.get_json()["command"], proposed.get_json()["number"]) == ("propose_change", 1)
+    assert proposed.get_json()["record"]["status"] == "active"
+    # An officer proposes; deciding is for the Portfolio Holders and the Executive Director (F4).
+    decision = {"number": 1, "outcome": "approved", "decided_by": "Portfolio Holder", "decision_ref": "CS26/9"}
+    assert_problem(api.post(f"{url}/proposals/decisions", who="officer", if_match=2, json=decision), 403)
+    decided = api.post(f"{url}/proposals/decisions", who="care", if_match=2, json=decision)
+    assert decided.status_code == 200, decided.get_json()
+    assert decided.get_json()["record"]["status"] == "ended"
+    wrong = api.post(
+        f"{url}/proposals", who="officer", if_match=decided.headers["ETag"], json={"change": "end_body", "reason": "r"}
+    )
+    assert_problem(wrong, 422)

@@ -18,8 +18,8 @@ def test_a_project_from_commission_to_completion(api_both: ApiClient) -> None:
     assert agreed.status_code == 200 and agreed.get_json()["record"]["brief_agreed_on"] == "2026-03-02"
     assert (agreed.get_json()["command"], agreed.get_json()["version"]) == ("agree_brief", 2)
     report = {
-        "period_start": "2026-04-01",
-        "period_end": "2026-06-30",
+        "period_start": "2026-03-01",  # a period that has begun (D4): "today" is 2 March 2026
+        "period_end": "2026-05-31",
         "milestones_achieved": "Carers surveyed",
         "issues_and_concerns": "none",
         "rag": "amber",

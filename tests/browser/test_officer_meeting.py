@@ -70,7 +70,7 @@ def test_officer_schedules_publishes_and_clears_minutes(visit: Visit, site: Site
     page.get_by_label("Lead officer who agreed the additional meeting").fill("Jo Lead")
     page.get_by_label("Why the additional meeting is called").fill("The short breaks review cannot wait")
     visit.submit("Schedule meeting")
-    assert "Schedule a meeting: done." in page.inner_text("main")
+    assert f"Schedule a meeting for {body_name}: done." in page.inner_text("main")
     assert "Additional meeting: The short breaks review cannot wait" in page.inner_text("main")
     meeting_path = re.sub(r"^https?://[^/]+", "", page.url)
     assert re.fullmatch(r"/meetings/[0-9a-f-]{36}", meeting_path)

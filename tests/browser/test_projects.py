@@ -34,8 +34,13 @@ def test_commission_agree_and_report(visit: Visit, second_visit: Visit, site: Si
     director = second_visit
     director.sign_in("director")
     director.go(project_path)
+    # The Director reads the whole brief on the project and again on the form that agrees it (D2, D3).
+    for part in ("Aims and objectives", "Outcomes expected", "Timeframe", "Resources", "Key risks"):
+        assert director.page.locator("#brief").get_by_text(part, exact=True).is_visible()
     director.page.get_by_role("link", name="Agree the brief").click()
     director.check()
+    assert "The brief you are agreeing" in director.page.inner_text("main")
+    assert "Families may not have time to take part." in director.page.inner_text("main")
     director.submit("Agree the brief")
     assert "Agreed" in director.page.inner_text("main")
 

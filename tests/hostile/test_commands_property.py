@@ -70,6 +70,7 @@ RUN_BY: dict[Duty, list[str]] = {
     Duty.CALENDAR: ["officer"],
     Duty.COMMISSIONING: ["director", "portfolio_holder"],
     Duty.BRIEF_AGREEMENT: ["director"],
+    Duty.DECISIONS: ["director", "portfolio_holder"],
     Duty.REPORTING: ["lead"],  # the lead of every project made here
     Duty.PERSONAL: ["officer"],  # every reminder made here is the officer's
     Duty.ADMINISTRATION: ["admin"],

@@ -111,7 +111,7 @@ def test_as_at_shows_what_the_record_said_before_a_correction(hub: PartnershipHu
     assert (corrected.annual_funding_pence, corrected.status) == (3_833_950, BodyStatus.ENDED)
     entry = hub.history(body_id)[-1]
     assert entry.change == "corrected"
-    assert "recorded by event 1 (Established)" in entry.sentence
+    assert "the earlier value had been recorded on 2 March 2026" in entry.sentence
     assert entry.reason == "The imported amount was 50p out"
     events = list(hub.events.get(body_id))
     assert (events[-1].corrects_version, events[-1].corrects_event) == (1, "Established")

@@ -15,6 +15,7 @@ pair its own test id, against the rules it comes from (D1, D3, D4, F4).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -158,6 +159,13 @@ def _extend_project_timeframe(hub: PartnershipHub, actor: Actor, tag: str) -> Ca
     )
 
 
+def _change_brief(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    project_id = new_project(hub, tag, actor.user_id, agreed=True)
+    return lambda: _do(
+        hub, "change_brief", actor, project_id, brief=replace(BRIEF, key_risks="Carers too busy"), reason="New risk"
+    )
+
+
 def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     # The actor leads this project, so only the role can stop the report.
     project_id = new_project(hub, tag, actor.user_id, agreed=True)
@@ -166,8 +174,8 @@ def _submit_progress_report(hub: PartnershipHub, actor: Actor, tag: str) -> Call
         "submit_progress_report",
         actor,
         project_id,
-        period_start=date(2026, 4, 1),
-        period_end=date(2026, 6, 30),
+        period_start=date(2026, 2, 1),
+        period_end=date(2026, 4, 30),
         milestones_achieved="Survey sent",
         issues_and_concerns="None",
         rag="green",
@@ -378,7 +386,29 @@ def _revoke_api_token(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     return lambda: _do(hub, "revoke_api_token", actor, account, token_id=token.split("_")[1])
 
 
+def _on_time_limited(method: str, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        body_id = new_body(hub, f"Project group {tag}", BodyKind.TASK_AND_FINISH_GROUP, until=date(2030, 3, 31))
+        return lambda: _do(hub, method, actor, body_id, decision=DECISION, **kwargs)
+
+    return prepare
+
+
+def _decide_proposal(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    body_id = new_body(hub, f"Forum {tag}")
+    _do(hub, "propose_change", SETUP_OFFICER, body_id, change="end_body", reason="No longer needed", details={},
+        effective_date=date(2026, 9, 1))  # fmt: skip
+    return lambda: _do(hub, "decide_proposal", actor, body_id, number=1, outcome="approved",
+                       decided_by="Portfolio Holder for Care Services", decision_ref="CS26/001")  # fmt: skip
+
+
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
+    "propose_change": _on_body(
+        "propose_change", change="end_body", reason="No longer needed", details={}, effective_date=date(2026, 9, 1)
+    ),
+    "decide_proposal": _decide_proposal,
+    "extend_time_limit": _on_time_limited("extend_time_limit", until=date(2031, 3, 31)),
+    "close_time_limited_group": _on_time_limited("close_time_limited_group", completion_report="Strategy written"),
     "create_account": _create_account,
     "change_password": _change_password,
     "change_role": _on_account("change_role", role=Role.AUDITOR),
@@ -417,6 +447,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "commission_project": _commission_project,
     "agree_brief": _agree_brief,
     "extend_project_timeframe": _extend_project_timeframe,
+    "change_brief": _change_brief,
     "submit_progress_report": _submit_progress_report,
     "submit_completion_report": _submit_completion_report,
     "schedule_meeting": _schedule_meeting,
@@ -493,6 +524,9 @@ GOVERNANCE = {
     "maintain_body",
     "end_body",
     "correct_body",
+    "propose_change",
+    "extend_time_limit",
+    "close_time_limited_group",
 }
 MEMBERSHIP = {"add_member", "remove_member", "record_election"}
 MEETINGS = {
@@ -516,7 +550,9 @@ MEETINGS = {
     "close_matter_arising",
 }
 CALENDAR = {"plan_annual_calendar"}
-COMMISSIONING = {"commission_project", "extend_project_timeframe"}
+COMMISSIONING = {"commission_project", "extend_project_timeframe", "change_brief"}
+# Deciding a proposed governance change (F4): the Portfolio Holders and the Executive Director.
+DECISIONS = {"decide_proposal"}
 # People's accounts: the administrator's alone.
 ADMINISTRATION = {
     "create_account",
@@ -532,9 +568,9 @@ ADMINISTRATION = {
 EXPECTED: dict[Role, set[str]] = {
     Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR,
     Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR | ADMINISTRATION,
-    Role.PORTFOLIO_HOLDER_CARE_SERVICES: COMMISSIONING,
-    Role.PORTFOLIO_HOLDER_EDUCATION: COMMISSIONING,
-    Role.EXECUTIVE_DIRECTOR: COMMISSIONING | MEETINGS | {"agree_brief"},
+    Role.PORTFOLIO_HOLDER_CARE_SERVICES: COMMISSIONING | DECISIONS,
+    Role.PORTFOLIO_HOLDER_EDUCATION: COMMISSIONING | DECISIONS,
+    Role.EXECUTIVE_DIRECTOR: COMMISSIONING | MEETINGS | DECISIONS | {"agree_brief"},
     Role.PROJECT_LEAD: {"submit_progress_report", "submit_completion_report"},
     Role.AUDITOR: set(),
 }
@@ -614,8 +650,8 @@ def test_a_project_lead_cannot_report_on_someone_elses_project(hub: PartnershipH
     before = last_event_id(hub)
     kwargs: dict[str, Any] = (
         {
-            "period_start": date(2026, 4, 1),
-            "period_end": date(2026, 6, 30),
+            "period_start": date(2026, 2, 1),
+            "period_end": date(2026, 4, 30),
             "milestones_achieved": "Survey sent",
             "issues_and_concerns": "None",
             "rag": "green",

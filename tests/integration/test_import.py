@@ -54,21 +54,41 @@ def test_health_social_care_and_housing_board_is_replaced_by_the_adult_conferenc
 
 def test_every_recommendation_becomes_its_governance_event(hub: PartnershipHub) -> None:
     import_framework(Dispatcher(hub))
+    # The report recommends and the Portfolio Holder decides (F4): each recommendation is a proposal,
+    # its approval, and the change it makes.
+    decided = ["change_proposed", "proposal_decided"]
 
     def changes(name: str) -> list[str]:
         body = hub.find_body(name)
         assert body is not None, name
         return [h.change for h in hub.history(body.id)]
 
-    assert changes("Active Involvement Strategy Group") == ["established", "ended"]
-    assert changes("Bromley Mental Health Forum") == ["established", "contract_extended", "self_funding_option_given"]
-    assert changes("Bromley Mobility Forum") == ["established", "contract_extended", "transformed"]
+    assert changes("Active Involvement Strategy Group") == ["established", *decided, "ended"]
+    assert changes("Bromley Mental Health Forum") == [
+        "established",
+        "contract_extended",
+        *decided,
+        "self_funding_option_given",
+    ]
+    assert changes("Bromley Mobility Forum") == ["established", "contract_extended", *decided, "transformed"]
     assert changes("Early Years Development and Childcare Partnership") == [
         "established",
+        *decided,
         "transferred_to_provider_forum",
     ]
-    assert changes("Learning Disability Carers Forum") == ["established", "merged_into"]
-    assert changes("Bromley Parent Voice") == ["established", "maintained", "transformed"]
+    assert changes("Learning Disability Carers Forum") == ["established", *decided, "merged_into"]
+    assert changes("Bromley Parent Voice") == ["established", *decided, "maintained", "transformed"]
+    active = hub.find_body("Active Involvement Strategy Group")
+    assert active is not None
+    proposal = active.proposals[1]
+    assert (proposal.status, proposal.decided_by, proposal.decision_ref, proposal.decided_on) == (
+        "approved",
+        "Portfolio Holder for Care Services",
+        "CS13010",
+        None,
+    )
+    decision = hub.history(active.id)[2]
+    assert "(date of decision not stated)" in decision.sentence
 
     ended = hub.find_body("Active Involvement Strategy Group")
     assert ended is not None and ended.status_effective == date(2013, 9, 1)

@@ -166,7 +166,7 @@ def test_calendar_carries_the_working_day_deadlines(hub: PartnershipHub, models:
     assert body_row is not None and body_row["next_meeting"] == date(2026, 4, 9)
 
 
-def test_project_progress_and_overdue(hub: PartnershipHub, models: ReadModels) -> None:
+def test_project_progress_and_overdue(hub: PartnershipHub, models: ReadModels, clock: Clock) -> None:
     brief = Brief(
         "Improve respite",
         "More breaks",
@@ -188,6 +188,7 @@ def test_project_progress_and_overdue(hub: PartnershipHub, models: ReadModels) -
         rag="green",
         percent_complete=20,
     )
+    clock.advance(days=60)  # a report comes once its period has begun (D4)
     hub.submit_progress_report(
         LEAD,
         project,
@@ -212,12 +213,12 @@ def test_project_progress_and_overdue(hub: PartnershipHub, models: ReadModels) -
     assert mine.total == 1
 
 
-def test_audit_log_has_one_row_per_governance_change(hub: PartnershipHub, models: ReadModels) -> None:
+def test_audit_log_has_one_row_per_change(hub: PartnershipHub, models: ReadModels) -> None:
     group = _group(hub)
     other = _group(hub, "Carers Forum")
     hub.add_member(
         OFFICER, group, person="Ann", role="member", representation="carer", effective_date=date(2026, 1, 6)
-    )  # membership is not a governance change
+    )  # membership is not a governance change, but it is on the log: who joined, as what
     hub.change_funding(OFFICER, group, annual_funding_pence=500_000, decision=Decision("Budget", date(2026, 4, 1)))
     admin = Actor("admin-1", "administrator")
     hub.end_body(admin, other, decision=Decision("Folded", date(2026, 9, 1), decided_by="Portfolio Holder"))
@@ -228,8 +229,15 @@ def test_audit_log_has_one_row_per_governance_change(hub: PartnershipHub, models
         ended = queries.audit(c, change="ended")
         by_admin = queries.audit(c, actor="admin-1")
         april = queries.audit(c, date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
-    assert [r["change"] for r in everything.items] == ["established", "established", "funding_changed", "ended"]
-    assert for_group.total == 2
+    assert [r["change"] for r in everything.items] == [
+        "established",
+        "established",
+        "member_joined",
+        "funding_changed",
+        "ended",
+    ]
+    assert for_group.total == 3
+    assert for_group.items[1]["sentence"] == "Ann joined as member representing carer"
     funding = for_group.items[0]
     assert funding["sentence"] == "Funding changed from no funding to £5,000 a year"
     assert json.loads(funding["changes"]) == {"annual_funding_pence": {"after": 500_000, "before": None}}

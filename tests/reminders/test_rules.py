@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import Connection, create_engine, insert
+from sqlalchemy import Connection, create_engine, insert, update
 
 from application.authority import Role
 from application.reminders.rules import Recipients, cadence_window_closes, plan
@@ -215,3 +215,24 @@ def test_identity_is_the_rule_subject_due_date_and_person() -> None:
         reminder_id(Rule.PAPERS_DUE, "m-1", date(2026, 3, 9), "officer2"),
     }) == 5  # fmt: skip
     assert datetime.now(tz=UTC)  # the rules never read it: every date above came in as an argument
+
+
+def test_a_group_past_its_end_date_asks_the_officers_and_its_commissioner_until_decided(connection: Connection) -> None:
+    group = add_body(
+        connection, "Carers Strategy", "task_and_finish_group", status="time_limited", until=date(2014, 3, 31)
+    )
+    connection.execute(
+        insert(projects),
+        dict(
+            id=uuid4(), title="Carers Strategy", commissioned_by=EXECUTIVE_DIRECTOR, lead="lead-1", body_id=group,
+            brief_status="agreed", start_date=date(2013, 9, 1), end_date=date(2014, 3, 31),
+            reporting_every_months=3, report_count=0, version=2,
+        ),
+    )  # fmt: skip
+    ended = date(2014, 3, 31)
+    assert found(connection, ended, Rule.PAST_END_DATE) == set()
+    asked = found(connection, date(2026, 11, 30), Rule.PAST_END_DATE)
+    assert ("past_end_date", "officer", ended) in asked and ("past_end_date", "director", ended) in asked
+    assert "lead-1" not in {person for _rule, person, _due in asked}
+    connection.execute(update(bodies).where(bodies.c.id == group).values(status="completed"))
+    assert found(connection, date(2026, 11, 30), Rule.PAST_END_DATE) == set()

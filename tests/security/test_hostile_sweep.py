@@ -31,6 +31,7 @@ RUNS: dict[Duty, str] = {
     Duty.ADMINISTRATION: "admin",
     Duty.COMMISSIONING: "care-holder",
     Duty.BRIEF_AGREEMENT: "director",
+    Duty.DECISIONS: "care-holder",
     Duty.REPORTING: "demo-lead-1",
     Duty.PERSONAL: "officer",
 }

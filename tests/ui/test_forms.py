@@ -101,6 +101,6 @@ def test_a_membership_warning_is_shown_after_the_change_is_saved(app: Flask) -> 
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Add a member: done." in html
+    assert "Add a member for Warning Test Group: done." in html
     assert "Saved, but note (rule B3): service users, carers and community members are 0%" in html
     assert "Pat Agency" in html

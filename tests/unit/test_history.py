@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import uuid4
@@ -17,6 +18,7 @@ from domain.project import Brief, Project
 from domain.vocabulary import EXECUTIVE_DIRECTOR, BodyKind, MemberRole, Representation
 
 AT = datetime(2013, 7, 1, 10, 0, tzinfo=UTC)
+REPORTED_AT = datetime(2014, 3, 3, 10, 0, tzinfo=UTC)  # a progress report comes once its period has begun
 OFFICER = Actor("dmantell", "partnership_officer")
 ED = Actor("tparkin", "executive_director")
 LEAD = Actor("mwatts", "project_lead")
@@ -201,9 +203,13 @@ def test_corrected_names_the_event_it_corrects(forum: Body) -> None:
         field="annual_funding_pence",
         value=1_855_050,
         decision=decision("Typo in the import"),
+        corrects_recorded_on=date(2013, 3, 3),
     )
     entry = one(forum)
-    assert entry.sentence == "Corrected annual funding pence recorded by event 1 (Established): 1855000 to 1855050"
+    assert entry.sentence == (
+        "The annual funding was corrected from £18,550 a year to £18,550.50 a year; "
+        "the earlier value had been recorded on 3 March 2013"
+    )
     assert entry.reason == "Typo in the import"
     assert entry.governance is True
 
@@ -244,8 +250,11 @@ def test_member_joined_left_and_elected(forum: Body) -> None:
     assert (
         agency.sentence == "Pat Police joined as agency-representative representing relevant partner agency (no vote)"
     )
-    assert elected.sentence == "Chair and vice-chair elected"
-    assert left.sentence == "Member a1 left"
+    assert (
+        elected.sentence
+        == "Chair and vice-chair elected on 1 October 2013: Ann Carer as chair and Sam User as vice-chair"
+    )
+    assert left.sentence == "Pat Police left as agency-representative representing relevant partner agency: Retired"
     assert [e.change for e in (carer, elected, left)] == ["member_joined", "officers_elected", "member_left"]
     # Membership is not a governance change, but still records who and (for leaving) why.
     assert not any(e.governance for e in (carer, user, agency, elected, left))
@@ -277,7 +286,7 @@ def test_project_events() -> None:
     project.agree_brief(actor=ED, at=AT, agreed_by=EXECUTIVE_DIRECTOR, agreed_on=date(2013, 9, 5))
     project.report_progress(
         actor=LEAD,
-        at=AT,
+        at=REPORTED_AT,
         period_start=date(2013, 9, 1),
         period_end=date(2013, 11, 30),
         milestones_achieved="Survey sent",
@@ -438,16 +447,26 @@ def _every_event() -> list[Any]:
     forum.correct(
         actor=OFFICER, at=AT, corrects_version=1, corrects_event="Established", field="purpose", value="x", decision=d
     )
+    other.propose_change(
+        actor=OFFICER, at=AT, change="end_body", title="End the body", details={}, reason="r", effective_date=None
+    )
+    other.decide_proposal(
+        actor=ED, at=AT, number=1, outcome="approved", decided_by="PH", decision_ref="CS1", decided_on=None
+    )
+    group = establish("Mobility Forum", BodyKind.TASK_AND_FINISH_GROUP, until=MARCH_2014)
+    group.extend_time_limit(actor=OFFICER, at=AT, until=date(2015, 3, 31), decision=d)
+    group.close_time_limited(actor=OFFICER, at=AT, completion_report="Done", decision=d)
     third.merge_into(actor=OFFICER, at=AT, target=other, decision=d)
     other.end(actor=OFFICER, at=AT, decision=d)
     brief = Brief("a", "o", date(2013, 9, 1), MARCH_2014, "r", "k")
     project = Project.commission(
         id=uuid4(), actor=ED, at=AT, title="T", commissioned_by=EXECUTIVE_DIRECTOR, lead=LEAD.user_id, brief=brief
     )
+    project.change_brief(actor=ED, at=AT, brief=replace(brief, key_risks="k2"), reason="r")
     project.agree_brief(actor=ED, at=AT, agreed_by=EXECUTIVE_DIRECTOR, agreed_on=date(2013, 9, 1))
     project.report_progress(
         actor=LEAD,
-        at=AT,
+        at=REPORTED_AT,
         period_start=date(2013, 9, 1),
         period_end=date(2013, 9, 30),
         milestones_achieved="m",
@@ -497,7 +516,7 @@ def _every_event() -> list[Any]:
     )
     discussed.close_matter_arising(actor=OFFICER, at=NEXT_DAY, setting=taken_place, number=1, note="Booked")
     events: list[Any] = []
-    for aggregate in (forum, other, third, project, meeting, held, following, taken_place, discussed):
+    for aggregate in (forum, other, third, group, project, meeting, held, following, taken_place, discussed):
         events.extend(aggregate.collect_events())
     return events
 

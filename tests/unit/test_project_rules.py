@@ -15,6 +15,7 @@ from domain.project import Brief, Project
 from domain.vocabulary import EXECUTIVE_DIRECTOR, Commissioner, Rag
 
 AT = datetime(2013, 9, 2, 9, 0, tzinfo=UTC)
+REPORTED_AT = datetime(2014, 6, 2, 9, 0, tzinfo=UTC)  # a progress report comes once its period has begun (D4)
 ED = Actor("tparkin", "executive_director", "Terry Parkin")
 LEAD = Actor("mwatts", "project_lead", "Michael Watts")
 START = date(2013, 9, 1)
@@ -55,7 +56,7 @@ def report(project: Project, **overrides: Any) -> None:
         "percent_complete": 25,
     }
     fields.update(overrides)
-    project.report_progress(actor=LEAD, at=AT, **fields)
+    project.report_progress(actor=LEAD, at=REPORTED_AT, **fields)
 
 
 def complete(project: Project, outcomes: str = "Strategy agreed on 1 March 2014") -> None:
@@ -217,7 +218,7 @@ def test_a_progress_report_records_milestones_issues_rag_and_percent() -> None:
     assert (latest.milestones_achieved, latest.issues_and_concerns) == ("Survey sent", "Late returns")
     assert (latest.rag, latest.percent_complete) == (Rag.AMBER, 25)
     assert (latest.period_start, latest.period_end) == (date(2013, 9, 1), date(2013, 11, 30))
-    assert (latest.submitted_by, latest.submitted_at) == ("mwatts", AT)
+    assert (latest.submitted_by, latest.submitted_at) == ("mwatts", REPORTED_AT)
     (event,) = project.collect_events()
     assert (event.actor, event.actor_role) == ("mwatts", "project_lead")
 
@@ -390,3 +391,37 @@ def test_an_extension_needs_a_reason(reason: str) -> None:
         project.extend_timeframe(actor=ED, at=AT, new_end_date=date(2014, 9, 30), reason=reason)
     assert project.end_date == END
     assert_unchanged(project, 2)
+
+
+def test_a_progress_report_cannot_cover_a_period_that_has_not_begun() -> None:
+    project = agreed()
+    with pytest.raises(InvalidInput) as refused:
+        project.report_progress(
+            actor=LEAD,
+            at=datetime(2013, 11, 30, 23, 30, tzinfo=UTC),  # already 30 November in London, not yet December
+            period_start=date(2013, 12, 1),
+            period_end=date(2014, 2, 28),
+            milestones_achieved="Planned",
+            issues_and_concerns="None",
+            rag=Rag.GREEN,
+            percent_complete=10,
+        )
+    assert refused.value.field == "period_start" and refused.value.rule == "D4"
+    assert "has begun" in str(refused.value)
+
+
+def test_a_changed_brief_needs_agreeing_again() -> None:
+    project = agreed()
+    changed = replace(project.brief, key_risks="Carers too stretched to take part", end_date=date(2014, 9, 30))
+    with pytest.raises(InvalidInput) as refused:
+        project.change_brief(actor=ED, at=AT, brief=changed, reason=" ")
+    assert refused.value.field == "reason"
+    project.change_brief(actor=ED, at=AT, brief=changed, reason="A new risk was found")
+    assert project.brief_agreed_on is None and project.end_date == date(2014, 9, 30)
+    with pytest.raises(DomainError, match="has not been agreed"):
+        report(project)
+    with pytest.raises(DomainError, match="nothing to change"):
+        project.change_brief(actor=ED, at=AT, brief=changed, reason="Again")
+    project.agree_brief(actor=ED, at=AT, agreed_by=EXECUTIVE_DIRECTOR, agreed_on=date(2013, 9, 9))
+    report(project)
+    assert len(project.reports) == 1

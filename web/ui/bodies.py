@@ -22,7 +22,9 @@ bp = Blueprint("bodies", __name__)
 
 PER_PAGE = 25
 KIND_OPTIONS = [(k.value, k.label.capitalize()) for k in BodyKind]
-STATUS_OPTIONS = [(s.value, s.value.replace("_", " ").capitalize()) for s in BodyStatus]
+STATUS_OPTIONS = [(s.value, s.value.replace("_", " ").capitalize()) for s in BodyStatus] + list(
+    queries.DIRECTORY_FILTERS.items()
+)
 
 
 @bp.get("/bodies")
@@ -82,6 +84,8 @@ def body_page(body_id: UUID) -> str:
         meetings = queries.all_meetings_of_body(connection, body_id, today=today)
         history = queries.audit(connection, body_id=body_id, page=1, per_page=5)
         actions = queries.open_actions(connection, body_id, public_only=False)
+        pending = queries.open_proposals(connection, body_id)
+        decided = queries.decided_proposals(connection, body_id)
     return render_template(
         "bodies/body.html",
         body=body,
@@ -90,6 +94,8 @@ def body_page(body_id: UUID) -> str:
         meetings=meetings,
         history=history,
         actions=actions,
+        pending=pending,
+        decided=decided,
         forms=[spec for spec in BODY_FORMS if spec.command is not ScheduleMeeting.command],
         today=today,
     )

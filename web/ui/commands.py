@@ -22,7 +22,7 @@ from application.commands.accounts import ChangePassword, RevokeApiToken
 from application.commands.meetings import PlanAnnualCalendar
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
-from application.hub import CalendarPlan, IssuedToken, MembershipResult, Publication
+from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
@@ -68,6 +68,7 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
     with svc.reading() as connection:
         if spec.subject == "body" and subject:
             ctx.extra["members"] = queries.body_members(connection, subject["id"], current_only=True)
+            ctx.extra["proposals"] = queries.open_proposals(connection, subject["id"])
         if spec.subject == "meeting" and subject:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
             ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
@@ -197,7 +198,10 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
     ctx = _context(spec, subject)
     current_version = subject["version"] if subject else None
     if request.method == "GET":
-        return _render(spec, subject, ctx, values=dict(spec.defaults), errors={}, expected_version=current_version)
+        values = dict(spec.defaults)
+        if spec.prefill is not None and subject is not None:
+            values.update(spec.prefill(subject))
+        return _render(spec, subject, ctx, values=values, errors={}, expected_version=current_version)
 
     values = form_values(spec.fields, request.form)
     expected_version = _int_or_none(request.form.get("expected_version")) if spec.subject else None
@@ -250,13 +254,39 @@ def form_view(spec: FormSpec, subject_id: UUID | None = None) -> Any:
             # Saved: say so when the lists may not show it yet (late, or a read model has stopped).
             if not saved(outcome) or services().read_models.failures():
                 flash(STILL_UPDATING, "important")
-            flash(f"{spec.title}: done.", "success")
+            flash(success_message(spec, subject, outcome), "success")
             for note in outcome_notes(outcome.result):
                 flash(note, "important")
             return redirect(_after(spec, subject_id, outcome))
     if "_schema" in errors:  # not about one field: shown at the top of the form
         errors = {"_form": errors.pop("_schema"), **errors}
     return _render(spec, subject, ctx, values=values, errors=errors, expected_version=expected_version, status=400)
+
+
+def _about(spec: FormSpec, subject: dict[str, Any] | None) -> str:
+    """The record a command acted on, as a person names it."""
+    if not subject:
+        return ""
+    if spec.subject == "meeting":
+        return f"{subject['body_name']}, {subject['meeting_date']:%-d %B %Y}"
+    return str(subject.get("name") or subject.get("title") or subject.get("user_id") or "")
+
+
+def success_message(spec: FormSpec, subject: dict[str, Any] | None, outcome: Outcome) -> str:
+    """What happened and to what: "Agenda for the Mental Health Consultative Group, 3 March 2027, published"."""
+    about = _about(spec, subject)
+    result = outcome.result
+    if isinstance(result, Publication):
+        what = "Agenda and papers" if "agenda" in spec.command.name else "Minutes"
+        when = f"published late: they were due by {result.due:%-d %B %Y}" if result.late else "published on time"
+        return f"{what} for {about} {when}."
+    if spec.command.name == "propose_change" and isinstance(result, Numbered):
+        return f"Proposal {result.number} for {about} recorded; it awaits a decision."
+    if spec.command.name == "decide_proposal" and isinstance(result, Numbered):
+        return f"Decision on proposal {result.number} for {about} recorded."
+    if isinstance(result, Numbered):
+        return f"{spec.title} for {about}: done, number {result.number}."
+    return f"{spec.title} for {about}: done." if about else f"{spec.title}: done."
 
 
 def outcome_notes(result: Any) -> list[str]:

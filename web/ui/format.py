@@ -85,8 +85,15 @@ def words_pair(value: str) -> tuple[str, str]:
     return value, words(value).capitalize()
 
 
+def first_upper(value: str | None) -> str:
+    """A sentence's first letter in capitals, the rest as written (Jinja's ``capitalize`` lowers "March")."""
+    text = value or ""
+    return text[:1].upper() + text[1:]
+
+
 def register(env: Environment) -> None:
     env.filters.update(
+        first_upper=first_upper,
         day=day,
         short_day=short_day,
         moment=moment,

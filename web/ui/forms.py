@@ -8,13 +8,14 @@ from what its command acts on: ``/bodies/<id>/<slug>``, ``/meetings/<id>/<slug>`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema
 
 from application.authority import Role
-from application.commands import Command, accounts, bodies, meetings, projects
+from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects
 from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
@@ -29,6 +30,8 @@ class FormSpec:
     intro: str = ""
     path: str = ""  # for a command that starts something new (it acts on no record yet)
     defaults: dict[str, str] = field(default_factory=dict)  # what a new form shows (HTML names)
+    # What a new form shows taken from the record it changes (HTML names), e.g. the brief being changed.
+    prefill: Callable[[dict[str, Any]], dict[str, str]] | None = None
 
     @property
     def command(self) -> Command:
@@ -100,6 +103,14 @@ def approvable(earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _later_meetings(ctx: FormContext) -> list[tuple[str, str]]:
     return [(str(m["id"]), f"{m['meeting_date']:%-d %B %Y}") for m in ctx.extra.get("later_meetings", [])]
+
+
+def _open_proposals(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(p["number"]), f"{p['number']}. {p['title']}") for p in ctx.extra.get("proposals", [])]
+
+
+def _changes(_ctx: FormContext) -> list[tuple[str, str]]:
+    return [(c.value, COMMANDS[c.value].title) for c in bodies.ProposableChange]
 
 
 def _leads(ctx: FormContext) -> list[tuple[str, str]]:
@@ -187,6 +198,62 @@ BODY_FORMS = [
         [Field("remove_council_support", "Remove council support", "bool"), *DECISION],
         button="End the body",
         defaults={"remove_council_support": "yes"},
+    ),
+    FormSpec(
+        bodies.ExtendTimeLimit,
+        [Field("until", "New end date", "date"), *DECISION],
+        button="Extend the end date",
+    ),
+    FormSpec(
+        bodies.CloseTimeLimitedGroup,
+        [
+            Field("completion_report", "Completion report", "textarea", hint="What the group achieved (rule D5)"),
+            *DECISION,
+        ],
+        button="Close the group",
+    ),
+    FormSpec(
+        bodies.ProposeChange,
+        [
+            Field("change", "Change proposed", "select", options=_changes),
+            Field("reason", "Reason for the change", "textarea", hint="Say why, as the decision-maker will read it"),
+            Field("effective_date", "Date it would take effect (optional)", "date"),
+            Field("into", "Kind of body it becomes (transform only)", "select", options=KINDS),
+            Field("until", "End date (transform, extend the contract or the end date)", "date"),
+            Field("task", "Task it is given (transform or replace, optional)", "textarea"),
+            Field("successor_id", "Name of the body that replaces it (replace only)", "body"),
+            Field("target_id", "Name of the body it merges into (merge only)", "body"),
+            Field("council_funding_until", "Last date of council funding (self-funding or funding)", "date"),
+            Field("annual_funding_pence", "Annual funding (change funding only)", "money", hint="In pounds"),
+            Field("under", "Provider forum it moves under (transfer only)"),
+            Field("completion_report", "Completion report (close a time-limited group only)", "textarea"),
+        ],
+        button="Propose the change",
+        intro="Nothing changes until someone with the authority decides (rule F4). Fill in only what the change needs.",
+    ),
+    FormSpec(
+        bodies.DecideProposal,
+        [
+            Field("number", "Proposal", "select", options=_open_proposals, number=True),
+            Field(
+                "outcome",
+                "Decision",
+                "radios",
+                options=fixed(
+                    ("approved", "Approved"),
+                    ("amended", "Approved with amendments"),
+                    ("rejected", "Rejected"),
+                    ("deferred", "Deferred"),
+                ),
+            ),
+            Field("decided_by", "Who decided", hint="For example, Portfolio Holder for Care Services"),
+            Field("decision_ref", "Decision reference", hint="The report or minute number, for example CS13010"),
+            Field("decided_on", "Date of the decision (optional)", "date"),
+            Field("effective_date", "Date the amended change takes effect (amended only, optional)", "date"),
+            Field("note", "How it was amended, or why rejected or deferred", "textarea"),
+        ],
+        button="Record the decision",
+        intro="Approved or amended, the change is made from its date; rejected, nothing changes (rule F4).",
     ),
     FormSpec(
         bodies.CorrectBody,
@@ -302,7 +369,37 @@ NEW_FORMS = [
     ),
 ]
 
+
+def _current_brief(project: dict[str, Any]) -> dict[str, str]:
+    """The brief as it stands, to change in place (GOV.UK date inputs by day, month and year)."""
+    values = {f"brief__{k}": str(project.get(k) or "") for k in ("aims_and_objectives", "outcomes", "resources")}
+    values["brief__key_risks"] = str(project.get("key_risks") or "")
+    values["brief__reporting_every_months"] = str(project.get("reporting_every_months") or "")
+    for key in ("start_date", "end_date"):
+        day = project.get(key)
+        if day is not None:
+            values.update({f"brief__{key}-day": str(day.day), f"brief__{key}-month": str(day.month)})
+            values[f"brief__{key}-year"] = str(day.year)
+    return values
+
+
 PROJECT_FORMS = [
+    FormSpec(
+        projects.ChangeBrief,
+        [
+            Field("brief.aims_and_objectives", "Aims and objectives", "textarea"),
+            Field("brief.outcomes", "Outcomes", "textarea"),
+            Field("brief.start_date", "Start date", "date"),
+            Field("brief.end_date", "End date", "date"),
+            Field("brief.resources", "Resources", "textarea"),
+            Field("brief.key_risks", "Key risks", "textarea"),
+            Field("brief.reporting_every_months", "Months between progress reports", "int"),
+            Field("reason", "Why the brief is changing", "textarea"),
+        ],
+        button="Change the brief",
+        intro="Once changed, the brief takes effect only when the Executive Director agrees it again (rule D3).",
+        prefill=_current_brief,
+    ),
     FormSpec(
         projects.AgreeBrief,
         [Field("agreed_on", "Date the brief was agreed", "date", hint="Leave blank for today")],

@@ -9,14 +9,19 @@ from flask import Flask, abort, request, send_from_directory
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from web.auth import current_user, may
+from web.services import services
 from web.ui import format as fmt
+from web.ui.access import DASHBOARD_DUTY, MEETING_RECORD_DUTY, carries
 
 # govuk-frontend's CSS asks for its fonts and images under /assets; `make setup` copies them here.
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "govuk" / "assets"
 
 # The header's navigation: (label, path, shown when). "Reminders" belongs to the reminders blueprint.
+# A page is offered only to those who may open it: "dashboard" and "meetings" by the duty that page
+# requires (web/ui/access.py), so nobody is offered a page that answers 403.
 _NAVIGATION: tuple[tuple[str, str, str], ...] = (
-    ("Dashboard", "/dashboard", "officer"),
+    ("Dashboard", "/dashboard", "dashboard"),
+    ("Meetings", "/meetings", "meetings"),
     ("Bodies", "/bodies", "signed_in"),
     ("Projects", "/projects", "signed_in"),
     ("Audit log", "/audit", "signed_in"),
@@ -32,13 +37,24 @@ def navigation() -> list[dict[str, Any]]:
     for label, path, shown in _NAVIGATION:
         if shown == "signed_in" and user is None:
             continue
-        if shown == "officer" and not may("schedule_meeting", user):
+        if shown == "dashboard" and not carries(DASHBOARD_DUTY, user):
+            continue
+        if shown == "meetings" and not carries(MEETING_RECORD_DUTY, user):
             continue
         if shown == "administrator" and not may("create_account", user):
             continue
         active = request.path == path or (path != "/" and request.path.startswith(path + "/"))
         items.append({"href": path, "text": label, "active": active})
     return items
+
+
+def person_name(user_id: str | None) -> str:
+    """A person's name from their account, for pages that hold only a user id (a project's lead); the id
+    itself when no account has it (an imported or erased one)."""
+    if not user_id:
+        return ""
+    user = services().users.get(user_id)
+    return user.name if user is not None and user.name else user_id
 
 
 def serve_asset(filename: str) -> Any:
@@ -54,5 +70,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(hub_user=current_user, hub_navigation=navigation, may=may)
+    app.jinja_env.filters["person_name"] = person_name
     fmt.register(app.jinja_env)
     app.add_url_rule("/assets/<path:filename>", "govuk_assets", serve_asset)

@@ -37,6 +37,8 @@ def project_page(project_id: UUID) -> str:
     user = signed_in_user()
     with svc.reading() as connection:
         project: dict[str, Any] | None = queries.project(connection, project_id, today=svc.today())
+        # The project's story (commissioned, brief changed and agreed, extended, completed), from the audit log.
+        history = queries.audit(connection, subject_id=project_id, newest_first=False, per_page=200).items
     if project is None:
         abort(404, "There is no project with that id.")
     # A project lead reads and reports on their own projects only.
@@ -44,5 +46,9 @@ def project_page(project_id: UUID) -> str:
         abort(403, "Project leads see their own projects only.")
     chart = progress_svg(project["reports"], title=f"Progress of {project['title']}")
     return render_template(
-        "projects/project.html", project=project, chart=chart, is_lead=project["lead"] == user.user_id
+        "projects/project.html",
+        project=project,
+        chart=chart,
+        history=history,
+        is_lead=project["lead"] == user.user_id,
     )
