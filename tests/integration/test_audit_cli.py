@@ -27,7 +27,7 @@ def test_verify_prints_the_count_and_head_then_names_an_edited_event(url: str) -
     assert runner.invoke(cli, ["import-bodies"]).exit_code == 0
     clean = runner.invoke(cli, ["audit", "verify"])
     assert clean.exit_code == 0, clean.output
-    assert "Record verified: 84 events, head 84:" in clean.output
+    assert "Record verified: 134 events, head 134:" in clean.output
     head = clean.output.split("head ")[1].split()[0]
     assert runner.invoke(cli, ["audit", "verify", "--head", head]).exit_code == 0
 

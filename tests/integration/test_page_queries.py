@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import Connection, create_engine, insert, select
 
 from domain import deadlines as rules
-from domain.vocabulary import TWICE_YEARLY_KINDS
+from domain.vocabulary import MIN_SERVICE_USER_SHARE, TWICE_YEARLY_KINDS
 from domain.working_days import add_months, minutes_due, papers_due
 from projections import queries
 from projections.queries import dashboard
-from projections.tables import audit_log, bodies, meetings, metadata, projects
+from projections.tables import audit_log, bodies, meetings, metadata, projects, proposals
 
 NAMESPACE = UUID("9b0f3f0e-55a4-4c2a-8d0e-1f5e1b7c2d33")
 TODAY = date(2026, 3, 2)
@@ -249,7 +249,30 @@ def _dashboard_by_hand(data: Data, today: date) -> dict[str, dict[str, Any]]:
         and (b["established_on"] is None or b["established_on"] <= since)
         and not any(since <= d <= today for d in ordinary.get(b["id"], []))
     ]
+    on_record = [dict(r) for r in data.connection.execute(select(proposals)).mappings()]
     return {
+        "coming_meetings": _first(
+            [m for m in going_ahead if today <= m["meeting_date"] < today + dashboard.COMING],
+            lambda m: (m["meeting_date"], m["start_time"], m["body_name"]),
+        ),
+        "pending_proposals": _first(
+            [p for p in on_record if p["status"] in dashboard.OPEN_PROPOSAL],
+            lambda p: (p["proposed_at"], p["body_name"], p["number"]),
+        ),
+        "past_end_date": _first(
+            [b for b in data.bodies if b["status"] == "time_limited" and b["until"] is not None and b["until"] < today],
+            lambda b: (b["until"], b["name"]),
+        ),
+        "short_of_share": _first(
+            [
+                b
+                for b in open_bodies
+                if b["kind"] == "consultative_group"
+                and b["service_user_share"] is not None
+                and b["service_user_share"] < MIN_SERVICE_USER_SHARE
+            ],
+            lambda b: (b["service_user_share"], b["name"]),
+        ),
         "papers_due": _first(
             [m for m in agenda_waits if today <= m["papers_due"] <= today + timedelta(days=7)], by_due("papers_due")
         ),

@@ -196,6 +196,25 @@ def reference_plan(connection: Connection, *, today: date, recipients: Recipient
                 "ends, is extended or is replaced, and ask for its completion report",
             )
 
+    # Past its end date with nothing decided (A5): the officers, and the commissioner of each project the
+    # group carries out, every day until something is recorded.
+    commissioners_of: dict[Any, list[str | None]] = {}
+    for p in connection.execute(select(projects)):
+        commissioners_of.setdefault(p.body_id, []).append(p.commissioned_by)
+    for b in all_bodies:
+        if b.status == "time_limited" and b.until is not None and b.until < today:
+            for commissioned_by in commissioners_of.get(b.id, [None]):
+                people = list(officers)
+                people += [u for u in recipients.by_commissioner.get(commissioned_by or "", ()) if u not in people]
+                add(
+                    Rule.PAST_END_DATE,
+                    ("body", b.id, b.name),
+                    b.until,
+                    people,
+                    f"{b.name} passed its end date, {_day(b.until)}, with nothing decided: extend it, close it "
+                    "with its completion report, or convert it (rule A5)",
+                )
+
     # Elections (B5): this year's anniversary of a date missed long ago.
     for b in all_bodies:
         if b.kind != BodyKind.CONSULTATIVE_GROUP.value or b.status not in OPEN:

@@ -25,8 +25,8 @@ def test_the_verify_job_keeps_the_head_or_logs_the_fault(tmp_path: Path, caplog:
         with caplog.at_level(logging.INFO, logger="application.reminders.scheduler"):
             assert runtime.verify().ok
         position, head, _when = runtime.hub.last_verified()
-        assert position == 84
-        assert f"record verified: 84 events, head {position}:{head}" in caplog.text
+        assert position == 134
+        assert f"record verified: 134 events, head {position}:{head}" in caplog.text
 
         table = runtime.hub.recorder.events_table
         with runtime.hub.recorder.datastore.engine.begin() as connection:
