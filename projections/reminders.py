@@ -23,12 +23,17 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    and_,
     bindparam,
     func,
     select,
+    update,
 )
 
+from domain.meeting import Meeting
+from domain.project import Project
 from domain.reminder import Due, DueKey, EmailState, Reminder, Rule
+from domain.working_days import minutes_due, papers_due
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
 from projections.sql import insert_row, update_where
 from projections.tables import metadata
@@ -45,14 +50,17 @@ reminders = Table(
     Column("due_date", Date, nullable=False),
     Column("raised_on", Date, nullable=False),
     Column("recipient", String(64), nullable=False),
-    Column("status", String(10), nullable=False),  # pending / done
+    Column("status", String(10), nullable=False),  # pending / done / moved
     Column("done_on", Date),
+    # What met the deadline when the hub saw it met (agenda published...); None when the person marked it done.
+    Column("met_by", String(200)),
     Column("email_state", String(20), nullable=False),  # domain.reminder.EmailState
     Column("sent_at", DateTime),
     Column("attempts", Integer, nullable=False),
     Column("version", Integer, nullable=False),
     Index("rm_reminders_for_user", "recipient", "status", "due_date"),
     Index("rm_reminders_by_due", "due_date"),
+    Index("rm_reminders_by_subject", "subject_id", "status"),
 )
 
 outbox = Table(
@@ -79,6 +87,9 @@ class RemindersProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = RemindersView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
+        if isinstance(event, Meeting.Event | Project.Event):
+            _deadline_events(rows, event)
+            return
         if not isinstance(event, Reminder.Event):
             return
         rid = event.originator_id
@@ -146,8 +157,76 @@ class RemindersProjection(ReadModel):
                 values = {"email_state": EmailState.WITHDRAWN.value}
                 rows.execute(outbox.delete().where(outbox.c.reminder_id == rid))
             case Reminder.MarkedDone():
-                values = {"status": "done", "done_on": event.done_on}
+                row = rows.get(reminders, id=rid)
+                if row is None or row["status"] == "pending":  # met by the hub, or moved: it keeps saying so
+                    values = {"status": "done", "done_on": event.done_on}
         update_where(rows, reminders, {"id": rid}, {**values, "version": event.originator_version})
+
+
+# ------------------------------------------------------------------ deadlines met, meetings moved
+# A reminder is about a deadline; the events that meet or move that deadline settle its reminders here,
+# from the log alone, so a rebuild agrees. A met reminder leaves the open list as "done" with what met it
+# (``met_by``); a reminder whose meeting moved becomes "moved", and the scan raises the reminder for the
+# new date's deadline when its lead time comes (a new identity: rule, subject, due date, person). Moving
+# the meeting back brings the old one back. Their unsent e-mail leaves the outbox.
+
+PAPERS_RULES = (Rule.PAPERS_DUE.value, Rule.PAPERS_OVERDUE.value)
+MINUTES_RULES = (Rule.MINUTES_DUE.value, Rule.MINUTES_OVERDUE.value)
+PROGRESS_RULES = (Rule.PROGRESS_DUE.value, Rule.PROGRESS_OVERDUE.value)
+
+
+def _settle(
+    rows: Rows, subject_id: str, rules: tuple[str, ...], *, status: str, met_by: str, on: Any, keep_due: Any = None
+) -> None:
+    """Pending reminders of ``subject_id`` under ``rules`` (except those due on ``keep_due``) become ``status``."""
+    chosen = and_(
+        reminders.c.subject_id == subject_id,
+        reminders.c.status == "pending",
+        reminders.c.rule.in_(rules),
+    )
+    if keep_due is not None:
+        chosen = and_(chosen, reminders.c.due_date != keep_due)
+    rows.execute(outbox.delete().where(outbox.c.reminder_id.in_(select(reminders.c.id).where(chosen))))
+    waiting = reminders.c.email_state == EmailState.WAITING.value
+    rows.execute(update(reminders).where(chosen, waiting).values(email_state=EmailState.WITHDRAWN.value))
+    rows.execute(update(reminders).where(chosen).values(status=status, done_on=on, met_by=met_by[:200]))
+
+
+def _deadline_events(rows: Rows, event: Any) -> None:
+    subject_id = str(event.originator_id)
+    match event:
+        case Meeting.AgendaPublished():
+            _settle(rows, subject_id, PAPERS_RULES, status="done", met_by="agenda published", on=event.published_on)
+        case Meeting.MinutesPublished():
+            _settle(rows, subject_id, MINUTES_RULES, status="done", met_by="minutes published", on=event.published_on)
+        case Project.ProgressReported():
+            _settle(
+                rows,
+                subject_id,
+                PROGRESS_RULES,
+                status="done",
+                met_by="progress report submitted",
+                on=event.timestamp.date(),
+            )
+        case Meeting.Moved():
+            moved_to = f"meeting moved to {event.new_date:%-d %B %Y}"
+            on = event.timestamp.date()
+            for rules, due in (
+                (PAPERS_RULES, papers_due(event.new_date)),
+                (MINUTES_RULES, minutes_due(event.new_date)),
+            ):
+                _settle(rows, subject_id, rules, status="moved", met_by=moved_to, on=on, keep_due=due)
+                # Moved back: the reminders for this very deadline are open again.
+                rows.execute(
+                    update(reminders)
+                    .where(
+                        reminders.c.subject_id == subject_id,
+                        reminders.c.status == "moved",
+                        reminders.c.rule.in_(rules),
+                        reminders.c.due_date == due,
+                    )
+                    .values(status="pending", done_on=None, met_by=None)
+                )
 
 
 def _attempts(rows: Rows, reminder_id: UUID) -> int:
@@ -168,6 +247,7 @@ _USER_COLUMNS = (
     reminders.c.raised_on,
     reminders.c.status,
     reminders.c.done_on,
+    reminders.c.met_by,
     reminders.c.email_state,
     reminders.c.sent_at,
     reminders.c.version,

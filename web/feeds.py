@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, redirect, rend
 
 from application.commands.reminders import MarkReminderDone
 from application.errors import ConflictError, NotFound
+from application.reminders.commands import ReminderCommands
 from application.reminders.feed_keys import FeedKeys
 from application.users import User
 from domain.errors import InvalidInput, NotPermitted
@@ -32,6 +33,11 @@ bp = Blueprint("reminders", __name__)
 
 ICAL_TYPE = "text/calendar; charset=utf-8"
 MAX_LEAD_DAYS = 60
+# Opening one's reminders (the page or GET /api/v1/reminders) runs the scheduler's scan for that person's
+# rules for today, at most once this often per person in each process (a page refreshed again and again
+# does not scan again each time); the people remembered are bounded too.
+SCAN_ON_OPEN_SECONDS = 60
+SCANS_REMEMBERED = 10_000
 
 
 def _feed_keys() -> FeedKeys:
@@ -55,6 +61,24 @@ def _ical(data: bytes, filename: str) -> Response:
 # ------------------------------------------------------------------ reminders
 
 
+def raise_due_for(user: User) -> int:
+    """Raises the person's reminders due today that the scheduler has not raised yet; returns how many.
+
+    The same scan as the scheduler's (application/reminders/commands.py), for this person alone: idempotent
+    because a reminder's identity is what it is about, so this and a scheduler racing it raise each once.
+    """
+    svc = services()
+    last_scans: dict[str, Any] = current_app.extensions.setdefault("reminder_scans_on_open", {})
+    now, today = svc.now(), svc.today()
+    last = last_scans.get(user.user_id)
+    if last is not None and last[0] == today and (now - last[1]).total_seconds() < SCAN_ON_OPEN_SECONDS:
+        return 0
+    if len(last_scans) >= SCANS_REMEMBERED:
+        last_scans.clear()
+    last_scans[user.user_id] = (today, now)
+    return ReminderCommands(svc.hub, svc.read_models, svc.users).scan(today=today, person=user.user_id).raised
+
+
 def _list_page(errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
     user = _user()
     show_done = request.args.get("show") == "all"
@@ -76,6 +100,7 @@ def _list_page(errors: dict[str, str] | None = None, status: int = 200) -> tuple
 @bp.get("/reminders")
 @requires_sign_in
 def reminder_list() -> Any:
+    raise_due_for(_user())
     return _list_page()
 
 

@@ -49,10 +49,20 @@ class ReminderCommands:
 
     # ------------------------------------------------------------- the scan
 
-    def scan(self, *, today: date, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> ScanResult:
-        """Raises every reminder due on ``today`` that does not exist yet."""
+    def scan(self, *, today: date, lookback_days: int = DEFAULT_LOOKBACK_DAYS, person: str | None = None) -> ScanResult:
+        """Raises every reminder due on ``today`` that does not exist yet; with ``person``, only that person's.
+
+        One person's scan is the same rules over the same read models with only that account among the
+        recipients, so it raises exactly the reminders of theirs a full scan would (nobody else's), and
+        each query still reads only the rows due today. An unknown or deactivated account has none.
+        """
         self.read_models.catch_up()
-        recipients = Recipients.from_users(self.users.all())
+        if person is None:
+            people = self.users.all()
+        else:
+            user = self.users.get(person)
+            people = [user] if user is not None else []
+        recipients = Recipients.from_users(people)
         with self.read_models.engine.connect() as connection:
             dues = plan(connection, today=today, recipients=recipients, lookback_days=lookback_days)
             known = raised_among(connection, dues)

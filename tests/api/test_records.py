@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
+from uuid import UUID
 
 import pytest
 
+from application.authority import Role
+from domain.actor import Actor
 from tests.api.conftest import ApiClient, assert_problem
 
 
@@ -61,6 +64,32 @@ def test_reminders_list_what_the_scan_raised_for_the_caller(api: ApiClient) -> N
     assert [r["subject_name"] for r in mine] == ["Carers Strategy"]
     assert mine[0]["due_date"] == due and mine[0]["status"] == "pending"
     assert api.get("/api/v1/reminders", who="lead-2").get_json()["items"] == []
+
+
+def test_reading_ones_reminders_raises_todays_and_a_report_settles_them(api_both: ApiClient) -> None:
+    """Issue 16: GET /api/v1/reminders runs the scan for the caller first; a progress report settles it."""
+    api = api_both
+    project = api.commission()
+    api.post(f"/api/v1/projects/{project['id']}/brief-agreement", who="director", if_match=1, json={})
+    due = date.fromisoformat(api.get(f"/api/v1/projects/{project['id']}", who="lead-1").get_json()["next_report_due"])
+    api.clock.now = api.clock.now.replace(year=due.year, month=due.month, day=due.day, hour=9)
+    mine = api.get("/api/v1/reminders", who="lead-1").get_json()["items"]  # no scheduler has run
+    assert [(r["rule"], r["status"], r["met_by"]) for r in mine] == [("progress_due", "pending", None)]
+    assert api.get("/api/v1/reminders", who="lead-2").get_json()["items"] == []
+    api.services.hub.submit_progress_report(
+        Actor("lead-1", Role.PROJECT_LEAD.value, "Lee Lead"),
+        project_id=UUID(project["id"]),
+        period_start=due.replace(day=1),
+        period_end=due,
+        milestones_achieved="Survey out",
+        issues_and_concerns="None",
+        rag="green",
+        percent_complete=25,
+    )
+    api.services.refresh()
+    assert api.get("/api/v1/reminders", who="lead-1").get_json()["items"] == []
+    done = api.get("/api/v1/reminders?include_done=true", who="lead-1").get_json()["items"]
+    assert [(r["status"], r["met_by"]) for r in done] == [("done", "progress report submitted")]
 
 
 def _raise_a_reminder(api: ApiClient) -> dict:

@@ -20,6 +20,7 @@ from web.api.access import require_user
 from web.api.args import AuditArgs, RemindersArgs
 from web.api.common import page_out, parse_changes
 from web.api.schemas import AuditPageOut, RemindersOut
+from web.feeds import raise_due_for
 from web.services import services
 
 blp = Blueprint(
@@ -59,6 +60,7 @@ def audit(args: dict[str, Any]) -> dict[str, Any]:
 def reminders(args: dict[str, Any]) -> dict[str, Any]:
     """The caller's reminders, soonest due first; ``include_done`` adds those already done."""
     user = require_user()
+    raise_due_for(user)  # as opening the reminders page does: today's reminders of theirs not yet raised
     with services().reading() as connection:
         items = reminders_for_user(connection, user.user_id, include_done=args["include_done"])
     return {"user_id": user.user_id, "items": items}

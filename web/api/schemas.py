@@ -399,8 +399,12 @@ class ReminderOut(Out):
     subject_name = _str()
     due_date = _date()
     raised_on = _date()
-    status = _str("pending or done")
+    status = _str("pending, done, or moved (its meeting moved: the new date's reminder replaces it)")
     done_on = _date()
+    met_by = _str(
+        "what met the deadline (agenda published, minutes published, progress report submitted), or "
+        "where the meeting moved to; null when the person marked it done"
+    )
     emailed = _bool()
     email_state = _str()
     version = _int()
