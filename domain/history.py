@@ -198,6 +198,12 @@ def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
                 f"Chair and vice-chair elected on {_d(e.election_date)}{names}",
                 {"chair": e.chair_id, "vice_chair": e.vice_chair_id, "election_date": e.election_date},
             )
+        case Body.QuorumSet():
+            before = f"from {e.previous} " if e.previous is not None else "from the usual third of the voting members "
+            return (
+                f"Quorum set {before}to {e.quorum} voting members",
+                {"quorum": {"before": e.previous, "after": e.quorum}},
+            )
     return type(e).__name__, {}
 
 

@@ -291,6 +291,18 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
+        bodies.SetQuorum,
+        [
+            Field(
+                "quorum",
+                "Quorum",
+                "int",
+                hint="How many voting members a meeting needs present; from 1 to the voting members the body has now",
+            ),
+            Field("reason", "Why the quorum is set", "textarea"),
+        ],
+    ),
+    FormSpec(
         meetings.ScheduleMeeting,
         [
             Field("meeting_date", "Meeting date", "date"),
