@@ -58,6 +58,11 @@ def test_the_officer_sets_the_quorum_and_a_meeting_is_measured_against_it(app: F
     history = client.get(f"/bodies/{group}/history").get_data(as_text=True)
     assert "Quorum set from the usual third of the voting members to 2 voting members" in history
     assert "Agreed by the group" in history
+    day = TODAY.date()
+    as_at = client.get(
+        f"/bodies/{group}/as-at?date-day={day.day}&date-month={day.month}&date-year={day.year}&basis=recorded"
+    ).get_data(as_text=True)
+    assert re.search(r"<dd[^>]*>\s*2 voting members present\s*</dd>", as_at), as_at
 
     # A meeting whose attendance names no quorum: 2 of the 4 present is quorate by the body's own quorum
     # (the usual one would have needed 3).

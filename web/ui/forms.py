@@ -527,7 +527,8 @@ MEETING_FORMS = [
                 "quorum",
                 "Quorum (optional)",
                 "int",
-                hint="Leave blank for the usual quorum: a third of the voting members, and at least 3",
+                hint="For this meeting only. Leave blank for the body's own quorum or, if it has none, a third "
+                "of the voting members and at least 3",
             ),
         ],
         button="Record attendance",
