@@ -400,6 +400,16 @@ class BodyCommands(HubBase):
         self._save(body)
         return membership_result(body, share, member_id)
 
+    def set_quorum(
+        self, actor: Actor, body_id: UUID, *, quorum: int, reason: str, expected_version: int | None = None
+    ) -> int:
+        """Rule AMB-Q: the body's own quorum, used by each meeting whose attendance names none."""
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.set_quorum(actor=actor, at=self._now(), quorum=quorum, reason=reason),
+        )
+
     def record_election(
         self,
         actor: Actor,

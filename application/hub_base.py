@@ -42,7 +42,7 @@ from application.settings import Settings
 from application.snapshots import SnapshottingRepository, put_snapshot
 from domain.account import Account
 from domain.body import Body
-from domain.history import HistoryEntry, describe
+from domain.history import HistoryEntry, describe_record
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
 from domain.project import Project
@@ -425,7 +425,7 @@ class HubBase(Application[UUID]):
         events = list(self.events.get(aggregate_id))
         if not events:
             raise NotFound("record", aggregate_id)
-        return [describe(e) for e in events]
+        return describe_record(events)
 
 
 _WHAT: dict[type, str] = {

@@ -367,6 +367,7 @@ class MeetingCommands(HubBase):
                 officers=officers,
                 members=list(body.members.values()),
                 quorum=quorum,
+                body_quorum=body.quorum,
             )
             return meeting.version
 

@@ -17,7 +17,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
-from domain.bounds import DECISION_REF_LENGTH, MAX_ACCOUNTABILITY, check_date, check_names, check_pence, check_text
+from domain.bounds import (
+    DECISION_REF_LENGTH,
+    MAX_ACCOUNTABILITY,
+    MAX_NAMES,
+    check_date,
+    check_names,
+    check_pence,
+    check_text,
+)
 from domain.deadlines import election_due_by, overdue
 from domain.errors import BodyClosed, DomainError, InvalidInput
 from domain.membership import Membership, ServiceUserShare, service_user_share
@@ -1018,6 +1026,48 @@ class Body(Aggregate):
             chair_name=self.members[chair_id].person,
             vice_chair_name=self.members[vice_chair_id].person,
         )
+
+    # ------------------------------------------------------------------ quorum
+
+    # None: the body has no quorum of its own, and its meetings use the default (AMB-Q). A class default, so
+    # a body loaded from a snapshot taken before the quorum was recorded reads as having none.
+    quorum: int | None = None
+
+    class QuorumSet(Event):
+        quorum: int
+        previous: int | None
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            body: Body = aggregate
+            body.quorum = self.quorum
+
+    def voting_members(self) -> list[Membership]:
+        """The current members who count towards a quorum: those with a vote, never council officers."""
+        return [m for m in self.current_members() if m.votes and m.role is not MemberRole.OFFICER]
+
+    def set_quorum(self, *, actor: Actor, at: datetime, quorum: int, reason: str) -> None:
+        """Rule AMB-Q: the body's own quorum, a number of voting members its meetings need present; a meeting
+        whose attendance names none is measured against it. From 1 to the voting members it has now (any
+        number up to the bound while it has none on record)."""
+        self._check_open("setting the quorum")
+        if isinstance(quorum, bool) or not isinstance(quorum, int):
+            raise InvalidInput("quorum", "the quorum is a whole number of voting members", rule="AMB-Q")
+        voting = len(self.voting_members())
+        most = voting or MAX_QUORUM
+        if not 1 <= quorum <= most:
+            seats = f"the {voting} voting members {self.name} has now" if voting else f"{MAX_QUORUM}"
+            raise InvalidInput("quorum", f"the quorum is a number of voting members, from 1 to {seats}", rule="AMB-Q")
+        check_text("reason", reason, long=True)
+        reason = _required("reason", reason)
+        if quorum == self.quorum:
+            raise InvalidInput("quorum", f"the quorum of {self.name} is already {quorum}", rule="AMB-Q")
+        self.trigger_event(
+            self.QuorumSet, timestamp=at, **actor.event_fields(), quorum=quorum, previous=self.quorum, reason=reason
+        )
+
+
+MAX_QUORUM = MAX_NAMES  # no body has more voting seats than an attendance list has names
 
 
 def _check_money(field: str, pence: int | None) -> None:

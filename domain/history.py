@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -198,6 +199,12 @@ def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
                 f"Chair and vice-chair elected on {_d(e.election_date)}{names}",
                 {"chair": e.chair_id, "vice_chair": e.vice_chair_id, "election_date": e.election_date},
             )
+        case Body.QuorumSet():
+            before = f"from {e.previous} " if e.previous is not None else "from the usual third of the voting members "
+            return (
+                f"Quorum set {before}to {e.quorum} voting members",
+                {"quorum": {"before": e.previous, "after": e.quorum}},
+            )
     return type(e).__name__, {}
 
 
@@ -247,7 +254,10 @@ def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             kind = "additional meeting" if e.additional else "meeting"
             why = f", called because: {e.additional_reason}" if getattr(e, "additional_reason", None) else ""
             if getattr(e, "recorded_afterwards", False):
-                return f"Recorded afterwards: the {kind} of {e.body_name} held on {_d(e.meeting_date)} at {e.place}", {}
+                return (
+                    f"{AFTERWARDS}the {kind} of {e.body_name} held on {_d(e.meeting_date)} at {e.place}",
+                    {"recorded_afterwards": True},
+                )
             return f"Scheduled {kind} of {e.body_name} on {_d(e.meeting_date)} at {e.place}{why}", {}
         case Meeting.Moved():
             return (
@@ -408,3 +418,36 @@ def describe(event: Any) -> HistoryEntry:
         governance=governance,
         changes=changes,
     )
+
+
+# How every event of a meeting recorded after the fact begins (its scheduling event included).
+AFTERWARDS = "Recorded afterwards: "
+
+
+def describe_record(events: Iterable[Any]) -> list[HistoryEntry]:
+    """Every event of one record, oldest first, in plain English. A meeting recorded afterwards (its first
+    event says so) has every later event read as recorded afterwards too, with ``recorded_afterwards`` in
+    its changes: the whole record of that meeting was written after the fact, not only its scheduling."""
+    afterwards = False
+    entries = []
+    for event in events:
+        entry = describe(event)
+        if isinstance(event, Meeting.Scheduled):
+            afterwards = bool(getattr(event, "recorded_afterwards", False))
+        elif afterwards and isinstance(event, Meeting.Event):
+            # A sentence that opens with a person's name keeps its capital; the others read on after the colon.
+            sentence = entry.sentence
+            # No deadline was known when the meeting happened: "on time" would be invented (C4, C5).
+            if isinstance(event, Meeting.AgendaPublished):
+                sentence = sentence.removesuffix(_lateness(event.late, event.papers_due))
+            elif isinstance(event, Meeting.MinutesPublished):
+                sentence = sentence.removesuffix(_lateness(event.late, event.minutes_due))
+            if not isinstance(event, Meeting.InterestDeclared):
+                sentence = sentence[:1].lower() + sentence[1:]
+            entry = replace(
+                entry,
+                sentence=AFTERWARDS + sentence,
+                changes={**entry.changes, "recorded_afterwards": True},
+            )
+        entries.append(entry)
+    return entries

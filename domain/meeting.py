@@ -849,14 +849,16 @@ class Meeting(Aggregate):
         officers: Sequence[str] = (),
         members: Sequence[Membership] = (),
         quorum: int | None = None,
+        body_quorum: int | None = None,
     ) -> Turnout | None:
         """Rule C7: who was present, who sent apologies (and who substituted for them) and who was absent,
         ticked against ``members`` (the body's members as they stood on the meeting day); guests and
         officers in attendance are listed apart and never count. Replaces any earlier record.
 
         With the membership on record, a name that is not a member's is refused, members not ticked are
-        absent, and the turnout is worked out: voting members present (B4), the quorum (``quorum``, or
-        ``default_quorum``) and the service-user share of those present (B3). A body with no members on
+        absent, and the turnout is worked out: voting members present (B4), the quorum (``quorum`` when the
+        attendance names one, else ``body_quorum``, the body's own, else ``default_quorum``: AMB-Q) and
+        the service-user share of those present (B3). A body with no members on
         record on the day takes the names as given, with no turnout. Returns the turnout.
         """
         self._check_held(at, "attendance", rule="C7")
@@ -891,7 +893,7 @@ class Meeting(Aggregate):
                 )
             seen.add(key)
         on_the_day = members_on(members, self.date)
-        turnout = self._turnout(on_the_day, names, sent, away, quorum) if on_the_day else None
+        turnout = self._turnout(on_the_day, names, sent, away, quorum, body_quorum) if on_the_day else None
         if turnout is not None:
             ticked = {p.casefold() for p in [*names, *(a.person for a in sent), *away]}
             away = away + [m.person for m in on_the_day if m.person.casefold() not in ticked]
@@ -917,6 +919,7 @@ class Meeting(Aggregate):
         apologies: list[Apology],
         absent: list[str],
         quorum: int | None,
+        body_quorum: int | None = None,
     ) -> Turnout:
         roster = {m.person.casefold(): m for m in members}
         for field, person in [
@@ -938,7 +941,10 @@ class Meeting(Aggregate):
         voting = [m for m in members if m.votes and m.role is not MemberRole.OFFICER]
         voting_present = sum(1 for m in seats if m.votes and m.role is not MemberRole.OFFICER)
         counted = [m for m in seats if m.role is not MemberRole.OFFICER]
-        if quorum is None:
+        if quorum is None and body_quorum is not None:
+            # The body's own quorum (AMB-Q); never more than the voting members it had on the day.
+            quorum = max(1, min(body_quorum, len(voting)))
+        elif quorum is None:
             quorum = default_quorum(len(voting))
         elif isinstance(quorum, bool) or not isinstance(quorum, int) or not 1 <= quorum <= max(1, len(voting)):
             raise InvalidInput(

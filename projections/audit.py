@@ -23,8 +23,15 @@ PROJECT_GOVERNANCE = (
     Project.Completed,
 )
 # A body's events on the log besides its governance changes: who joined and left (and in what role),
-# elections, and proposed changes with their decisions (F4).
-BODY_RECORD = (Body.OfficersElected, Body.MemberJoined, Body.MemberLeft, Body.ChangeProposed, Body.ProposalDecided)
+# elections, proposed changes with their decisions (F4), and the body's own quorum (AMB-Q).
+BODY_RECORD = (
+    Body.OfficersElected,
+    Body.MemberJoined,
+    Body.MemberLeft,
+    Body.ChangeProposed,
+    Body.ProposalDecided,
+    Body.QuorumSet,
+)
 
 
 class AuditView(ReadModelView):

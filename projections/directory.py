@@ -210,6 +210,8 @@ class DirectoryProjection(ReadModel):
                         members_now[member_id] = (person, role, representation)
                         update_where(rows, members, {"body_id": body_id, "member_id": member_id}, {"role": role})
                 values = {"last_election_on": event.election_date, **self._membership_figures(rows, body_id)}
+            case Body.QuorumSet():
+                values = {"quorum": event.quorum}
         update_where(rows, bodies, {"id": body_id}, {**values, **stamp})
         if isinstance(event, Body.GovernanceEvent):
             self._record_state(rows, event)

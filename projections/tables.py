@@ -58,6 +58,7 @@ bodies = Table(
     Column("contract_end", Date),
     Column("break_clause_months", Integer),
     Column("meets_per_year", Integer),
+    Column("quorum", Integer),  # the body's own quorum (AMB-Q); null: a third of the voting members, at least 3
     Column("open_to_public", Boolean, nullable=False),
     Column("established_on", Date),
     Column("chair", String(300)),

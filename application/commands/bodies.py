@@ -279,6 +279,15 @@ class RecordElection(CommandInput):
     election_date = day("the date of the election")
 
 
+@define(title="Set the quorum", about=BODY, duty=Duty.MEMBERSHIP, handler=BodyCommands.set_quorum)
+class SetQuorum(CommandInput):
+    """Records the body's own quorum: how many voting members its meetings need present (AMB-Q). A meeting's
+    attendance may still name its own; bodies without one use a third of the voting members, at least 3."""
+
+    quorum = whole_number("the quorum", minimum=1, maximum=bounds.MAX_NAMES)
+    reason = text("why the quorum is set", max_length=LONG)
+
+
 class ProposableChange(StrEnum):
     """The governance changes that can be proposed and then decided (F1, F4): each is a command above."""
 

@@ -406,3 +406,34 @@ def test_propose_then_decide_over_the_api(api: ApiClient) -> None:
         f"{url}/proposals", who="officer", if_match=decided.headers["ETag"], json={"change": "end_body", "reason": "r"}
     )
     assert_problem(wrong, 422)
+
+
+def test_the_officer_sets_the_bodys_quorum(api_both: ApiClient) -> None:
+    body = api_both.establish()
+    url = f"/api/v1/bodies/{body['id']}/quorum"
+    assert body["quorum"] is None  # the usual quorum until one is set (AMB-Q)
+    for version, person in ((1, "Ann"), (2, "Bob"), (3, "Cy")):
+        joined = api_both.post(
+            f"/api/v1/bodies/{body['id']}/members",
+            who="officer",
+            if_match=version,
+            json={"person": person, "role": "member", "representation": "carer", "effective_date": "2026-03-02"},
+        )
+        assert joined.status_code == 201, joined.get_json()
+    setting = {"quorum": 2, "reason": "Agreed at the annual meeting"}
+    assert_problem(api_both.post(url, who="officer", if_match=4, json={"quorum": 2}), 422, "reason")
+    for bad in (0, 501, 2.5, "2", True):
+        assert_problem(api_both.post(url, who="officer", if_match=4, json={**setting, "quorum": bad}), 422, "quorum")
+    too_many = assert_problem(api_both.post(url, who="officer", if_match=4, json={**setting, "quorum": 4}), 422)
+    assert "from 1 to the 3 voting members" in str(too_many) and "AMB-Q" in str(too_many)
+    assert_problem(api_both.post(url, who="care", if_match=4, json=setting), 403)
+    assert_problem(api_both.post(url, json=setting), 401)
+    assert_problem(api_both.post(url, who="officer", if_match=3, json=setting), 409)
+    done = api_both.post(url, who="officer", if_match=4, json=setting)
+    assert done.status_code == 200, done.get_json()
+    out = done.get_json()
+    assert (out["command"], out["version"], out["record"]["quorum"]) == ("set_quorum", 5, 2)
+    assert api_both.get(f"/api/v1/bodies/{body['id']}").get_json()["quorum"] == 2
+    history = api_both.get(f"/api/v1/bodies/{body['id']}/history", who="officer").get_json()["entries"]
+    assert history[-1]["sentence"] == "Quorum set from the usual third of the voting members to 2 voting members"
+    assert history[-1]["reason"] == "Agreed at the annual meeting"

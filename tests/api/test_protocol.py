@@ -62,6 +62,7 @@ def test_the_openapi_document_describes_every_route(api: ApiClient) -> None:
         "/api/v1/bodies/{body_id}/members",
         "/api/v1/bodies/{body_id}/members/removals",
         "/api/v1/bodies/{body_id}/elections",
+        "/api/v1/bodies/{body_id}/quorum",
         "/api/v1/bodies/{body_id}/meetings",
         "/api/v1/calendar/plans",
         "/api/v1/projects",
@@ -101,6 +102,10 @@ def test_the_openapi_document_describes_every_route(api: ApiClient) -> None:
     assert spec["paths"]["/api/v1/bodies/{body_id}/proposals"]["post"]["operationId"] == "propose_change"
     assert spec["paths"]["/api/v1/bodies/{body_id}/proposals/decisions"]["post"]["operationId"] == "decide_proposal"
     assert spec["paths"]["/api/v1/projects/{project_id}/brief"]["post"]["operationId"] == "change_brief"
+    quorum = spec["paths"]["/api/v1/bodies/{body_id}/quorum"]["post"]
+    assert quorum["operationId"] == "set_quorum" and {p["name"] for p in quorum["parameters"]} >= {"If-Match"}
+    assert spec["components"]["schemas"]["SetQuorum"]["required"] == ["quorum", "reason"]
+    assert "quorum" in spec["components"]["schemas"]["BodyOut"]["properties"]
     assert spec["components"]["schemas"]["EstablishBody"]["additionalProperties"] is False
     default_error = spec["components"]["responses"]["DEFAULT_ERROR"]
     assert list(default_error["content"]) == ["application/problem+json"]

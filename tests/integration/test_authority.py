@@ -444,6 +444,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     ),
     "remove_member": _remove_member,
     "record_election": _record_election,
+    "set_quorum": _on_body("set_quorum", quorum=2, reason="Agreed at the annual meeting"),
     "commission_project": _commission_project,
     "agree_brief": _agree_brief,
     "extend_project_timeframe": _extend_project_timeframe,
@@ -528,7 +529,7 @@ GOVERNANCE = {
     "extend_time_limit",
     "close_time_limited_group",
 }
-MEMBERSHIP = {"add_member", "remove_member", "record_election"}
+MEMBERSHIP = {"add_member", "remove_member", "record_election", "set_quorum"}
 MEETINGS = {
     "schedule_meeting",
     "record_past_meeting",

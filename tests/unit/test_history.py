@@ -441,6 +441,7 @@ def _every_event() -> list[Any]:
         )
     forum.record_election(actor=OFFICER, at=AT, chair_id="m1", vice_chair_id="m2", election_date=date(2013, 9, 2))
     forum.remove_member(actor=OFFICER, at=AT, member_id="m2", effective_date=date(2013, 9, 3), reason="Left")
+    forum.set_quorum(actor=OFFICER, at=AT, quorum=1, reason="Agreed at the annual meeting")
     forum.transform(actor=OFFICER, at=AT, into=BodyKind.TASK_AND_FINISH_GROUP, until=MARCH_2014, decision=d)
     forum.transfer_to_provider_forum(actor=OFFICER, at=AT, under="Providers", decision=d)
     forum.replace_with(actor=OFFICER, at=AT, successor=other, decision=d)

@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import DomainError, InvalidInput
-from domain.history import describe
+from domain.history import describe, describe_record
 from domain.meeting import Apology, Meeting, check_cadence, default_quorum, meeting_stage
 from domain.membership import Membership
 from domain.vocabulary import AgendaPurpose, BodyKind, MeetingStage, MemberRole, Representation
@@ -434,3 +434,35 @@ def test_the_history_says_recorded_afterwards() -> None:
     assert describe(scheduled).sentence.startswith(
         "Recorded afterwards: the meeting of Carers Forum held on 12 June 2024"
     )
+
+
+def test_every_event_of_a_meeting_recorded_afterwards_reads_as_such() -> None:
+    meeting = past()
+    meeting.add_agenda_item(actor=OFFICER, at=SCHEDULED_AT, title="Budget", purpose="decision")
+    meeting.publish_agenda(actor=OFFICER, at=SCHEDULED_AT)
+    meeting.record_attendance(actor=OFFICER, at=SCHEDULED_AT, present=["Ann"])
+    meeting.declare_interest(actor=OFFICER, at=SCHEDULED_AT, person="Ann", interest="Carer", item=1)
+    meeting.record_decision(actor=OFFICER, at=SCHEDULED_AT, item=1, text="Agreed")
+    meeting.record_draft_minutes(actor=OFFICER, at=SCHEDULED_AT, file=FILE, drafted_on=date(2024, 6, 20))
+    meeting.clear_minutes(actor=OFFICER, at=SCHEDULED_AT, cleared_by="Ann", cleared_on=date(2024, 6, 25))
+    meeting.publish_minutes(actor=OFFICER, at=SCHEDULED_AT)
+    entries = describe_record(meeting.collect_events())
+    assert [e.sentence for e in entries] == [
+        "Recorded afterwards: the meeting of Carers Forum held on 12 June 2024 at Civic Centre",
+        "Recorded afterwards: added agenda item 1, 'Budget'",
+        "Recorded afterwards: published the agenda and papers",
+        "Recorded afterwards: recorded attendance: 1 person present, 0 apologies, 0 substitutes",
+        "Recorded afterwards: Ann declared an interest in agenda item 1: Carer",
+        "Recorded afterwards: decision on agenda item 1: Agreed",
+        "Recorded afterwards: recorded the draft minutes, report.pdf",
+        "Recorded afterwards: draft minutes cleared by the chair, Ann, on 25 June 2024",
+        "Recorded afterwards: published the draft minutes",  # no "on time": no deadline was known then
+    ]
+    assert all(e.changes.get("recorded_afterwards") is True for e in entries)
+
+
+def test_a_meeting_scheduled_in_advance_reads_as_it_happened() -> None:
+    meeting = with_agenda()
+    meeting.record_attendance(actor=OFFICER, at=MEETING_AT, present=["Ann"])
+    entries = describe_record([*meeting.collect_events()])
+    assert not any("afterwards" in e.sentence or "recorded_afterwards" in e.changes for e in entries)

@@ -86,6 +86,7 @@ def _as_it_stood(body: Body, moment: Any, *, members: bool) -> dict[str, Any]:
         "contract_end": body.contract_end,
         "break_clause_months": body.break_clause_months,
         "meets_per_year": body.meets_per_year,
+        "quorum": body.quorum,
         "open_to_public": body.open_to_public,
         "established_on": body.established_on,
         "chair": chair.person if chair else None,

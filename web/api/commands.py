@@ -77,6 +77,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     bodies.AddMember: Operation("/bodies/{id}/members", 201),
     bodies.RemoveMember: Operation("/bodies/{id}/members/removals"),
     bodies.RecordElection: Operation("/bodies/{id}/elections", 201),
+    bodies.SetQuorum: Operation("/bodies/{id}/quorum"),
     meetings.ScheduleMeeting: Operation("/bodies/{id}/meetings", 201),
     meetings.RecordPastMeeting: Operation("/bodies/{id}/past-meetings", 201),
     meetings.PlanAnnualCalendar: Operation("/calendar/plans"),

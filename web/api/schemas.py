@@ -84,6 +84,7 @@ class BodyOut(Out):
     contract_end = _date()
     break_clause_months = _int()
     meets_per_year = _int()
+    quorum = _int("the body's own quorum of voting members (AMB-Q); null: a third of them, at least 3")
     open_to_public = _bool()
     established_on = _date()
     chair = _str()

@@ -291,6 +291,18 @@ BODY_FORMS = [
         ],
     ),
     FormSpec(
+        bodies.SetQuorum,
+        [
+            Field(
+                "quorum",
+                "Quorum",
+                "int",
+                hint="How many voting members a meeting needs present; from 1 to the voting members the body has now",
+            ),
+            Field("reason", "Why the quorum is set", "textarea"),
+        ],
+    ),
+    FormSpec(
         meetings.ScheduleMeeting,
         [
             Field("meeting_date", "Meeting date", "date"),
@@ -515,7 +527,8 @@ MEETING_FORMS = [
                 "quorum",
                 "Quorum (optional)",
                 "int",
-                hint="Leave blank for the usual quorum: a third of the voting members, and at least 3",
+                hint="For this meeting only. Leave blank for the body's own quorum or, if it has none, a third "
+                "of the voting members and at least 3",
             ),
         ],
         button="Record attendance",
