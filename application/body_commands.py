@@ -210,6 +210,24 @@ class BodyCommands(HubBase):
             body_id, expected_version, lambda b: b.maintain(actor=actor, at=self._now(), decision=decision, as_=as_)
         )
 
+    def assign_statutory_function(
+        self,
+        actor: Actor,
+        body_id: UUID,
+        *,
+        function: str,
+        legal_basis: str,
+        decision: Decision,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._change_body(
+            body_id,
+            expected_version,
+            lambda b: b.assign_statutory_function(
+                actor=actor, at=self._now(), function=function, legal_basis=legal_basis, decision=decision
+            ),
+        )
+
     def end_body(
         self,
         actor: Actor,

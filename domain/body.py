@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
@@ -110,8 +111,30 @@ class Proposal:
         return self.status in ("pending", ProposalOutcome.DEFERRED.value)
 
 
+@dataclass(frozen=True)
+class StatutoryFunction:
+    """A statutory function the body holds (rule A11), since when and on whose decision."""
+
+    function: str  # "Children's Trust Board"
+    legal_basis: str  # "Children Act 2004, section 12A"
+    since: date | None
+    decided_by: str
+    decision_ref: str
+
+    def described(self) -> str:
+        """In words, as the body page and "as at" show it."""
+        since = f" since {self.since:%-d %B %Y}" if self.since else ""
+        return (
+            f"{self.function} ({self.legal_basis}){since}, decided by {self.decided_by}, reference {self.decision_ref}"
+        )
+
+
 class Body(Aggregate):
     """A partnership body of any kind in the framework."""
+
+    # Read-only default for a body loaded from a snapshot taken before rule A11 was recorded (see
+    # StatutoryFunctionAssigned.apply_change, which replaces the dict rather than changing it).
+    statutory_functions = MappingProxyType({})  # not annotated, so not a dataclass field
 
     class Event(Aggregate.Event):
         actor: str
@@ -193,6 +216,7 @@ class Body(Aggregate):
         self.members: dict[str, Membership] = {}
         self.last_election_on: date | None = None
         self.proposals: dict[int, Proposal] = {}
+        self.statutory_functions: dict[str, StatutoryFunction] = {}  # rule A11, by function
         self.source_refs: set[str] = set()
         if source_ref:
             self.source_refs.add(source_ref)
@@ -554,6 +578,58 @@ class Body(Aggregate):
         check_text("as", as_)
         self.trigger_event(self.Maintained, timestamp=at, **actor.event_fields(), kind_as=as_, **decision.fields())
 
+    class StatutoryFunctionAssigned(GovernanceEvent):
+        function: str
+        legal_basis: str
+
+        def apply_change(self, body: Body) -> None:
+            held = StatutoryFunction(
+                function=self.function,
+                legal_basis=self.legal_basis,
+                since=self.effective_date,
+                decided_by=self.decided_by,
+                decision_ref=self.decision_ref,
+            )
+            # A new dict rather than a change in place: a snapshot taken before rule A11 was recorded has
+            # no ``statutory_functions`` of its own and reads the class's empty default, which must stay empty.
+            body.statutory_functions = {**body.statutory_functions, self.function: held}
+
+    def assign_statutory_function(
+        self, *, actor: Actor, at: datetime, function: str, legal_basis: str, decision: Decision
+    ) -> None:
+        """Rule A11: a statutory function (the Children's Trust Board's) is held by a body only once the
+        decision giving it to the body is recorded: who decided, under what reference, and from when."""
+        self._check_open("giving it a statutory function")
+        function = _required("function", function or "")
+        check_text("function", function)
+        legal_basis = _required("legal_basis", legal_basis or "")
+        check_text("legal_basis", legal_basis)
+        if not decision.decided_by.strip():
+            raise InvalidInput(
+                "decided_by",
+                "say who decided to give the body this function (such as the Council Executive)",
+                rule="A11",
+            )
+        if not decision.decision_ref.strip():
+            raise InvalidInput("decision_ref", "give the reference of the decision giving this function", rule="A11")
+        if decision.effective_date is None:
+            raise InvalidInput("effective_date", "give the date from which the body holds this function", rule="A11")
+        held = self.statutory_functions.get(function)
+        if held is not None and held.legal_basis == legal_basis.strip():
+            raise DomainError(
+                f"{self.name} already holds the {function} function since {held.since:%-d %B %Y} "
+                f"(decision {held.decision_ref}); record a correction if that entry is wrong",
+                rule="A11",
+            )
+        self.trigger_event(
+            self.StatutoryFunctionAssigned,
+            timestamp=at,
+            **actor.event_fields(),
+            function=function,
+            legal_basis=legal_basis.strip(),
+            **decision.fields(),
+        )
+
     class Ended(GovernanceEvent):
         remove_council_support: bool
 
@@ -827,6 +903,10 @@ class Body(Aggregate):
             note=(note or "").strip(),
         )
         return self.proposals[number]
+
+    def statutory_functions_described(self) -> str | None:
+        """The statutory functions it holds, in words (rule A11); None when it holds none."""
+        return "; ".join(f.described() for f in self.statutory_functions.values()) or None
 
     def open_proposals(self) -> list[Proposal]:
         return [p for p in self.proposals.values() if p.is_open]

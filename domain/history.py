@@ -136,6 +136,12 @@ def _body_sentence(e: Any) -> tuple[str, dict[str, Any]]:
             )
         case Body.Maintained():
             return ("Maintained" + (f" as a {e.kind_as}" if e.kind_as else "")), {}
+        case Body.StatutoryFunctionAssigned():
+            return (
+                f"Given the {e.function} function ({e.legal_basis}) from {_d(e.effective_date)}, "
+                f"as decided by {e.decided_by}, reference {e.decision_ref}",
+                {"statutory_function": e.function},
+            )
         case Body.Ended():
             support = " and council support removed" if e.remove_council_support else ""
             return f"Ended{support}", {"status": {"after": "ended"}}

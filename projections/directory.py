@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Connection, bindparam, func, select
 
-from domain.body import Body
+from domain.body import Body, StatutoryFunction
 from domain.deadlines import election_due_by
 from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
@@ -117,6 +117,8 @@ class DirectoryProjection(ReadModel):
                     "previous_kind": event.previous_kind,
                     "provider_forum_under": event.under,
                 }
+            case Body.StatutoryFunctionAssigned():
+                values = {"statutory_function": statutory_function_held(event)}
             case Body.Ended():
                 values = {"status": BodyStatus.ENDED.value, "status_effective": event.effective_date}
             case Body.TimeLimitExtended():
@@ -274,7 +276,27 @@ class DirectoryProjection(ReadModel):
 
 
 # What "as at" a date shows of a body's standing (projections/queries/directory.py folds these).
-STANDING = ("name", "kind", "previous_kind", "status", "until", "successor_name", "annual_funding_pence")
+STANDING = (
+    "name",
+    "kind",
+    "previous_kind",
+    "status",
+    "until",
+    "successor_name",
+    "annual_funding_pence",
+    "statutory_function",
+)
+
+
+def statutory_function_held(event: Any) -> str:
+    """Rule A11 in words: which function, under what law, since when and on whose decision."""
+    return StatutoryFunction(
+        function=event.function,
+        legal_basis=event.legal_basis,
+        since=event.effective_date,
+        decided_by=event.decided_by,
+        decision_ref=event.decision_ref,
+    ).described()
 
 
 def standing_set_by(event: Any) -> dict[str, Any]:
@@ -306,6 +328,8 @@ def standing_set_by(event: Any) -> dict[str, Any]:
             found = {"status": BodyStatus.MERGED.value, "successor_name": event.target_name}
         case Body.TransferredToProviderForum():
             found = {"kind": BodyKind.PROVIDER_FORUM.value, "previous_kind": event.previous_kind}
+        case Body.StatutoryFunctionAssigned():
+            found = {"statutory_function": statutory_function_held(event)}
         case Body.Ended():
             found = {"status": BodyStatus.ENDED.value}
         case Body.TimeLimitExtended():

@@ -53,6 +53,9 @@ bodies = Table(
     Column("council_funding_until", Date),
     Column("self_funding_option_until", Date),
     Column("provider_forum_under", String(300)),
+    # The statutory functions it holds, in words: "Children's Trust Board (Children Act 2004, section 12A)
+    # from 1 April 2014, decided by …, reference …" (rule A11); none for most bodies.
+    Column("statutory_function", Text),
     Column("completion_report", Text),  # a time-limited group closed with its report (A5, D5)
     Column("open_proposals", Integer, nullable=False, default=0),  # proposed changes awaiting a decision
     Column("contract_end", Date),

@@ -192,6 +192,31 @@ class MaintainBody(DecisionInput):
     as_ = text("what it is kept as", required=False, data_key="as")
 
 
+# Rule A11: the statutory function the framework must give to some body, named once here.
+CHILDRENS_TRUST_BOARD = "Children's Trust Board"
+CHILDREN_ACT_12A = "Children Act 2004, section 12A"
+
+
+@define(
+    title="Give a statutory function",
+    about=BODY,
+    duty=Duty.GOVERNANCE,
+    handler=BodyCommands.assign_statutory_function,
+)
+class AssignStatutoryFunction(DecisionInput):
+    """Records that the body holds a statutory function, such as the Children's Trust Board's, from a date and
+    on a recorded decision: who decided and its reference are required (A11). Usually proposed, then decided."""
+
+    function = text("the statutory function", load_default=CHILDRENS_TRUST_BOARD, required=False)
+    legal_basis = text("the law that gives the function", load_default=CHILDREN_ACT_12A, required=False)
+
+    def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        data = super().to_kwargs(data)
+        data["function"] = data.get("function") or CHILDRENS_TRUST_BOARD
+        data["legal_basis"] = data.get("legal_basis") or CHILDREN_ACT_12A
+        return data
+
+
 @define(title="End the body", about=BODY, duty=Duty.GOVERNANCE, handler=BodyCommands.end_body)
 class EndBody(DecisionInput):
     """Ends the body, removing council support unless said otherwise (F1)."""
@@ -303,6 +328,7 @@ class ProposableChange(StrEnum):
     ADOPT_TERMS_OF_REFERENCE = "adopt_terms_of_reference"
     EXTEND_TIME_LIMIT = "extend_time_limit"
     CLOSE_TIME_LIMITED_GROUP = "close_time_limited_group"
+    ASSIGN_STATUTORY_FUNCTION = "assign_statutory_function"
 
 
 # The fields of the changes above that a proposal may carry; each change's own schema checks them.
@@ -320,6 +346,8 @@ _DETAIL_FIELDS = (
     "remove_council_support",
     "text",
     "completion_report",
+    "function",
+    "legal_basis",
 )
 
 
@@ -354,6 +382,8 @@ class ProposeChange(CommandInput):
     remove_council_support = fields.Boolean(allow_none=True)
     text_ = text("the terms of reference", max_length=LONG, required=False, data_key="text")
     completion_report = text("the completion report", max_length=LONG, required=False)
+    function = text("the statutory function", required=False)
+    legal_basis = text("the law that gives the function", required=False)
 
     def to_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         details = {}

@@ -437,3 +437,28 @@ def test_the_officer_sets_the_bodys_quorum(api_both: ApiClient) -> None:
     history = api_both.get(f"/api/v1/bodies/{body['id']}/history", who="officer").get_json()["entries"]
     assert history[-1]["sentence"] == "Quorum set from the usual third of the voting members to 2 voting members"
     assert history[-1]["reason"] == "Agreed at the annual meeting"
+
+
+def test_the_statutory_function_needs_its_decision_and_then_shows_on_the_body(api_both: ApiClient) -> None:
+    """Rule A11 through the API, on both databases: refused without the decision's reference (nothing
+    saved), then held from its date; the body, both now and as it stood, says so."""
+    body = api_both.establish("Children's Services Conference", "stakeholder_conference")
+    path = f"/api/v1/bodies/{body['id']}/changes/statutory-function"
+    fields = {
+        "reason": "The Children Act duty stands",
+        "effective_date": "2013-09-01",
+        "decided_by": "Council Executive",
+    }
+    problem = assert_problem(api_both.post(path, who="officer", if_match='"1"', json=fields), 422, "decision_ref")
+    assert problem["rule"] == "A11" and "give the reference of the decision" in problem["errors"]["decision_ref"][0]
+    assert api_both.get(f"/api/v1/bodies/{body['id']}").get_json()["version"] == 1
+    response = api_both.post(path, who="officer", if_match='"1"', json={**fields, "decision_ref": "EX13/044"})
+    assert response.status_code == 200, response.get_json()
+    outcome = response.get_json()
+    held = (
+        "Children's Trust Board (Children Act 2004, section 12A) since 1 September 2013, "
+        "decided by Council Executive, reference EX13/044"
+    )
+    assert outcome["command"] == "assign_statutory_function" and outcome["record"]["statutory_function"] == held
+    again = api_both.post(path, who="officer", if_match='"2"', json={**fields, "decision_ref": "EX13/044"})
+    assert "already holds the Children's Trust Board function" in str(assert_problem(again, 422))

@@ -129,3 +129,24 @@ def test_dashboard_coming_meetings_and_the_audit_log_by_body(visit: Visit, site:
     assert "Lena Whitaker joined as member representing service user" in main
     assert "Lena Whitaker left as member representing service user: Moved away" in main
     assert "Showing Browser Audit Board only" in main
+
+
+def test_the_childrens_trust_board_function_given_with_its_decision(visit: Visit, site: Site) -> None:
+    """Rule A11: the form (its defaults filled in), a refusal without the decision's reference, then the body
+    page and "as at" showing who holds the function; every page checked by axe-core."""
+    path = _body(site, "Browser Children's Conference", "stakeholder_conference")
+    visit.sign_in("officer")
+    visit.go(f"{path}/assign-statutory-function")
+    assert visit.page.get_by_label("Statutory function").input_value() == "Children's Trust Board"
+    visit.page.get_by_label("Reason for the change").fill("The Children Act duty stands")
+    visit.fill_date("effective_date", 1, 9, 2026)
+    visit.page.get_by_label("Who decided").fill("Council Executive")
+    visit.submit("Record the statutory function")
+    assert "Give the reference of the decision giving this function (rule A11)" in visit.page.inner_text("main")
+    visit.page.get_by_label("Decision reference").fill("EX26/044")
+    visit.submit("Record the statutory function")
+    held = "Children's Trust Board (Children Act 2004, section 12A) since 1 September 2026"
+    visit.go(path)
+    assert held in visit.page.inner_text("main")
+    visit.go(f"{path}/as-at?date-day=1&date-month=9&date-year=2026")
+    assert held in visit.page.inner_text("main")

@@ -434,6 +434,12 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "transfer_to_provider_forum": _on_body("transfer_to_provider_forum", under="Providers", decision=DECISION),
     "maintain_body": _on_body("maintain_body", decision=DECISION),
     "end_body": _on_body("end_body", decision=DECISION),
+    "assign_statutory_function": _on_body(
+        "assign_statutory_function",
+        function="Children's Trust Board",
+        legal_basis="Children Act 2004, section 12A",
+        decision=Decision(DECISION.reason, DECISION.effective_date, DECISION.decided_by, decision_ref="EX26/001"),
+    ),
     "correct_body": _on_body("correct_body", corrects_version=1, field="purpose", value="Fixed", decision=DECISION),
     "add_member": _on_body(
         "add_member",
@@ -528,6 +534,7 @@ GOVERNANCE = {
     "propose_change",
     "extend_time_limit",
     "close_time_limited_group",
+    "assign_statutory_function",
 }
 MEMBERSHIP = {"add_member", "remove_member", "record_election", "set_quorum"}
 MEETINGS = {

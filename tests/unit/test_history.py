@@ -429,6 +429,13 @@ def _every_event() -> list[Any]:
     forum.extend_contract(actor=OFFICER, at=AT, until=MARCH_2014, decision=d)
     forum.give_self_funding_option(actor=OFFICER, at=AT, council_funding_until=MARCH_2014, decision=d)
     forum.maintain(actor=OFFICER, at=AT, decision=d, as_="user-led group")
+    forum.assign_statutory_function(
+        actor=OFFICER,
+        at=AT,
+        function="Children's Trust Board",
+        legal_basis="Children Act 2004, section 12A",
+        decision=Decision(d.reason, d.effective_date, decided_by="Council Executive", decision_ref="EX13/044"),
+    )
     for n, rep in ((1, Representation.CARER), (2, Representation.SERVICE_USER)):
         forum.add_member(
             actor=OFFICER,

@@ -83,6 +83,7 @@ def _as_it_stood(body: Body, moment: Any, *, members: bool) -> dict[str, Any]:
         "council_funding_until": body.council_funding_until,
         "self_funding_option_until": body.self_funding_option_until,
         "provider_forum_under": body.provider_forum_under,
+        "statutory_function": body.statutory_functions_described(),
         "contract_end": body.contract_end,
         "break_clause_months": body.break_clause_months,
         "meets_per_year": body.meets_per_year,

@@ -72,6 +72,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     bodies.CorrectBody: Operation("/bodies/{id}/changes/correct"),
     bodies.ExtendTimeLimit: Operation("/bodies/{id}/changes/extend-end-date"),
     bodies.CloseTimeLimitedGroup: Operation("/bodies/{id}/changes/close-with-completion-report"),
+    bodies.AssignStatutoryFunction: Operation("/bodies/{id}/changes/statutory-function"),
     bodies.ProposeChange: Operation("/bodies/{id}/proposals", 201),
     bodies.DecideProposal: Operation("/bodies/{id}/proposals/decisions"),
     bodies.AddMember: Operation("/bodies/{id}/members", 201),

@@ -81,6 +81,7 @@ class BodyOut(Out):
     council_funding_until = _date()
     self_funding_option_until = _date()
     provider_forum_under = _str()
+    statutory_function = _str("the statutory function it holds, since when and on whose decision (rule A11)")
     contract_end = _date()
     break_clause_months = _int()
     meets_per_year = _int()

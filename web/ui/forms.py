@@ -213,6 +213,21 @@ BODY_FORMS = [
         button="Close the group",
     ),
     FormSpec(
+        bodies.AssignStatutoryFunction,
+        [
+            Field("function", "Statutory function"),
+            Field("legal_basis", "The law that gives it"),
+            Field("reason", "Reason for the change", "textarea", hint="Say why, as it will appear in the audit log"),
+            Field("effective_date", "Date the body holds it from", "date"),
+            Field("decided_by", "Who decided", hint="For example, Council Executive"),
+            Field("decision_ref", "Decision reference", hint="The report or minute number"),
+        ],
+        button="Record the statutory function",
+        intro="A body holds a statutory function only once the decision giving it is recorded (rule A11). "
+        "Usually this is proposed first and recorded by deciding the proposal.",
+        defaults={"function": bodies.CHILDRENS_TRUST_BOARD, "legal_basis": bodies.CHILDREN_ACT_12A},
+    ),
+    FormSpec(
         bodies.ProposeChange,
         [
             Field("change", "Change proposed", "select", options=_changes),
@@ -227,6 +242,11 @@ BODY_FORMS = [
             Field("annual_funding_pence", "Annual funding (change funding only)", "money", hint="In pounds"),
             Field("under", "Provider forum it moves under (transfer only)"),
             Field("completion_report", "Completion report (close a time-limited group only)", "textarea"),
+            Field(
+                "function",
+                "Statutory function (give a statutory function only)",
+                hint=f"Leave blank for the {bodies.CHILDRENS_TRUST_BOARD} ({bodies.CHILDREN_ACT_12A})",
+            ),
         ],
         button="Propose the change",
         intro="Nothing changes until someone with the authority decides (rule F4). Fill in only what the change needs.",
