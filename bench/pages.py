@@ -50,18 +50,20 @@ def body_id(n: int) -> UUID:
     return uuid5(NAMESPACE, f"body/{n}")
 
 
-def _indexes_match(engine: Engine) -> bool:
+def _shape_matches(engine: Engine) -> bool:
+    """The kept tables have today's columns and indexes (a read model that gained a column is filled anew)."""
     inspector = inspect(engine)
     return all(
         inspector.has_table(t.name)
+        and {c["name"] for c in inspector.get_columns(t.name)} == set(t.columns.keys())
         and {i["name"] for i in inspector.get_indexes(t.name)} == {i.name for i in t.indexes}
         for t in (bodies, meetings, audit_log)
     )
 
 
 def fill(engine: Engine, n_bodies: int, n_audit: int, meetings_per_body: int) -> None:
-    """Creates the tables and fills them, unless a previous run left exactly this much with today's indexes."""
-    if not _indexes_match(engine):
+    """Creates the tables and fills them, unless a previous run left exactly this much in today's shape."""
+    if not _shape_matches(engine):
         metadata.drop_all(engine)
     metadata.create_all(engine)
     with engine.connect() as c:
