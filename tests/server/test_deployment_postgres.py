@@ -40,7 +40,6 @@ from tests.server.processes import (
     Process,
     Writer,
     answering,
-    free_port,
     run_to_end,
     serve,
     served_by,
@@ -48,6 +47,7 @@ from tests.server.processes import (
     statuses,
     wait_for,
 )
+from tests.support.ports import free_port
 from tests.support.postgres import PostgresServer
 from tests.support.tables import dump
 

@@ -27,13 +27,13 @@ from tests.server.processes import (
     Process,
     Writer,
     answering,
-    free_port,
     serve,
     served_by,
     start,
     statuses,
     wait_for,
 )
+from tests.support.ports import free_port
 from tests.support.tables import dump
 
 WRITERS = 8

@@ -9,13 +9,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
+
+from tests.support.ports import free_port
 
 
 class PostgresMissing(RuntimeError):
@@ -35,19 +36,13 @@ def _bin(name: str) -> str:
     return candidates[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class PostgresServer:
     def __init__(self, *, durable: bool = False) -> None:
         # Tests run without waiting for the disk; a benchmark of commits asks for a durable cluster.
         self.durable = durable
         self.dir = Path(tempfile.mkdtemp(prefix="phub-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             self._as_user = ["runuser", "-u", "postgres", "--"]
