@@ -96,7 +96,7 @@ class ReminderRuntime:
         result = self.commands.scan(today=self.today(), lookback_days=self.lookback_days)
         with self.services.reading() as connection:
             notices = queue_notices(
-                self.services.followers, connection, today=self.today(), base_url=self.services.smtp.base_url
+                self.services.followers, connection, today=self.today(), base_url=self.sender.settings.base_url
             )
         if notices:
             log.info("followers of bodies: %d notices queued", notices)
