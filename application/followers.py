@@ -45,6 +45,7 @@ from sqlalchemy import (
     Uuid,
     and_,
     delete,
+    func,
     insert,
     or_,
     select,
@@ -102,7 +103,9 @@ CONFIRM_FOR = timedelta(days=3)  # a confirmation link works for three days
 RESEND_AFTER = timedelta(minutes=10)  # at most one confirmation e-mail per address and body in this time
 EMAIL_LENGTH = 320
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"^[^@\s\x00-\x1f\x7f]{{1,64}}@{_LABEL}(?:\.{_LABEL})+\Z")
+# The local part in plain ASCII (RFC 5322's atom characters and dots): no control characters, no lone
+# surrogates, nothing a mail server or a database might read differently.
+_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+\Z")
 MAIL_NAMESPACE = uuid.UUID("0f7f4f55-3c1d-4a8e-9a49-2f0a6b3d1c17")
 MESSAGE_ID_DOMAIN = "followers.partnership-hub"
 
@@ -290,11 +293,12 @@ class Followers:
     def count(self, body_id: uuid.UUID) -> int:
         """How many confirmed followers a body has (a number, never who)."""
         with self.engine.connect() as connection:
-            return len(
-                connection.execute(
-                    select(followers.c.id).where(followers.c.body_id == body_id, followers.c.confirmed_at.is_not(None))
-                ).all()
+            counted = connection.scalar(
+                select(func.count())
+                .select_from(followers)
+                .where(followers.c.body_id == body_id, followers.c.confirmed_at.is_not(None))
             )
+        return int(counted or 0)
 
     # ------------------------------------------------------------ notices
 

@@ -64,7 +64,10 @@ def test_refusals_name_what_to_fix(api: ApiClient) -> None:
     assert "enter an e-mail address, like name@example.com" in problem["errors"]["email"][0]
     assert_problem(api.post(path, json={}), 422, "email")
     assert_problem(api.post(path, json={"email": "a@example.com", "name": "extra"}), 422)
-    assert_problem(api.post(path, json={"email": "x" * 400 + "@example.com"}), 422, "email")
+    for hostile in ("x" * 400 + "@example.com", "\ud800@example.com", "a\x00b@example.com", "a@b.c\x00x", ""):
+        assert_problem(api.post(path, json={"email": hostile}), 422, "email")
+    with api.services.followers.engine.connect() as connection:
+        assert connection.execute(select(followers)).first() is None  # nothing kept of a refused address
     unknown = assert_problem(api.post(f"/api/v1/bodies/{uuid4()}/followers", json={"email": "a@example.com"}), 404)
     assert "There is no body with id" in unknown["detail"]
 

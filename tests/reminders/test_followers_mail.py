@@ -118,3 +118,32 @@ def test_a_notice_waits_while_the_mail_server_is_down_and_goes_when_it_is_back(
     runtime.send()
     subjects = sorted(str(r.message["Subject"]) for r in smtp.received)
     assert len(subjects) == 2 and subjects[0].startswith("Agenda published")  # and the confirmation
+
+
+def test_minutes_published_are_told_and_a_body_closed_to_the_public_tells_nobody(
+    runtime: ReminderRuntime, clock: Clock, smtp: SmtpSink
+) -> None:
+    services, hub = runtime.services, runtime.services.hub
+    story = build_public_body(hub, clock)
+    closed = build_public_body(hub, clock, name="Closed Board", open_to_public=False)
+    for body, address in ((story.body_id, "sam@example.org"), (closed.body_id, "kim@example.org")):
+        follower = services.followers.subscribe(body, "a body", address, link=lambda t: t)
+        services.followers.confirm(services.followers.confirmation_token(follower.follower_id))
+    for meeting in (story.coming_meeting, closed.coming_meeting):
+        hub.publish_agenda(OFFICER, meeting)
+    clock.advance(days=22)
+    for meeting in (story.coming_meeting, closed.coming_meeting):
+        hub.record_meeting_held(OFFICER, meeting)
+        hub.record_draft_minutes(OFFICER, meeting, file=hub.upload_file(OFFICER, b"minutes", "minutes.txt"))
+        hub.clear_minutes(OFFICER, meeting)
+        hub.publish_minutes(OFFICER, meeting)
+    runtime.scan()
+    runtime.send()
+    notices = sorted(
+        (str(r.message["To"]), str(r.message["Subject"]))
+        for r in smtp.received
+        if not str(r.message["Subject"]).startswith("Confirm")
+    )
+    # The agenda is more than a week old by now: only the minutes are told, and only of the public body.
+    assert [to for to, _ in notices] == ["sam@example.org"], notices
+    assert notices[0][1].startswith("Minutes published: Carers Forum, ")

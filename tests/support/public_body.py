@@ -30,7 +30,9 @@ class PublicBody:
     coming_meeting: UUID
 
 
-def build_public_body(hub: PartnershipHub, clock: Clock, *, name: str = "Carers Forum") -> PublicBody:
+def build_public_body(
+    hub: PartnershipHub, clock: Clock, *, name: str = "Carers Forum", open_to_public: bool = True
+) -> PublicBody:
     """Built from ``clock.now`` back: the body and its past meeting are recorded months earlier, then the
     clock returns to where it was (plus what the steps took)."""
     start = clock.now
@@ -40,7 +42,7 @@ def build_public_body(hub: PartnershipHub, clock: Clock, *, name: str = "Carers 
         name=name,
         kind=BodyKind.CONSULTATIVE_GROUP,
         purpose="To give carers a voice in the council's plans.",
-        open_to_public=True,
+        open_to_public=open_to_public,
         decision=Decision(reason="the framework sets it up", effective_date=clock.now.date()),
     )
     hub.adopt_terms_of_reference(
