@@ -210,3 +210,23 @@ def test_confirming_twice_is_harmless_and_a_second_request_sends_no_second_mail_
     assert "Check your e-mail" in answer.get_data(as_text=True)
     with services.followers.engine.connect() as connection:
         assert len(connection.execute(select(follower_mail)).all()) == 2
+
+
+def test_a_body_closed_to_the_public_has_nothing_to_follow(public: tuple[Flask, Services, PublicBody, Clock]) -> None:
+    app, services, story, clock = public
+    closed = build_public_body(services.hub, clock, name="Provider Board", open_to_public=False)
+    services.refresh()
+    client = app.test_client()
+    page = f"/public/bodies/{closed.body_id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "not open to the public, so no agenda or minutes of it are published for you to follow" in html
+    assert f'action="{page}/follow"' not in html
+    token = _token(client, f"/public/bodies/{story.body_id}")
+    refused = client.post(f"{page}/follow", data={"email": "jo@example.com", "csrf_token": token})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "meetings are not open to the public" in text and "(rule C3)" in text
+    api = client.post(f"/api/v1/bodies/{closed.body_id}/followers", json={"email": "jo@example.com"})
+    assert api.status_code == 422 and api.get_json()["rule"] == "C3"
+    with services.followers.engine.connect() as connection:
+        assert connection.execute(select(followers)).first() is None

@@ -15,10 +15,11 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
 from application.followers import EMAIL_LENGTH
+from domain.errors import InvalidInput
 from projections.queries.public_bodies import public_body
 from web.api import problems
 from web.services import services
-from web.ui.public_bodies import confirmation_link
+from web.ui.public_bodies import CLOSED, confirmation_link
 
 blp = Blueprint(
     "api_followers",
@@ -74,6 +75,8 @@ def follow_body(data: dict[str, Any], body_id: UUID) -> dict[str, Any]:
         body = public_body(connection, body_id, today=svc.today())
     if body is None:
         abort(404, message=f"There is no body with id {body_id}.")
+    if not body["open_to_public"]:
+        raise InvalidInput("email", CLOSED, rule="C3")
     svc.followers.subscribe(body_id, body["name"], data["email"], link=confirmation_link)
     return {"message": "If the address is not already following this body, a confirmation link has been sent to it."}
 

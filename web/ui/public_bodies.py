@@ -26,6 +26,8 @@ from web.ui.params import page_number, with_args
 bp = Blueprint("public_bodies", __name__, url_prefix="/public")
 
 HISTORY_ON_PAGE = 10
+# What following would tell of a body whose meetings are closed to the public: nothing (rule C3).
+CLOSED = "this body's meetings are not open to the public, so no agenda or minutes of it are published to follow"
 
 
 def followers() -> Followers:
@@ -102,6 +104,8 @@ def history(body_id: UUID) -> str:
 def follow(body_id: UUID) -> tuple[str, int] | str:
     body = _body_or_404(body_id)
     email = (request.form.get("email") or "")[:1000]
+    if not body["open_to_public"]:
+        return _body_page(body_id, values={"email": email}, errors={"email": CLOSED + " (rule C3)"}), 400
     try:
         followers().subscribe(body_id, body["name"], email, link=confirmation_link)
     except InvalidInput as error:
