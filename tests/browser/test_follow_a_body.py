@@ -69,6 +69,7 @@ def test_a_member_of_the_public_follows_a_body_and_hears_of_its_agenda(
         page.get_by_role("link", name=NAME).click()
         visit.check()
         assert page.get_by_role("heading", name=NAME, level=1).is_visible()
+        visit.screenshot("public-body")
         feed = page.get_by_role("link", name=re.compile("Add this body’s public meetings to your calendar"))
         assert feed.is_visible()
 
