@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from application.commands import Dispatcher
 from application.files import FileStore
+from application.followers import Followers
 from application.hub import PartnershipHub
 from application.hub_base import utc_now
 from application.reminders.smtp import SmtpSettings
@@ -40,6 +41,7 @@ class Services:
     sessions: Sessions
     throttle: SignInThrottle
     smtp: SmtpSettings
+    followers: Followers  # the public's followers of bodies (addresses beside the accounts, never in events)
     _background: ExitStack = field(default_factory=ExitStack)
 
     @property
@@ -105,4 +107,5 @@ def build(
         sessions=Sessions(users.engine),
         throttle=SignInThrottle(users.engine),
         smtp=smtp or SmtpSettings.from_env(),
+        followers=Followers(users.engine, clock),
     )

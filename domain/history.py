@@ -457,3 +457,27 @@ def describe_record(events: Iterable[Any]) -> list[HistoryEntry]:
             )
         entries.append(entry)
     return entries
+
+
+# The changes whose sentence names a person: the public reads them without the name (issue 16).
+PERSONAL_CHANGES = frozenset({"member_joined", "member_left", "officers_elected"})
+
+
+def public_sentence(change: str, sentence: str, changes: dict[str, Any]) -> str:
+    """A history sentence as the public reads it: a membership change gives the role and representation
+    without the person's name (nor why they left, which may say who they are), and an election says when
+    it was held, not who was elected. Every other sentence is the same for everyone."""
+    role, representation = changes.get("role"), changes.get("representation")
+    described = ""
+    if role and representation:
+        try:
+            described = f" as {_member_role(role)} representing {_representation(representation)}"
+        except ValueError:
+            described = ""
+    if change == "member_joined":
+        return f"A member joined{described}" + (" (no vote)" if sentence.endswith(" (no vote)") else "")
+    if change == "member_left":
+        return f"A member left{described}"
+    if change == "officers_elected":
+        return sentence.split(": ", 1)[0]
+    return sentence

@@ -10,6 +10,10 @@ For each message in the outbox (projections/reminders.py) the sender:
    A server that cannot be reached, or puts the message off, gets ``SendFailed`` with a retry time
    (exponential back-off, kept in the event so it survives a restart); a 5xx refusal withdraws it.
 
+The same sender sends the messages queued for the public's followers of bodies (application/followers.py),
+over the same connection and with the same back-off: each is claimed with one atomic update, and marked
+sent once the server has accepted it.
+
 The remaining at-least-once window: if the process dies after the server accepted a message but
 before ``Sent`` is saved, the claim expires (``claim_for``, five minutes by default) and another
 sender sends it again. The message keeps the same Message-ID both times. Nothing is ever lost: a
@@ -28,6 +32,7 @@ from datetime import datetime, timedelta
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from application.followers import Followers, follower_message
 from application.hub import PartnershipHub
 from application.reminders.commands import SCHEDULER
 from application.reminders.smtp import (
@@ -84,8 +89,10 @@ class MailSender:
         claim_for: timedelta = timedelta(minutes=5),
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] | None = None,
+        followers: Followers | None = None,
     ) -> None:
         self.hub = hub
+        self.followers = followers
         self.read_models = read_models
         self.users = users
         self.settings = settings
@@ -114,6 +121,11 @@ class MailSender:
                 self._send_one(row["reminder_id"], smtp, report)
                 if report.server_down:
                     break
+            if self.followers is not None and not report.server_down:
+                for mail_id in self.followers.waiting(limit=limit):
+                    self._send_follower_mail(self.followers, mail_id, smtp, report)
+                    if report.server_down:
+                        break
         finally:
             smtp.close()
         if report.sent or report.deferred or report.withdrawn:
@@ -181,6 +193,39 @@ class MailSender:
         if not self._settle(reminder, lambda r: r.record_sent(actor=SCHEDULER, at=self.clock(), worker=self.worker)):
             # Only if our claim expired mid-send and another sender retook it: it may go twice.
             log.warning("reminder %s was sent but another sender had retaken its claim", reminder.id)
+
+    def _send_follower_mail(self, followers: Followers, mail_id: str, smtp: Connection, report: SendReport) -> None:
+        """One message to a follower of a body: claimed (one sender wins), sent, then marked sent."""
+        mail = followers.claim(mail_id, worker=self.worker, hold_for=self.claim_for)
+        if mail is None:
+            report.skipped += 1
+            return
+        message = follower_message(mail, sender=self.settings.sender, base_url=self.settings.base_url, now=self.clock())
+        try:
+            smtp.send(message)
+        except ServerUnavailable as error:
+            self.server_failures += 1
+            delay = self.backoff.after(self.server_failures)
+            self.server_retry_at = self.clock() + delay
+            report.server_down = True
+            followers.failed(mail, self.worker, self.clock() + delay)
+            report.deferred += 1
+            report.errors.append(str(error))
+            return
+        except MessageDeferred as error:
+            followers.failed(mail, self.worker, self.clock() + self.backoff.after(mail["attempts"] + 1))
+            report.deferred += 1
+            report.errors.append(str(error))
+            return
+        except MessageRefused as error:
+            followers.refused(mail_id, self.worker, f"the mail server refused it: {error}")
+            report.withdrawn += 1
+            report.errors.append(str(error))
+            return
+        self.server_failures = 0
+        self.server_retry_at = None
+        followers.sent(mail_id, self.worker)
+        report.sent += 1
 
     def _settle(self, reminder: Reminder, record: Callable[[Reminder], None]) -> bool:
         """Records how our send went. The person may mark the reminder done while we talk to the server,

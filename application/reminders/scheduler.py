@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 from application import bootstrap
 from application.bootstrap import Services
 from application.chain import Verification
+from application.followers import queue_notices
 from application.hub import PartnershipHub, utc_now
 from application.reminders.commands import ReminderCommands, ScanResult
 from application.reminders.outbox import Backoff, MailSender, SendReport
@@ -77,7 +78,7 @@ class ReminderRuntime:
     ) -> ReminderRuntime:
         services = bootstrap.build(settings, clock=clock or utc_now, smtp=smtp)
         hub, read_models, users = services.hub, services.read_models, services.users
-        sender = MailSender(hub, read_models, users, smtp, backoff=backoff, worker=worker)
+        sender = MailSender(hub, read_models, users, smtp, backoff=backoff, worker=worker, followers=services.followers)
         return cls(services, ReminderCommands(hub, read_models, users), sender, as_of)
 
     @property
@@ -93,6 +94,12 @@ class ReminderRuntime:
 
     def scan(self) -> ScanResult:
         result = self.commands.scan(today=self.today(), lookback_days=self.lookback_days)
+        with self.services.reading() as connection:
+            notices = queue_notices(
+                self.services.followers, connection, today=self.today(), base_url=self.sender.settings.base_url
+            )
+        if notices:
+            log.info("followers of bodies: %d notices queued", notices)
         self.scans += 1
         log.info("scan as of %s: %d due, %d raised", result.as_of, result.due, result.raised)
         return result

@@ -28,6 +28,7 @@ _NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("Reminders", "/reminders", "signed_in"),
     ("Accounts", "/accounts", "administrator"),
     ("Public meetings", "/public/meetings", "always"),
+    ("Public bodies", "/public/bodies", "always"),
 )
 
 
