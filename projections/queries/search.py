@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Connection, text
 
 from projections.queries.common import Page
-from projections.search import RECORD, SIGNED_IN
+from projections.search import RECORD, SIGNED_IN, search_documents
 
 START, END = "\x02", "\x03"
 # Counting stops here: past it the page says "more than".
@@ -51,6 +51,8 @@ _VISIBLE = {
     Audience.SIGNED_IN: f"(d.public OR d.reader = '{SIGNED_IN}')",
     Audience.RECORD: "TRUE",
 }
+# Columns read back as their types (ids, dates and booleans are not plain text on SQLite).
+_TYPED = ("body_id", "meeting_id", "project_id", "on_date", "public")
 _COLUMNS = (
     "d.doc, d.n, d.kind, d.title, d.context, d.body_id, d.meeting_id, d.project_id, d.number, d.on_date, d.public"
 )
@@ -160,7 +162,8 @@ def search(connection: Connection, q: str, *, audience: Audience, page: int = 1,
         extra = {"start": START, "end": END}
     counted = connection.scalar(text(f"SELECT count(*) FROM (SELECT 1 {found} LIMIT {COUNT_LIMIT + 1}) AS c"), params)
     total, exact = (COUNT_LIMIT, False) if counted > COUNT_LIMIT else (counted, True)
-    rows = connection.execute(text(listed), {**params, **limits, **extra}).mappings().all()
+    typed = text(listed).columns(**{name: search_documents.c[name].type for name in _TYPED})
+    rows = connection.execute(typed, {**params, **limits, **extra}).mappings().all()
     return Page([_result(dict(r)) for r in rows], total, page, per_page, exact=exact)
 
 

@@ -5,10 +5,8 @@ ranking and the marking of matches, a rebuild, and input that is FTS syntax or n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 from typing import Any
-from uuid import UUID
 
 import pytest
 from sqlalchemy import text
@@ -20,19 +18,10 @@ from domain.project import Brief
 from projections.queries.search import Audience, fts5_query, marked, search
 from projections.runner import ReadModels
 from tests.conftest import Clock
+from tests.support.search_record import OFFICER, build, on, publish_minutes
 from tests.support.tables import dump
 
-OFFICER = Actor("officer-1", "partnership_officer")
 PORTFOLIO_HOLDER = Actor("ph-1", "portfolio_holder_care_services")
-MEETING_DAY = date(2026, 4, 8)
-
-
-@dataclass
-class Record:
-    forum: UUID
-    board: UUID
-    meeting: UUID
-    private_meeting: UUID
 
 
 @pytest.fixture
@@ -40,10 +29,6 @@ def models(hub: PartnershipHub) -> Iterator[ReadModels]:
     read_models = ReadModels(hub, hub.settings.read_model_url)
     yield read_models
     read_models.close()
-
-
-def on(clock: Clock, day: date, hour: int = 10) -> None:
-    clock.now = datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 def find(models: ReadModels, q: str, audience: Audience, **kwargs: Any) -> list[dict[str, Any]]:
@@ -54,76 +39,6 @@ def find(models: ReadModels, q: str, audience: Audience, **kwargs: Any) -> list[
 
 def kinds(found: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(r["kind"], r["title"] or r["snippet_html"].striptags()) for r in found]
-
-
-def build(hub: PartnershipHub, clock: Clock, *, minutes: bool = True) -> Record:
-    """A consultative group meeting in public with a Part 1 and an exempt item, a paper on each, a decision and
-    an action on each; and a board meeting in private with a decision."""
-    on(clock, date(2026, 1, 5))
-    forum = hub.establish_body(
-        OFFICER,
-        name="Carers Forum",
-        kind="consultative_group",
-        purpose="Carers of adults shape respite and short breaks",
-        decision=Decision("New framework", date(2025, 9, 1)),
-    )
-    board = hub.establish_body(
-        OFFICER,
-        name="Commissioning Board",
-        kind="partnership_board",
-        purpose="Agrees the commissioning plan",
-        open_to_public=False,
-        decision=Decision("New framework", date(2025, 9, 1)),
-    )
-    meeting = hub.schedule_meeting(OFFICER, forum, meeting_date=MEETING_DAY, start_time=time(14), place="Civic Centre")
-    private = hub.schedule_meeting(OFFICER, board, meeting_date=MEETING_DAY, start_time=time(10), place="Room 4")
-    on(clock, date(2026, 3, 20))
-    strategy = hub.add_agenda_item(OFFICER, meeting, title="Carers' strategy refresh").number
-    contract = hub.add_agenda_item(OFFICER, meeting, title="Respite contract award", exemption_paragraph=3).number
-    hub.attach_paper(
-        OFFICER,
-        meeting,
-        item=strategy,
-        title="What carers told us",
-        file=hub.upload_file(OFFICER, b"views", "views.txt"),
-        summary="Carers asked for more weekend respite",
-    )
-    hub.attach_paper(
-        OFFICER,
-        meeting,
-        item=contract,
-        title="Tender scores",
-        file=hub.upload_file(OFFICER, b"scores", "scores.txt"),
-        summary="Scores of the three respite bidders",
-    )
-    board_item = hub.add_agenda_item(OFFICER, private, title="Commissioning plan").number
-    on(clock, date(2026, 3, 27))
-    hub.publish_agenda(OFFICER, meeting)
-    hub.publish_agenda(OFFICER, private)
-    on(clock, MEETING_DAY, 18)
-    hub.record_decision(OFFICER, meeting, item=strategy, text="The strategy refresh was agreed with weekend respite")
-    hub.record_decision(OFFICER, meeting, item=contract, text="The respite contract was awarded to the second bidder")
-    hub.record_action(
-        OFFICER,
-        meeting,
-        item=contract,
-        description="Notify the respite bidders",
-        owner="Procurement",
-        due=date(2026, 5, 1),
-    )
-    hub.record_decision(OFFICER, private, item=board_item, text="The respite commissioning plan was agreed")
-    if minutes:
-        publish_minutes(hub, clock, meeting)
-        publish_minutes(hub, clock, private)
-    return Record(forum, board, meeting, private)
-
-
-def publish_minutes(hub: PartnershipHub, clock: Clock, meeting: UUID) -> None:
-    on(clock, date(2026, 4, 9))
-    hub.record_draft_minutes(OFFICER, meeting, file=hub.upload_file(OFFICER, b"minutes", "minutes.txt"))
-    hub.clear_minutes(OFFICER, meeting, chair="the chair on record")
-    on(clock, date(2026, 4, 14))
-    hub.publish_minutes(OFFICER, meeting)
 
 
 # ------------------------------------------------------------------------ who finds what
