@@ -251,7 +251,7 @@ class SearchProjection(ReadModel):
                     part1=_item_is_part1(rows, meeting_id, event.item),
                     out=_minutes_out(rows, meeting_id),
                 )
-            case Meeting.MinutesPublished():
+            case Meeting.MinutesPublished() | Meeting.MinutesApproved():
                 _change(rows, _meeting_doc(meeting_id), minutes_out=True)
                 rows.execute(_MINUTES_OUT, {"_meeting_id": meeting_id})
 

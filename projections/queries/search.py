@@ -149,14 +149,14 @@ def search(connection: Connection, q: str, *, audience: Audience, page: int = 1,
     them, each with ``title_html`` and ``snippet_html`` (escaped, matches in ``<mark>``) and ``label``."""
     visible = _VISIBLE[audience]
     limits = {"limit": per_page, "offset": (page - 1) * per_page}
+    expression = fts5_query(q)
+    if not expression:  # no word to look for (only "-word"s, or no words at all): nothing, on either database
+        return Page([], 0, page, per_page)
     if connection.dialect.name == "postgresql":
         params: dict[str, Any] = {"q": q}
         found, listed = _postgres_found(visible), _postgres_page(visible)
         extra = {"whole": _WHOLE, "part": _PART}
     else:
-        expression = fts5_query(q)
-        if not expression:
-            return Page([], 0, page, per_page)
         params = {"expression": expression}
         found, listed = _sqlite_found(visible), _sqlite_page(visible)
         extra = {"start": START, "end": END}

@@ -237,3 +237,13 @@ def test_the_fts5_query_is_made_of_quoted_words() -> None:
     )
     assert fts5_query("-only -excluded") == ""
     assert fts5_query('*"-:^()') == ""
+
+
+def test_only_words_left_out_finds_nothing_on_either_database(
+    hub: PartnershipHub, models: ReadModels, clock: Clock
+) -> None:
+    build(hub, clock)
+    for q in ("-respite", "-respite -carers", '"" -x', "-"):
+        assert find(models, q, Audience.RECORD) == [], q
+    left_out = find(models, "respite -contract", Audience.RECORD, per_page=50)
+    assert left_out and not any("contract" in str(r["snippet_html"]) + r["title"].lower() for r in left_out)
