@@ -183,8 +183,8 @@ class SearchProjection(ReadModel):
                     doc=_meeting_doc(meeting_id),
                     kind="meeting",
                     title=f"{event.body_name} meeting",
+                    # Only what the public calendar shows of a meeting (not, say, why an additional one was called).
                     text=event.place or "",
-                    more=getattr(event, "additional_reason", None) or "",
                     context=context,
                     body_id=event.body_id,
                     meeting_id=meeting_id,

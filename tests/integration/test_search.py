@@ -93,6 +93,19 @@ def test_nothing_reaches_the_public_before_it_is_published(
     assert find(models, "short breaks review", Audience.PUBLIC) == []
     hub.publish_agenda(OFFICER, later)
     assert [r["kind"] for r in find(models, "short breaks review", Audience.PUBLIC)] == ["item"]
+    # Why an additional meeting was called is not on the public calendar, so not in anyone's search.
+    hub.schedule_meeting(
+        OFFICER,
+        record.forum,
+        meeting_date=date(2026, 6, 3),
+        start_time=time(14),
+        place="Hall",
+        additional=True,
+        lead_officer="Jo Lead",
+        additional_reason="The budget consultation closes in June",
+    )
+    assert find(models, "budget consultation", Audience.RECORD) == []
+    assert [r["kind"] for r in find(models, "hall", Audience.PUBLIC)] == ["meeting", "meeting"]
 
 
 def test_projects_are_for_those_signed_in(hub: PartnershipHub, models: ReadModels, clock: Clock) -> None:
