@@ -15,6 +15,7 @@ from application.hub import PartnershipHub
 from domain.actor import Actor
 from domain.body import Decision
 from domain.project import Brief
+from projections import schema
 from projections.queries.search import Audience, fts5_query, marked, search
 from projections.runner import ReadModels
 from tests.conftest import Clock
@@ -260,3 +261,24 @@ def test_only_words_left_out_finds_nothing_on_either_database(
         assert find(models, q, Audience.RECORD) == [], q
     left_out = find(models, "respite -contract", Audience.RECORD, per_page=50)
     assert left_out and not any("contract" in str(r["snippet_html"]) + r["title"].lower() for r in left_out)
+
+
+def test_the_word_index_is_kept_across_a_restart_and_remade_when_lost(
+    hub: PartnershipHub, models: ReadModels, clock: Clock
+) -> None:
+    """schema.prepare sees the database's own parts of the table (FTS5 table; tsvector column and GIN index):
+    a second start remakes nothing, and a lost word index is remade and rebuilt."""
+    build(hub, clock)
+    models.catch_up()
+    assert schema.prepare(models.engine, models.projections) == []
+    with models.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("DROP TABLE rm_search_fts")
+        else:
+            connection.exec_driver_sql("DROP INDEX rm_search_terms")
+    restarted = ReadModels(hub, hub.settings.read_model_url)  # a process starting: it prepares the tables
+    try:
+        assert restarted.remade == ["search"]
+        assert [r["kind"] for r in find(restarted, "second bidder", Audience.RECORD)] == ["decision"]
+    finally:
+        restarted.close()
