@@ -69,6 +69,11 @@ BENCHMARKS: tuple[tuple[str, str, Callable[[int], tuple[str, ...]]], ...] = (
         "Directory, audit-log and dashboard queries at scale",
         lambda n: ("--backend", "both", "--bodies", str(10_000 * n), "--audit-rows", str(1_000_000 * n)),
     ),
+    (
+        "bench.search",
+        "Search at 100,000 events against a full scan (LIKE) of the same text",
+        lambda n: ("--backend", "both", "--events", str(100_000 * n)),
+    ),
 )
 # Which benchmark measures each row of the table.
 MEASURED_BY = {
@@ -82,6 +87,7 @@ MEASURED_BY = {
     "verify": "bench.record",
     "export": "bench.record",
     "import": "bench.record",
+    "search": "bench.search",
 }
 
 

@@ -32,6 +32,8 @@ MEETING_YEARS_AHEAD = 5
 # Text: a name or title on one line, or a paragraph (long text) that may have tabs and line breaks.
 SHORT_TEXT = 200
 LONG_TEXT = 20_000
+# What someone may type into the search box (web/search.py).
+SEARCH_TEXT = 200
 # A decision's reference ("CS13/045"): the audit read model keeps 60 characters of it.
 DECISION_REF_LENGTH = 60
 # The most entries of a list of names (those present at a meeting, the bodies one reports to).

@@ -47,6 +47,7 @@ from projections.directory import DirectoryProjection
 from projections.progress import ProgressProjection
 from projections.reminders import RemindersProjection
 from projections.schema import read_model_states, writing
+from projections.search import SearchProjection
 
 READ_MODELS: tuple[type[ReadModel], ...] = (
     DirectoryProjection,
@@ -54,6 +55,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     ProgressProjection,
     AuditProjection,
     RemindersProjection,
+    SearchProjection,
 )
 BATCH_SIZE = 2000
 # Interrupted transactions (deadlock victims, SQLite's lock wait running out) one catch-up retries.

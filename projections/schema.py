@@ -174,9 +174,18 @@ def _ensure_tracking_row(connection: Connection, model: ReadModel) -> None:
 def _matches(inspector: Any, table: Table) -> bool:
     return (
         inspector.has_table(table.name)
-        and {column["name"] for column in inspector.get_columns(table.name)} == set(table.columns.keys())
-        and {index["name"] for index in inspector.get_indexes(table.name)} == {i.name for i in table.indexes}
+        and {column["name"] for column in inspector.get_columns(table.name)}
+        == set(table.columns.keys()) | _in_database(inspector, table, "database_columns")
+        and {index["name"] for index in inspector.get_indexes(table.name)}
+        == {i.name for i in table.indexes} | _in_database(inspector, table, "database_indexes")
+        and all(inspector.has_table(name) for name in _in_database(inspector, table, "database_tables"))
     )
+
+
+def _in_database(inspector: Any, table: Table, what: str) -> set[str]:
+    """What a table's own DDL makes beyond its declared columns and indexes on this database (its
+    ``info``, by dialect): the search read model's word index (projections/search.py)."""
+    return set(table.info.get(what, {}).get(inspector.dialect.name, ()))
 
 
 # ------------------------------------------------------------------ failures

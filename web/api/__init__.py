@@ -13,7 +13,19 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from web.api import accounts, audit, bodies, commands, files, followers, idempotency, meetings, projects, reference
+from web.api import (
+    accounts,
+    audit,
+    bodies,
+    commands,
+    files,
+    followers,
+    idempotency,
+    meetings,
+    projects,
+    reference,
+    search,
+)
 from web.api.problems import PROBLEM_CONTENT_TYPE, ProblemSchema
 
 BLUEPRINTS = (
@@ -25,6 +37,7 @@ BLUEPRINTS = (
     audit.blp,
     accounts.blp,
     followers.blp,
+    search.blp,
 )
 
 

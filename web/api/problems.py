@@ -60,7 +60,7 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 LOCATIONS = ("json", "query", "querystring", "headers", "form", "files", "view_args")
 
 
-def validation_problem(messages: Any) -> Response:
+def validation_problem(messages: Any, status: int = 422) -> Response:
     if isinstance(messages, Mapping) and messages and set(messages) <= set(LOCATIONS):
         # webargs keys messages by where they came from; one request has one body and one query.
         merged: dict[str, list[str]] = {}
@@ -70,7 +70,7 @@ def validation_problem(messages: Any) -> Response:
     else:
         merged = flatten_messages(messages)
     return problem(
-        422,
+        status,
         "Invalid input",
         "Some of what you sent is not valid: see each field's messages in 'errors'.",
         errors=merged,
@@ -105,6 +105,9 @@ def _http_problem(error: HTTPException) -> Response:
     status = error.code or 500
     if status == 422 and "messages" in data:
         response = validation_problem(data["messages"])
+    elif status == 400 and "messages" in data and "json" not in data["messages"]:
+        # A read whose question was not understood (the search's q): 400, each field's messages named.
+        response = validation_problem(data["messages"], status=400)
     elif status == 400 and "messages" in data:
         # webargs could not parse the body at all (it says only "Invalid JSON body.").
         detail = "the request body is not valid JSON: send one JSON object, with Content-Type: application/json"

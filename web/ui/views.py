@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.ui import accounts, audit, bodies, commands, dashboard, meetings, projects, public, public_bodies
+from web.ui import (
+    accounts,
+    audit,
+    bodies,
+    commands,
+    dashboard,
+    meetings,
+    projects,
+    public,
+    public_bodies,
+    search,
+)
 
 
 def register(app: Flask) -> None:
-    for module in (dashboard, bodies, meetings, projects, audit, public, public_bodies, accounts):
+    for module in (
+        dashboard,
+        bodies,
+        meetings,
+        projects,
+        audit,
+        public,
+        public_bodies,
+        accounts,
+        search,
+    ):
         app.register_blueprint(module.bp)
     commands.init_app(app)
