@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from application import authority
@@ -64,10 +64,7 @@ def audience_for(user: User | None) -> Audience:
 def _body(result: dict[str, Any], audience: Audience) -> str | None:
     if audience is not Audience.PUBLIC:
         return url_for("bodies.body_page", body_id=result["body_id"])
-    # The public's page of a body, where the hub has one.
-    if "public.body" in current_app.view_functions:
-        return url_for("public.body", body_id=result["body_id"])
-    return None
+    return url_for("public_bodies.body_page", body_id=result["body_id"])  # web/ui/public_bodies.py
 
 
 def _meeting(result: dict[str, Any], audience: Audience) -> str:

@@ -64,9 +64,7 @@ def test_public_sentences() -> None:
         "officers_elected",
         f"Chair and vice-chair elected on {date(2026, 3, 3):%-d %B %Y}: Ann as chair and Bob as vice-chair",
         {},
-    ) == (  # noqa: E501
-        "Chair and vice-chair elected on 3 March 2026"
-    )
+    ) == ("Chair and vice-chair elected on 3 March 2026")
     assert public_sentence("funding_changed", "Funding changed from no funding to £100 a year", {}) == (
         "Funding changed from no funding to £100 a year"
     )

@@ -96,3 +96,13 @@ def test_an_empty_or_over_long_search_says_what_to_fix(searched: tuple[Flask, Re
 def test_fts_syntax_in_the_box_never_errors(searched: tuple[Flask, Record], q: str) -> None:
     app, _ = searched
     assert app.test_client().get("/search", query_string={"q": q}).status_code == 200
+
+
+def test_a_body_found_by_the_public_leads_to_its_public_page(searched: tuple[Flask, Record]) -> None:
+    app, _ = searched
+    signed_out = app.test_client().get("/search?q=young+carers").get_data(as_text=True)
+    officer = signed_in(app, "officer").get("/search?q=young+carers").get_data(as_text=True)
+    body_id = officer.split('href="/bodies/', 1)[1].split('"', 1)[0]
+    assert f'href="/public/bodies/{body_id}"' in signed_out
+    assert f'href="/bodies/{body_id}"' not in signed_out
+    assert app.test_client().get(f"/public/bodies/{body_id}").status_code == 200
