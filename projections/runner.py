@@ -46,6 +46,7 @@ from projections.calendar import CalendarProjection
 from projections.directory import DirectoryProjection
 from projections.progress import ProgressProjection
 from projections.reminders import RemindersProjection
+from projections.reviews import ReviewsProjection
 from projections.schema import read_model_states, writing
 
 READ_MODELS: tuple[type[ReadModel], ...] = (
@@ -54,6 +55,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     ProgressProjection,
     AuditProjection,
     RemindersProjection,
+    ReviewsProjection,
 )
 BATCH_SIZE = 2000
 # Interrupted transactions (deadlock victims, SQLite's lock wait running out) one catch-up retries.

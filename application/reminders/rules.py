@@ -37,6 +37,7 @@ from domain.vocabulary import CLOSED_STATUSES, TWICE_YEARLY_KINDS, BodyKind, Bod
 from domain.working_days import add_months, add_working_days, reminder_date
 from projections.queries import deadlines
 from projections.queries.deadlines import OPEN_STATUSES, day_of_month, month_index, month_index_of
+from projections.reviews import annual_reviews
 from projections.tables import bodies, meetings, projects
 
 # An overdue notice is raised at most this many days after the deadline: a scan run for the first
@@ -392,6 +393,12 @@ class Planner:
     def annual_review(self) -> None:
         year = self.today.year if self.today <= date(self.today.year, 3, 31) else self.today.year + 1
         due = date(year, 3, 31)
+        # Done already: the year's review is completed (its completion also settles a reminder raised before).
+        completed = select(annual_reviews.c.id).where(
+            annual_reviews.c.due == due, annual_reviews.c.completed_on.is_not(None)
+        )
+        if self.connection.execute(completed).first() is not None:
+            return
         people = [
             u
             for u in self.recipients.officers
