@@ -26,7 +26,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, projects, reminders
+from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, projects, reminders, reviews
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
 from projections.reminders import user_reminder
 from web.api import problems
@@ -37,6 +37,7 @@ from web.api.idempotency import idempotent, refuses_idempotency_key
 from web.api.json_input import json_object
 from web.api.meetings import meeting_row
 from web.api.projects import project_row
+from web.api.reviews import ReviewOut, review_row
 from web.api.schemas import AccountOut, BodyOut, MeetingOut, Out, ProjectOut, ReminderOut, _bool, _date, _int, _str
 from web.saved import STILL_UPDATING, saved
 from web.services import services
@@ -115,6 +116,11 @@ OPERATIONS: dict[type[Schema], Operation] = {
     accounts.SignOutEverywhere: Operation("/accounts/{id}/sign-out-everywhere"),
     accounts.IssueApiToken: Operation("/accounts/{id}/tokens", 201, idempotent=False),
     accounts.RevokeApiToken: Operation("/accounts/{id}/tokens/revocation"),
+    reviews.OpenAnnualReview: Operation("/reviews", 201),
+    reviews.RecordReviewFindings: Operation("/reviews/{id}/findings", 201),
+    reviews.RecordOverallFindings: Operation("/reviews/{id}/overall-findings"),
+    reviews.LinkReviewProposal: Operation("/reviews/{id}/proposals", 201),
+    reviews.CompleteAnnualReview: Operation("/reviews/{id}/completion"),
 }
 
 
@@ -180,6 +186,7 @@ RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any
     Subject.PROJECT: (ProjectOut, project_row, "progress"),
     Subject.REMINDER: (ReminderOut, lambda id: _reminder_row(id), "reminders"),
     Subject.ACCOUNT: (AccountOut, lambda id: account_or_404(id), None),
+    Subject.REVIEW: (ReviewOut, review_row, "reviews"),
     None: None,
 }
 OUTCOME_SCHEMAS: dict[Subject | None, type[Schema]] = {
@@ -279,6 +286,7 @@ def _location(subject: Subject, subject_id: UUID) -> str:
         Subject.MEETING: ("api_meetings.meeting", "meeting_id"),
         Subject.PROJECT: ("api_projects.project", "project_id"),
         Subject.ACCOUNT: ("api_accounts.account", "account_id"),
+        Subject.REVIEW: ("api_reviews.review", "review_id"),
     }
     endpoint, name = endpoints[subject]
     return url_for(endpoint, **{name: subject_id})
