@@ -10,7 +10,17 @@ from __future__ import annotations
 
 # Importing the definitions registers them.
 from application.commands import accounts, bodies, meetings, projects, reminders, reviews  # noqa: F401
-from application.commands.definition import ACCOUNT, BODY, MEETING, PROJECT, REGISTRY, REMINDER, Command, Subject
+from application.commands.definition import (
+    ACCOUNT,
+    BODY,
+    MEETING,
+    PROJECT,
+    REGISTRY,
+    REMINDER,
+    REVIEW,
+    Command,
+    Subject,
+)
 from application.commands.dispatcher import Dispatcher, Outcome, SavedThenFailed
 
 COMMANDS: dict[str, Command] = REGISTRY
@@ -22,6 +32,7 @@ __all__ = [
     "MEETING",
     "PROJECT",
     "REMINDER",
+    "REVIEW",
     "Command",
     "Dispatcher",
     "Outcome",

@@ -402,7 +402,40 @@ def _decide_proposal(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
                        decided_by="Portfolio Holder for Care Services", decision_ref="CS26/001")  # fmt: skip
 
 
+# The annual review (H1): one a financial year, so each role's call works on a year of its own.
+_REVIEW_YEARS = {role.value: 2030 + n for n, role in enumerate(Role)}
+
+
+def _on_review(method: str, stage: int, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
+    """A review opened (stage 0), with a body reviewed and a proposal made on it (1), and overall findings (2)."""
+
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        review_id = _do(hub, "open_annual_review", SETUP_OFFICER, year=_REVIEW_YEARS[tag])
+        body_id = new_body(hub, f"Reviewed forum {tag}")
+        if stage >= 1:
+            _do(hub, "record_review_findings", SETUP_OFFICER, review_id, body_id=body_id, findings="Keep it")
+            _do(hub, "propose_change", SETUP_OFFICER, body_id, change="end_body", reason="Overlaps", details={},
+                effective_date=date(2026, 9, 1))  # fmt: skip
+        if stage >= 2:
+            _do(hub, "record_overall_findings", SETUP_OFFICER, review_id, findings="It works")
+        values = (
+            {"body_id": body_id, **kwargs} if method in ("record_review_findings", "link_review_proposal") else kwargs
+        )
+        return lambda: _do(hub, method, actor, review_id, **values)
+
+    return prepare
+
+
+def _open_review(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    return lambda: _do(hub, "open_annual_review", actor, year=_REVIEW_YEARS[tag])
+
+
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
+    "open_annual_review": _open_review,
+    "record_review_findings": _on_review("record_review_findings", 0, findings="Meets rarely"),
+    "record_overall_findings": _on_review("record_overall_findings", 0, findings="It works"),
+    "link_review_proposal": _on_review("link_review_proposal", 1, number=1),
+    "complete_annual_review": _on_review("complete_annual_review", 2),
     "propose_change": _on_body(
         "propose_change", change="end_body", reason="No longer needed", details={}, effective_date=date(2026, 9, 1)
     ),
@@ -535,6 +568,12 @@ GOVERNANCE = {
     "extend_time_limit",
     "close_time_limited_group",
     "assign_statutory_function",
+    # The annual review of the arrangements (H1), kept by the partnership team.
+    "open_annual_review",
+    "record_review_findings",
+    "record_overall_findings",
+    "link_review_proposal",
+    "complete_annual_review",
 }
 MEMBERSHIP = {"add_member", "remove_member", "record_election", "set_quorum"}
 MEETINGS = {

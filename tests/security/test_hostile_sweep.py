@@ -97,6 +97,7 @@ def subjects(hub: Hub) -> dict[Subject, UUID]:
         Subject.PROJECT: project,
         Subject.ACCOUNT: svc.users.require("auditor").account_id,
         Subject.REMINDER: UUID(int=1),  # the reminder itself is never reached: its input is refused first
+        Subject.REVIEW: svc.hub.open_annual_review(Actor("officer", Role.PARTNERSHIP_OFFICER.value), year=2099),
     }
 
 
