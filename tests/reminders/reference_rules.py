@@ -27,6 +27,7 @@ from domain.deadlines import minutes_overdue, overdue, papers_overdue
 from domain.reminder import Due, Rule
 from domain.vocabulary import CLOSED_STATUSES, TWICE_YEARLY_KINDS, BodyKind
 from domain.working_days import add_months, reminder_date
+from projections.reviews import annual_reviews
 from projections.tables import bodies, meetings, projects
 
 OPEN = ("active", "time_limited")
@@ -250,9 +251,12 @@ def reference_plan(connection: Connection, *, today: date, recipients: Recipient
             at_least=BREAK_CLAUSE_WARNING_DAYS,
         )
 
-    # The annual review (H1).
+    # The annual review (H1), unless the year's review is already completed.
     year = today.year if today <= date(today.year, 3, 31) else today.year + 1
     due = date(year, 3, 31)
+    completed = {r.due for r in connection.execute(select(annual_reviews)) if r.completed_on is not None}
+    if due in completed:
+        return found
     add(
         Rule.ANNUAL_REVIEW,
         ("framework", FRAMEWORK_SUBJECT_ID, "The partnership arrangements"),
