@@ -47,6 +47,7 @@ from domain.history import HistoryEntry, describe_record
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
 from domain.project import Project
+from domain.public_question import PublicQuestion
 from domain.reminder import Reminder
 
 R = TypeVar("R")
@@ -436,6 +437,7 @@ _WHAT: dict[type, str] = {
     Reminder: "reminder",
     Account: "account",
     AnnualReview: "annual review",
+    PublicQuestion: "question from the public",
 }
 
 

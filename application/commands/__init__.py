@@ -9,12 +9,13 @@ order the commands are defined (the CLI and the tests walk it).
 from __future__ import annotations
 
 # Importing the definitions registers them.
-from application.commands import accounts, bodies, meetings, projects, reminders, reviews  # noqa: F401
+from application.commands import accounts, bodies, meetings, projects, questions, reminders, reviews  # noqa: F401
 from application.commands.definition import (
     ACCOUNT,
     BODY,
     MEETING,
     PROJECT,
+    QUESTION,
     REGISTRY,
     REMINDER,
     REVIEW,
@@ -31,6 +32,7 @@ __all__ = [
     "COMMANDS",
     "MEETING",
     "PROJECT",
+    "QUESTION",
     "REMINDER",
     "REVIEW",
     "Command",

@@ -27,6 +27,7 @@ from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
 from projections.queries import reviews as review_queries
+from projections.questions import questions_for_officer
 from web.account_view import account_row
 from web.auth import current_user, logout_user, may
 from web.saved import STILL_UPDATING, saved
@@ -80,6 +81,7 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
         if spec.subject == "meeting" and subject:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
             ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
+            ctx.extra["public_questions"] = questions_for_officer(connection, subject["id"])
             ctx.extra["roster"] = queries.members_as_at(connection, subject["body_id"], subject["meeting_date"])
             ctx.extra["matters_arising"] = queries.matters_arising(connection, subject["id"], public_only=False)
             ctx.extra["earlier_meetings"] = queries.meetings_of_body(

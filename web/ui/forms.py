@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import Schema
 
 from application.authority import Role
-from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects, reviews
+from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects, questions, reviews
 from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
@@ -463,7 +463,25 @@ PROJECT_FORMS = [
     ),
 ]
 
+
+def _public_questions(ctx: FormContext) -> list[tuple[str, str]]:
+    return [
+        (str(q["id"]), f"{n}. {q['question'][:80]}{'…' if len(q['question']) > 80 else ''} ({q['name']})")
+        for n, q in enumerate(ctx.extra.get("public_questions", []), start=1)
+    ]
+
+
 MEETING_FORMS = [
+    FormSpec(
+        questions.AnswerPublicQuestion,
+        [
+            Field("question_id", "Question", "select", options=_public_questions),
+            Field("answer", "The answer given at the meeting", "textarea"),
+        ],
+        button="Record the answer",
+        intro="The question and this answer are published with the minutes (rule C7); the asker's name only if "
+        "they agreed, and their email address never.",
+    ),
     FormSpec(
         meetings.MoveMeeting,
         [
