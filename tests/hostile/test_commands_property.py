@@ -74,6 +74,7 @@ RUN_BY: dict[Duty, list[str]] = {
     Duty.REPORTING: ["lead"],  # the lead of every project made here
     Duty.PERSONAL: ["officer"],  # every reminder made here is the officer's
     Duty.ADMINISTRATION: ["admin"],
+    Duty.PUBLIC: ["officer"],  # anyone, the public included (C7)
 }
 
 # The records a command can act on; each example gets its own, made just before it runs.

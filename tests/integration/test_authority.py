@@ -426,11 +426,31 @@ def _on_review(method: str, stage: int, **kwargs: Any) -> Callable[[PartnershipH
     return prepare
 
 
+QUESTION = {"name": "Sam Resident", "email": "sam@example.com", "question": "When does it reopen?"}
+
+
+def _ask_public_question(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    return lambda: _do(hub, "ask_public_question", actor, meeting_id, **QUESTION)
+
+
+def _answer_public_question(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # A question asked before its deadline, answered on the meeting day (C7).
+    body_id = new_body(hub, f"Forum {tag}")
+    day = hub.clock().date() + timedelta(days=14)
+    meeting_id = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=day, start_time=time(14), place="Hall")
+    question_id = _do(hub, "ask_public_question", SETUP_OFFICER, meeting_id, **QUESTION)
+    hub.clock.advance(days=14)  # type: ignore[attr-defined]
+    return lambda: _do(hub, "answer_public_question", actor, meeting_id, question_id=question_id, answer="In May")
+
+
 def _open_review(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     return lambda: _do(hub, "open_annual_review", actor, year=_REVIEW_YEARS[tag])
 
 
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
+    "ask_public_question": _ask_public_question,
+    "answer_public_question": _answer_public_question,
     "open_annual_review": _open_review,
     "record_review_findings": _on_review("record_review_findings", 0, findings="Meets rarely"),
     "record_overall_findings": _on_review("record_overall_findings", 0, findings="It works"),
@@ -595,6 +615,7 @@ MEETINGS = {
     "publish_minutes",
     "approve_previous_minutes",
     "close_matter_arising",
+    "answer_public_question",
 }
 CALENDAR = {"plan_annual_calendar"}
 COMMISSIONING = {"commission_project", "extend_project_timeframe", "change_brief"}
@@ -622,9 +643,9 @@ EXPECTED: dict[Role, set[str]] = {
     Role.AUDITOR: set(),
 }
 # Everyone may mark their own reminders done (the reminder checks it is theirs) and change their own
-# password (the account checks it is theirs).
+# password (the account checks it is theirs); and, as the public may, put a question to a public meeting (C7).
 for _role in EXPECTED:
-    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done", "change_password"}
+    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done", "change_password", "ask_public_question"}
 PAIRS = [pytest.param(role, name, id=f"{role.value}-{name}") for role in Role for name in sorted(COMMANDS)]
 
 
@@ -750,3 +771,17 @@ def test_refusal_comes_before_the_input_is_read(hub: PartnershipHub) -> None:
     # The same through ``run``, with input that would not load: the role is checked first.
     with pytest.raises(NotAuthorised, match="an auditor may not end the body"):
         Dispatcher(hub).run("end_body", actor_for(Role.AUDITOR), subject_id=UUID(int=0), data={"nonsense": 1})
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_the_public_without_an_account_may_only_put_a_question(command: str) -> None:
+    """Rule C7: a member of the public acts in no role of the table; the PUBLIC duty is all they carry."""
+    from application.authority import PUBLIC_ACTOR, PUBLIC_ROLE
+
+    duty = COMMANDS[command].duty
+    assert authority.may(PUBLIC_ROLE, duty) is (command == "ask_public_question")
+    if command == "ask_public_question":
+        assert authority.check(PUBLIC_ACTOR, duty, "ask") is None
+    else:
+        with pytest.raises(NotAuthorised, match="a member of the public may not x: sign in first"):
+            authority.check(PUBLIC_ACTOR, duty, "x")

@@ -34,6 +34,7 @@ RUNS: dict[Duty, str] = {
     Duty.DECISIONS: "care-holder",
     Duty.REPORTING: "demo-lead-1",
     Duty.PERSONAL: "officer",
+    Duty.PUBLIC: "officer",  # the public's one command (C7) refuses hostile input alike, token or not
 }
 TOO_LONG = "x" * (bounds.LONG_TEXT + 1)  # beyond any text field, long or short
 TEN_THOUSAND = "x" * 10_000
