@@ -218,3 +218,21 @@ def test_a_review_completed_before_its_reminder_is_due_is_never_reminded(env: En
     env.read_models.catch_up()
     env.commands.scan(today=TODAY)
     assert _about(_mine(env, include_done=True), "framework") == []
+
+
+def test_the_officers_are_told_when_questions_from_the_public_arrive(env: Env) -> None:
+    """Rule C7: a question to a coming meeting raises one reminder per officer for that meeting, due on its day."""
+    _, meeting = env.group_with_meeting("Questions Group", MEETING_DAY)
+    public = Actor("public", "public")
+    env.commands.scan(today=TODAY)
+    assert [i for i in _mine(env) if i["rule"] == "questions_received"] == []
+    for n in (1, 2):
+        env.hub.ask_public_question(public, meeting, name="Sam", email="sam@example.com", question=f"Question {n}?")
+    env.read_models.catch_up()
+    env.commands.scan(today=TODAY)
+    for officer in ("officer", "officer2"):
+        assert _about(_mine(env, officer), meeting) == [
+            ("papers_due", papers_due(MEETING_DAY), "pending", None),
+            ("questions_received", MEETING_DAY, "pending", None),
+        ]
+    assert env.commands.scan(today=TODAY).raised == 0  # once a meeting, however many questions
