@@ -15,7 +15,10 @@ annual_reviews = Table(
     "rm_annual_reviews",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("year", Integer, nullable=False, unique=True),  # the financial year starts on 1 April of it
+    # The financial year starts on 1 April of it; one review a year (its id is derived from the year). No UNIQUE
+    # here: PostgreSQL lists a unique constraint as an index the code does not name, and the tables would be
+    # made anew at every start (projections/schema.py compares index names).
+    Column("year", Integer, nullable=False),
     Column("title", String(200), nullable=False),
     Column("due", Date, nullable=False),  # 31 March before the financial year
     Column("opened_on", Date, nullable=False),
