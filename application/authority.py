@@ -48,6 +48,13 @@ class Duty(StrEnum):
     PERSONAL = "personal"
     # People's accounts: creating them, their roles, passwords, sessions, sign-in locks and API tokens.
     ADMINISTRATION = "administration"
+    # What anyone may do, with an account or without: a written question to a public meeting (C7).
+    PUBLIC = "public"
+
+
+# The role a member of the public acts in: no account, no role of the table, only the PUBLIC duty.
+PUBLIC_ROLE = "public"
+PUBLIC_ACTOR = Actor("public", PUBLIC_ROLE, "A member of the public")
 
 
 # The person each commissioning role stands for (rule D1).
@@ -57,7 +64,7 @@ COMMISSIONER_FOR_ROLE: dict[Role, Commissioner] = {
     Role.EXECUTIVE_DIRECTOR: Commissioner.EXECUTIVE_DIRECTOR,
 }
 
-AUTHORITY: dict[Role, frozenset[Duty]] = {
+_AUTHORITY: dict[Role, frozenset[Duty]] = {
     # Officers (and administrators, who also run the importer) keep the whole record, meetings
     # included: they service every body's meetings, recording what chairs and members did.
     Role.PARTNERSHIP_OFFICER: frozenset(
@@ -80,6 +87,8 @@ AUTHORITY: dict[Role, frozenset[Duty]] = {
     Role.PROJECT_LEAD: frozenset({Duty.REPORTING, Duty.PERSONAL}),
     Role.AUDITOR: frozenset({Duty.PERSONAL}),
 }
+# Whatever the public may do, every role may do too.
+AUTHORITY: dict[Role, frozenset[Duty]] = {role: duties | {Duty.PUBLIC} for role, duties in _AUTHORITY.items()}
 
 
 def role_of(actor: Actor) -> Role:
@@ -91,14 +100,21 @@ def role_of(actor: Actor) -> Role:
 
 def may(role: Role | str, duty: Duty) -> bool:
     """Whether a role carries a duty (what the pages offer; the dispatcher checks the same)."""
+    if role == PUBLIC_ROLE:
+        return duty is Duty.PUBLIC
     try:
         return duty in AUTHORITY[Role(role)]
     except ValueError:
         return False
 
 
-def check(actor: Actor, duty: Duty, doing: str) -> Role:
-    """Refuses an actor whose role does not carry ``duty``; ``doing`` names the command in the refusal."""
+def check(actor: Actor, duty: Duty, doing: str) -> Role | None:
+    """Refuses an actor whose role does not carry ``duty``; ``doing`` names the command in the refusal.
+    A member of the public (no account: ``PUBLIC_ROLE``) may do only what the PUBLIC duty covers."""
+    if actor.role == PUBLIC_ROLE:
+        if duty is Duty.PUBLIC:
+            return None
+        raise NotAuthorised(f"a member of the public may not {doing}: sign in first")
     role = role_of(actor)
     if duty not in AUTHORITY[role]:
         words = role.value.replace("_", " ")

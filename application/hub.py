@@ -21,10 +21,14 @@ from application.hub_base import (
 )
 from application.meeting_commands import MeetingCommands
 from application.project_commands import ProjectCommands
+from application.question_commands import QuestionCommands
 from application.reminders.marking import ReminderMarking
+from application.review_commands import ReviewCommands
 
 
-class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands):
+class PartnershipHub(
+    BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands, ReviewCommands, QuestionCommands
+):
     name = "PartnershipHub"
 
 

@@ -41,11 +41,13 @@ from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRec
 from application.settings import Settings
 from application.snapshots import SnapshottingRepository, put_snapshot
 from domain.account import Account
+from domain.annual_review import AnnualReview
 from domain.body import Body
 from domain.history import HistoryEntry, describe_record
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
 from domain.project import Project
+from domain.public_question import PublicQuestion
 from domain.reminder import Reminder
 
 R = TypeVar("R")
@@ -434,6 +436,8 @@ _WHAT: dict[type, str] = {
     Meeting: "meeting",
     Reminder: "reminder",
     Account: "account",
+    AnnualReview: "annual review",
+    PublicQuestion: "question from the public",
 }
 
 
@@ -452,4 +456,6 @@ def _label(aggregate: Any) -> str:
         return aggregate.title
     if isinstance(aggregate, Account):
         return aggregate.user_id
+    if isinstance(aggregate, AnnualReview):
+        return aggregate.title
     return str(aggregate.id)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.account import Account
+from domain.annual_review import AnnualReview, financial_year
 from domain.body import Body
 from domain.meeting import Meeting
 from domain.project import Project
@@ -254,6 +255,40 @@ def _project_sentence(e: Any) -> tuple[str, dict[str, Any]]:
     return type(e).__name__, {}
 
 
+def _review_sentence(e: Any) -> tuple[str, dict[str, Any]]:
+    """The annual review of the arrangements (rule H1), in words."""
+    match e:
+        case AnnualReview.Opened():
+            return (
+                f"Annual review of the arrangements for {financial_year(e.year)} opened; "
+                f"due by {_d(date(e.year, 3, 31))}",
+                {"year": e.year},
+            )
+        case AnnualReview.BodyReviewed():
+            if e.previous_findings:
+                return (
+                    f"The findings for {e.body_name} were changed from “{e.previous_findings}” to “{e.findings}”",
+                    {"findings": {"before": e.previous_findings, "after": e.findings}, "body_id": e.body_id},
+                )
+            return f"{e.body_name} reviewed: {e.findings}", {"findings": e.findings, "body_id": e.body_id}
+        case AnnualReview.OverallFindingsRecorded():
+            if e.previous_findings:
+                return (
+                    f"The overall findings were changed from “{e.previous_findings}” to “{e.findings}”",
+                    {"findings": {"before": e.previous_findings, "after": e.findings}},
+                )
+            return f"Overall findings recorded: {e.findings}", {"findings": e.findings}
+        case AnnualReview.ProposalLinked():
+            return (
+                f"Proposal {e.number} for {e.body_name} ({e.title}) came from this review",
+                {"body_id": e.body_id, "number": e.number},
+            )
+        case AnnualReview.Completed():
+            when = f"late: it was due by {_d(e.due)}" if e.late else f"on time (due by {_d(e.due)})"
+            return f"Annual review completed on {_d(e.completed_on)}, {when}", {"late": e.late}
+    return type(e).__name__, {}
+
+
 def _meeting_sentence(e: Any) -> tuple[str, dict[str, Any]]:
     match e:
         case Meeting.Scheduled():
@@ -410,6 +445,8 @@ def describe(event: Any) -> HistoryEntry:
         sentence, changes = _meeting_sentence(event)
     elif isinstance(event, Account.Event):
         sentence, changes = _account_sentence(event)
+    elif isinstance(event, AnnualReview.Event):
+        sentence, changes = _review_sentence(event)
     else:
         sentence, changes = type(event).__name__, {}
     governance = isinstance(event, Body.GovernanceEvent)

@@ -46,6 +46,7 @@ class Rule(StrEnum):
     ELECTION_DUE = "election_due"  # B5: a consultative group's annual election of chair and vice-chair
     ANNUAL_REVIEW = "annual_review"  # H1: review of the arrangements before the financial year starts
     BREAK_CLAUSE = "break_clause"  # F2: last day to give notice under a contract's break clause
+    QUESTIONS_RECEIVED = "questions_received"  # C7: questions from the public have arrived for a meeting
 
     @property
     def label(self) -> str:
@@ -66,6 +67,7 @@ RULE_LABELS: dict[Rule, str] = {
     Rule.ELECTION_DUE: "Election of chair and vice-chair due",
     Rule.ANNUAL_REVIEW: "Annual review of the arrangements",
     Rule.BREAK_CLAUSE: "Break-clause notice date",
+    Rule.QUESTIONS_RECEIVED: "Questions from the public",
 }
 
 

@@ -7,6 +7,7 @@ import json
 from typing import Any, ClassVar
 
 from domain.account import Account
+from domain.annual_review import AnnualReview, review_title
 from domain.body import Body
 from domain.history import describe
 from domain.project import Project
@@ -48,6 +49,10 @@ class AuditProjection(ReadModel):
             insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.name, "body_id": None})
         elif isinstance(event, Project.Commissioned):
             insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.title, "body_id": event.body_id})
+        elif isinstance(event, AnnualReview.Opened):
+            insert_row(
+                rows, audit_subjects, {"id": event.originator_id, "name": review_title(event.year), "body_id": None}
+            )
         elif isinstance(event, Account.Registered):
             insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.user_id, "body_id": None})
         elif isinstance(event, Body.Corrected) and event.field == "name":
@@ -59,6 +64,9 @@ class AuditProjection(ReadModel):
             subject_type = "project"
             subject = rows.get(audit_subjects, id=event.originator_id)
             body_id = subject["body_id"] if subject else None
+        elif isinstance(event, AnnualReview.Event):
+            # The annual review of the arrangements (H1); a body's findings are filed under that body too.
+            subject_type, body_id = "review", getattr(event, "body_id", None)
         elif isinstance(event, Account.Event):
             # Administrators' changes to accounts (domain/account.py): who did what to which account.
             subject_type, body_id = "account", None

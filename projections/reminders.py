@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 
+from domain.annual_review import AnnualReview
 from domain.meeting import Meeting
 from domain.project import Project
 from domain.reminder import Due, DueKey, EmailState, Reminder, Rule
@@ -87,7 +88,7 @@ class RemindersProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = RemindersView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
-        if isinstance(event, Meeting.Event | Project.Event):
+        if isinstance(event, Meeting.Event | Project.Event | AnnualReview.Completed):
             _deadline_events(rows, event)
             return
         if not isinstance(event, Reminder.Event):
@@ -173,12 +174,23 @@ class RemindersProjection(ReadModel):
 PAPERS_RULES = (Rule.PAPERS_DUE.value, Rule.PAPERS_OVERDUE.value)
 MINUTES_RULES = (Rule.MINUTES_DUE.value, Rule.MINUTES_OVERDUE.value)
 PROGRESS_RULES = (Rule.PROGRESS_DUE.value, Rule.PROGRESS_OVERDUE.value)
+# The annual review's reminder is about the framework as a whole (application/reminders/rules.py).
+FRAMEWORK_SUBJECT_ID = "framework"
 
 
 def _settle(
-    rows: Rows, subject_id: str, rules: tuple[str, ...], *, status: str, met_by: str, on: Any, keep_due: Any = None
+    rows: Rows,
+    subject_id: str,
+    rules: tuple[str, ...],
+    *,
+    status: str,
+    met_by: str,
+    on: Any,
+    keep_due: Any = None,
+    only_due: Any = None,
 ) -> None:
-    """Pending reminders of ``subject_id`` under ``rules`` (except those due on ``keep_due``) become ``status``."""
+    """Pending reminders of ``subject_id`` under ``rules`` (except those due on ``keep_due``; only those due on
+    ``only_due``, when given) become ``status``."""
     chosen = and_(
         reminders.c.subject_id == subject_id,
         reminders.c.status == "pending",
@@ -186,6 +198,8 @@ def _settle(
     )
     if keep_due is not None:
         chosen = and_(chosen, reminders.c.due_date != keep_due)
+    if only_due is not None:
+        chosen = and_(chosen, reminders.c.due_date == only_due)
     rows.execute(outbox.delete().where(outbox.c.reminder_id.in_(select(reminders.c.id).where(chosen))))
     waiting = reminders.c.email_state == EmailState.WAITING.value
     rows.execute(update(reminders).where(chosen, waiting).values(email_state=EmailState.WITHDRAWN.value))
@@ -207,6 +221,17 @@ def _deadline_events(rows: Rows, event: Any) -> None:
                 status="done",
                 met_by="progress report submitted",
                 on=event.timestamp.date(),
+            )
+        case AnnualReview.Completed():
+            # Rule H1: completing the year's review meets its reminder (the one due on the same 31 March).
+            _settle(
+                rows,
+                FRAMEWORK_SUBJECT_ID,
+                (Rule.ANNUAL_REVIEW.value,),
+                status="done",
+                met_by="annual review completed",
+                on=event.completed_on,
+                only_due=event.due,
             )
         case Meeting.Moved():
             moved_to = f"meeting moved to {event.new_date:%-d %B %Y}"

@@ -45,7 +45,9 @@ from projections.base import APPLICATION_NAME, ReadModel, Rows
 from projections.calendar import CalendarProjection
 from projections.directory import DirectoryProjection
 from projections.progress import ProgressProjection
+from projections.questions import QuestionsProjection
 from projections.reminders import RemindersProjection
+from projections.reviews import ReviewsProjection
 from projections.schema import read_model_states, writing
 from projections.search import SearchProjection
 
@@ -56,6 +58,8 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     AuditProjection,
     RemindersProjection,
     SearchProjection,
+    ReviewsProjection,
+    QuestionsProjection,
 )
 BATCH_SIZE = 2000
 # Interrupted transactions (deadlock victims, SQLite's lock wait running out) one catch-up retries.

@@ -34,18 +34,22 @@ class Subject(StrEnum):
     PROJECT = "project"
     REMINDER = "reminder"
     ACCOUNT = "account"
+    REVIEW = "review"  # the annual review of the arrangements (H1)
+    QUESTION = "question"  # a written question from the public to a public meeting (C7)
 
     @property
     def plural(self) -> str:
         return "bodies" if self is Subject.BODY else f"{self.value}s"
 
 
-BODY, MEETING, PROJECT, REMINDER, ACCOUNT = (
+BODY, MEETING, PROJECT, REMINDER, ACCOUNT, REVIEW, QUESTION = (
     Subject.BODY,
     Subject.MEETING,
     Subject.PROJECT,
     Subject.REMINDER,
     Subject.ACCOUNT,
+    Subject.REVIEW,
+    Subject.QUESTION,
 )
 
 

@@ -37,6 +37,8 @@ from domain.vocabulary import CLOSED_STATUSES, TWICE_YEARLY_KINDS, BodyKind, Bod
 from domain.working_days import add_months, add_working_days, reminder_date
 from projections.queries import deadlines
 from projections.queries.deadlines import OPEN_STATUSES, day_of_month, month_index, month_index_of
+from projections.questions import public_questions
+from projections.reviews import annual_reviews
 from projections.tables import bodies, meetings, projects
 
 # An overdue notice is raised at most this many days after the deadline: a scan run for the first
@@ -136,6 +138,7 @@ class Planner:
         self.elections()
         self.break_clauses()
         self.annual_review()
+        self.public_questions()
         return self.found
 
     def reach(self, at_least_days: int = 0) -> list[tuple[User, date]]:
@@ -392,6 +395,12 @@ class Planner:
     def annual_review(self) -> None:
         year = self.today.year if self.today <= date(self.today.year, 3, 31) else self.today.year + 1
         due = date(year, 3, 31)
+        # Done already: the year's review is completed (its completion also settles a reminder raised before).
+        completed = select(annual_reviews.c.id).where(
+            annual_reviews.c.due == due, annual_reviews.c.completed_on.is_not(None)
+        )
+        if self.connection.execute(completed).first() is not None:
+            return
         people = [
             u
             for u in self.recipients.officers
@@ -406,6 +415,34 @@ class Planner:
             f"Review the effectiveness of the partnership arrangements before the {year}-{(year + 1) % 100:02d} "
             f"financial year starts on 1 April {year} (rule H1).",
         )
+
+    # ------------------------------------------------------- questions from the public (C7)
+
+    def public_questions(self) -> None:
+        """Questions from the public have arrived for a meeting still to come: each officer is told once a
+        meeting (due on the meeting day), to put them to the meeting and record the answers."""
+        if not self.recipients.officers:
+            return
+        for m in self.connection.execute(questions_waiting_query(), {"today": self.today}):
+            subject = ("meeting", m.meeting_id, f"{m.body_name} meeting on {_day(m.meeting_date)}")
+            self._add(
+                Rule.QUESTIONS_RECEIVED,
+                subject,
+                m.meeting_date,
+                self.recipients.officers,
+                f"Questions from the public have arrived for the {subject[2]}: put them to the meeting and "
+                "record the answers given, which are published with the minutes (rule C7).",
+            )
+
+
+@cache
+def questions_waiting_query() -> Select[Any]:
+    """Meetings still to come with questions from the public not yet answered (C7)."""
+    return (
+        select(public_questions.c.meeting_id, public_questions.c.body_name, public_questions.c.meeting_date)
+        .where(public_questions.c.meeting_date >= _date("today"), public_questions.c.answer.is_(None))
+        .group_by(public_questions.c.meeting_id, public_questions.c.body_name, public_questions.c.meeting_date)
+    )
 
 
 # ------------------------------------------------------------------ the queries

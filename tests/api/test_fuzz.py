@@ -56,9 +56,12 @@ def _seed(api: ApiClient) -> dict[str, str]:
     services.refresh()
     reminders = api.get("/api/v1/reminders", who="officer").get_json()["items"]
     assert reminders, "the scan raised no reminder for the officer"
+    review = api.post("/api/v1/reviews", who="officer", json={"year": 2026})
+    assert review.status_code == 201, review.get_json()
     return {
         "body_id": body["id"],
         "project_id": project["id"],
+        "review_id": review.get_json()["id"],
         "meeting_id": meeting_id,
         "reminder_id": reminders[0]["reminder_id"],
         # The officer may not act on accounts (403), and the fuzz sees that refused like any other.

@@ -63,7 +63,10 @@ def test_every_command_is_in_the_openapi_document_under_its_name(api: ApiClient)
         subject = command.about or command.creates
         assert operation["tags"] == [subject.plural if subject else "calendar"], name
         assert operation["summary"] == command.title
-        assert operation["security"] == [{"bearerAuth": []}]
+        # Only a question from the public (C7) may be sent without a token.
+        public = OPERATIONS[command.input].public
+        assert operation["security"] == ([{}, {"bearerAuth": []}] if public else [{"bearerAuth": []}]), name
+        assert public == (name == "ask_public_question"), name
         parameters = {p["name"] for p in operation.get("parameters", [])}
         assert ("If-Match" in parameters) == command.versioned, name
         body = operation["requestBody"]["content"]["application/json"]["schema"]

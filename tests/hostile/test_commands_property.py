@@ -38,7 +38,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from application.authority import Duty, Role
 from application.bootstrap import Services, build
-from application.commands import ACCOUNT, BODY, COMMANDS, MEETING, PROJECT, REMINDER, Subject
+from application.commands import ACCOUNT, BODY, COMMANDS, MEETING, PROJECT, REMINDER, REVIEW, Subject
 from application.settings import Settings
 from domain.actor import Actor
 from domain.body import Body, Decision
@@ -74,6 +74,7 @@ RUN_BY: dict[Duty, list[str]] = {
     Duty.REPORTING: ["lead"],  # the lead of every project made here
     Duty.PERSONAL: ["officer"],  # every reminder made here is the officer's
     Duty.ADMINISTRATION: ["admin"],
+    Duty.PUBLIC: ["officer"],  # anyone, the public included (C7)
 }
 
 # The records a command can act on; each example gets its own, made just before it runs.
@@ -90,6 +91,7 @@ SUBJECTS: dict[Subject, list[str]] = {
     PROJECT: ["project", "project_unagreed"],
     REMINDER: ["reminder"],
     ACCOUNT: ["account"],
+    REVIEW: ["review", "review_with_findings"],
 }
 
 REFUSALS = (ValidationError, DomainError)
@@ -309,6 +311,7 @@ class World:
         self.hub = self.services.hub
         self.dirty = False
         self._names = itertools.count(1)
+        self._review_years = itertools.count(1901)  # an annual review is one a financial year (H1)
         # Subjects an example left as they were made (it was refused): the next example may take them.
         self._unchanged: dict[str, tuple[UUID, Any]] = {}
         self._lent: tuple[str, UUID, Any] | None = None
@@ -448,6 +451,16 @@ class World:
         self.hub.save(Reminder.raise_(due, actor=OFFICER, at=self.clock(), raised_on=self.today, email_to=None))
         return due.id
 
+    def review(self, variant: str) -> UUID:
+        """An annual review of a year of its own; with findings, the group reviewed and a proposal made on it."""
+        review_id = self.hub.open_annual_review(OFFICER, year=next(self._review_years))
+        if variant == "review_with_findings":
+            group = self.refs["group"]
+            self.hub.record_review_findings(OFFICER, review_id, body_id=group, findings="Meets well")
+            self.hub.record_overall_findings(OFFICER, review_id, findings="The arrangements work")
+            self.hub.propose_change(OFFICER, group, change="maintain_body", reason="Keep it", details={})
+        return review_id
+
     def subject(self, variant: str | None) -> UUID | None:
         """The example's own record, as made for ``variant`` (one an earlier example left unchanged, or a new one)."""
         self._lent = None
@@ -463,6 +476,8 @@ class World:
             subject_id = self.project(variant)
         elif variant in SUBJECTS[ACCOUNT]:
             subject_id = self.account()
+        elif variant in SUBJECTS[REVIEW]:
+            subject_id = self.review(variant)
         else:
             subject_id = self.reminder()
         self._lent = (variant, subject_id, self.refs["previous"])

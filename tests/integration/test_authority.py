@@ -402,7 +402,60 @@ def _decide_proposal(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
                        decided_by="Portfolio Holder for Care Services", decision_ref="CS26/001")  # fmt: skip
 
 
+# The annual review (H1): one a financial year, so each role's call works on a year of its own.
+_REVIEW_YEARS = {role.value: 2030 + n for n, role in enumerate(Role)}
+
+
+def _on_review(method: str, stage: int, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
+    """A review opened (stage 0), with a body reviewed and a proposal made on it (1), and overall findings (2)."""
+
+    def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+        review_id = _do(hub, "open_annual_review", SETUP_OFFICER, year=_REVIEW_YEARS[tag])
+        body_id = new_body(hub, f"Reviewed forum {tag}")
+        if stage >= 1:
+            _do(hub, "record_review_findings", SETUP_OFFICER, review_id, body_id=body_id, findings="Keep it")
+            _do(hub, "propose_change", SETUP_OFFICER, body_id, change="end_body", reason="Overlaps", details={},
+                effective_date=date(2026, 9, 1))  # fmt: skip
+        if stage >= 2:
+            _do(hub, "record_overall_findings", SETUP_OFFICER, review_id, findings="It works")
+        values = (
+            {"body_id": body_id, **kwargs} if method in ("record_review_findings", "link_review_proposal") else kwargs
+        )
+        return lambda: _do(hub, method, actor, review_id, **values)
+
+    return prepare
+
+
+QUESTION = {"name": "Sam Resident", "email": "sam@example.com", "question": "When does it reopen?"}
+
+
+def _ask_public_question(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    meeting_id = new_meeting(hub, tag)
+    return lambda: _do(hub, "ask_public_question", actor, meeting_id, **QUESTION)
+
+
+def _answer_public_question(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # A question asked before its deadline, answered on the meeting day (C7).
+    body_id = new_body(hub, f"Forum {tag}")
+    day = hub.clock().date() + timedelta(days=14)
+    meeting_id = hub.schedule_meeting(SETUP_OFFICER, body_id, meeting_date=day, start_time=time(14), place="Hall")
+    question_id = _do(hub, "ask_public_question", SETUP_OFFICER, meeting_id, **QUESTION)
+    hub.clock.advance(days=14)  # type: ignore[attr-defined]
+    return lambda: _do(hub, "answer_public_question", actor, meeting_id, question_id=question_id, answer="In May")
+
+
+def _open_review(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    return lambda: _do(hub, "open_annual_review", actor, year=_REVIEW_YEARS[tag])
+
+
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
+    "ask_public_question": _ask_public_question,
+    "answer_public_question": _answer_public_question,
+    "open_annual_review": _open_review,
+    "record_review_findings": _on_review("record_review_findings", 0, findings="Meets rarely"),
+    "record_overall_findings": _on_review("record_overall_findings", 0, findings="It works"),
+    "link_review_proposal": _on_review("link_review_proposal", 1, number=1),
+    "complete_annual_review": _on_review("complete_annual_review", 2),
     "propose_change": _on_body(
         "propose_change", change="end_body", reason="No longer needed", details={}, effective_date=date(2026, 9, 1)
     ),
@@ -535,6 +588,12 @@ GOVERNANCE = {
     "extend_time_limit",
     "close_time_limited_group",
     "assign_statutory_function",
+    # The annual review of the arrangements (H1), kept by the partnership team.
+    "open_annual_review",
+    "record_review_findings",
+    "record_overall_findings",
+    "link_review_proposal",
+    "complete_annual_review",
 }
 MEMBERSHIP = {"add_member", "remove_member", "record_election", "set_quorum"}
 MEETINGS = {
@@ -556,6 +615,7 @@ MEETINGS = {
     "publish_minutes",
     "approve_previous_minutes",
     "close_matter_arising",
+    "answer_public_question",
 }
 CALENDAR = {"plan_annual_calendar"}
 COMMISSIONING = {"commission_project", "extend_project_timeframe", "change_brief"}
@@ -583,9 +643,9 @@ EXPECTED: dict[Role, set[str]] = {
     Role.AUDITOR: set(),
 }
 # Everyone may mark their own reminders done (the reminder checks it is theirs) and change their own
-# password (the account checks it is theirs).
+# password (the account checks it is theirs); and, as the public may, put a question to a public meeting (C7).
 for _role in EXPECTED:
-    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done", "change_password"}
+    EXPECTED[_role] = EXPECTED[_role] | {"mark_reminder_done", "change_password", "ask_public_question"}
 PAIRS = [pytest.param(role, name, id=f"{role.value}-{name}") for role in Role for name in sorted(COMMANDS)]
 
 
@@ -711,3 +771,17 @@ def test_refusal_comes_before_the_input_is_read(hub: PartnershipHub) -> None:
     # The same through ``run``, with input that would not load: the role is checked first.
     with pytest.raises(NotAuthorised, match="an auditor may not end the body"):
         Dispatcher(hub).run("end_body", actor_for(Role.AUDITOR), subject_id=UUID(int=0), data={"nonsense": 1})
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_the_public_without_an_account_may_only_put_a_question(command: str) -> None:
+    """Rule C7: a member of the public acts in no role of the table; the PUBLIC duty is all they carry."""
+    from application.authority import PUBLIC_ACTOR, PUBLIC_ROLE
+
+    duty = COMMANDS[command].duty
+    assert authority.may(PUBLIC_ROLE, duty) is (command == "ask_public_question")
+    if command == "ask_public_question":
+        assert authority.check(PUBLIC_ACTOR, duty, "ask") is None
+    else:
+        with pytest.raises(NotAuthorised, match="a member of the public may not x: sign in first"):
+            authority.check(PUBLIC_ACTOR, duty, "x")

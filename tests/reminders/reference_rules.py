@@ -27,6 +27,8 @@ from domain.deadlines import minutes_overdue, overdue, papers_overdue
 from domain.reminder import Due, Rule
 from domain.vocabulary import CLOSED_STATUSES, TWICE_YEARLY_KINDS, BodyKind
 from domain.working_days import add_months, reminder_date
+from projections.questions import public_questions
+from projections.reviews import annual_reviews
 from projections.tables import bodies, meetings, projects
 
 OPEN = ("active", "time_limited")
@@ -250,9 +252,21 @@ def reference_plan(connection: Connection, *, today: date, recipients: Recipient
             at_least=BREAK_CLAUSE_WARNING_DAYS,
         )
 
-    # The annual review (H1).
+    # Questions from the public (C7), every row read.
+    waiting = {(q.meeting_id, q.body_name, q.meeting_date) for q in connection.execute(select(public_questions))
+               if q.meeting_date >= today and q.answer is None}  # fmt: skip
+    for meeting_id, body_name, meeting_date in sorted(waiting, key=str):
+        name = f"{body_name} meeting on {_day(meeting_date)}"
+        add(Rule.QUESTIONS_RECEIVED, ("meeting", meeting_id, name), meeting_date, officers,
+            f"Questions from the public have arrived for the {name}: put them to the meeting and "
+            "record the answers given, which are published with the minutes (rule C7).")  # fmt: skip
+
+    # The annual review (H1), unless the year's review is already completed.
     year = today.year if today <= date(today.year, 3, 31) else today.year + 1
     due = date(year, 3, 31)
+    completed = {r.due for r in connection.execute(select(annual_reviews)) if r.completed_on is not None}
+    if due in completed:
+        return found
     add(
         Rule.ANNUAL_REVIEW,
         ("framework", FRAMEWORK_SUBJECT_ID, "The partnership arrangements"),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from application.authority import Role
 from application.reminders.rules import Recipients, plan
 from domain.actor import Actor
+from domain.body import Decision
 from domain.project import Brief
 from domain.reminder import Rule
 from domain.working_days import minutes_due, papers_due
@@ -183,3 +184,55 @@ def test_publishing_the_minutes_clears_their_reminder(env: Env) -> None:
     env.hub.publish_minutes(OFFICER, meeting)
     assert _about(_mine(env), meeting) == []
     assert _about(_mine(env, include_done=True), meeting) == [("minutes_due", due, "done", "minutes published")]
+
+
+def test_completing_the_annual_review_meets_its_reminder_and_a_later_scan_raises_none(env: Env) -> None:
+    """Rule H1: the year's review, once completed, meets the reminder to do it, for every officer."""
+    framework = "framework"
+    env.commands.scan(today=TODAY)  # 2 March 2026: the review due by 31 March 2026 is reminded
+    assert _about(_mine(env), framework) == [("annual_review", date(2026, 3, 31), "pending", None)]
+    _complete_review(env)
+    for officer in ("officer", "officer2"):
+        assert _about(_mine(env, officer), framework) == []
+        assert _about(_mine(env, officer, include_done=True), framework) == [
+            ("annual_review", date(2026, 3, 31), "done", "annual review completed")
+        ]
+    assert env.commands.scan(today=TODAY).raised == 0
+    before = _table(env)
+    env.read_models.rebuild(["reminders"])
+    assert _table(env) == before
+
+
+def _complete_review(env: Env) -> None:
+    body = env.hub.establish_body(
+        OFFICER, name="Reviewed Forum", kind="partnership_board", decision=Decision("Set up", date(2013, 9, 1))
+    )
+    review = env.hub.open_annual_review(OFFICER, year=2026)
+    env.hub.record_review_findings(OFFICER, review, body_id=body, findings="It works")
+    env.hub.record_overall_findings(OFFICER, review, findings="The arrangements work")
+    env.hub.complete_annual_review(OFFICER, review)
+
+
+def test_a_review_completed_before_its_reminder_is_due_is_never_reminded(env: Env) -> None:
+    _complete_review(env)
+    env.read_models.catch_up()
+    env.commands.scan(today=TODAY)
+    assert _about(_mine(env, include_done=True), "framework") == []
+
+
+def test_the_officers_are_told_when_questions_from_the_public_arrive(env: Env) -> None:
+    """Rule C7: a question to a coming meeting raises one reminder per officer for that meeting, due on its day."""
+    _, meeting = env.group_with_meeting("Questions Group", MEETING_DAY)
+    public = Actor("public", "public")
+    env.commands.scan(today=TODAY)
+    assert [i for i in _mine(env) if i["rule"] == "questions_received"] == []
+    for n in (1, 2):
+        env.hub.ask_public_question(public, meeting, name="Sam", email="sam@example.com", question=f"Question {n}?")
+    env.read_models.catch_up()
+    env.commands.scan(today=TODAY)
+    for officer in ("officer", "officer2"):
+        assert _about(_mine(env, officer), meeting) == [
+            ("papers_due", papers_due(MEETING_DAY), "pending", None),
+            ("questions_received", MEETING_DAY, "pending", None),
+        ]
+    assert env.commands.scan(today=TODAY).raised == 0  # once a meeting, however many questions

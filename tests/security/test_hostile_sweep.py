@@ -34,6 +34,7 @@ RUNS: dict[Duty, str] = {
     Duty.DECISIONS: "care-holder",
     Duty.REPORTING: "demo-lead-1",
     Duty.PERSONAL: "officer",
+    Duty.PUBLIC: "officer",  # the public's one command (C7) refuses hostile input alike, token or not
 }
 TOO_LONG = "x" * (bounds.LONG_TEXT + 1)  # beyond any text field, long or short
 TEN_THOUSAND = "x" * 10_000
@@ -97,6 +98,7 @@ def subjects(hub: Hub) -> dict[Subject, UUID]:
         Subject.PROJECT: project,
         Subject.ACCOUNT: svc.users.require("auditor").account_id,
         Subject.REMINDER: UUID(int=1),  # the reminder itself is never reached: its input is refused first
+        Subject.REVIEW: svc.hub.open_annual_review(Actor("officer", Role.PARTNERSHIP_OFFICER.value), year=2099),
     }
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from marshmallow import Schema
 
 from application.commands import COMMANDS
+from application.commands.questions import AskPublicQuestion
 from application.commands.reminders import MarkReminderDone
 from web.ui.forms import ALL_FORMS, FORMS
 
-# Commands the UI offers on a page of their own rather than a form: the "Mark done" button on /reminders.
-OFFERED_ELSEWHERE = {MarkReminderDone.command}
+# Commands the UI offers on a page of their own rather than a form: the "Mark done" button on /reminders, and
+# the question form on a public meeting's page (no sign-in, C7).
+OFFERED_ELSEWHERE = {MarkReminderDone.command, AskPublicQuestion.command}
 
 
 def _schema_keys(schema: type[Schema], prefix: str = "") -> set[str]:

@@ -11,6 +11,9 @@ from sqlalchemy import select
 
 from application.authority import AUTHORITY, Duty, Role
 from application.users import DEMO_USERS
+from domain.actor import Actor
+from domain.annual_review import review_id_for
+from projections.queries import reviews as review_queries
 from projections.tables import bodies, meetings, projects
 from tests.ui.conftest import csrf_token, signed_in
 from web.services import Services
@@ -21,8 +24,19 @@ ROLES: list[tuple[str | None, Role | None]] = [(user_id, role) for user_id, _nam
 ROLES.append((None, None))  # signed out
 
 
+def _review(services: Services) -> Any:
+    """An annual review (H1) for the review forms, opened once for the module's app."""
+    review_id = review_id_for(2090)
+    with services.reading() as connection:
+        if review_queries.review(connection, review_id) is None:
+            services.hub.open_annual_review(Actor("officer", Role.PARTNERSHIP_OFFICER.value), year=2090)
+            services.refresh()
+    return review_id
+
+
 def _ids(app: Flask) -> dict[str, Any]:
     services: Services = app.extensions["partnership_hub"]
+    review = _review(services)
     with services.reading() as connection:
         return {
             "body": connection.scalar(select(bodies.c.id).order_by(bodies.c.name).limit(1)),
@@ -30,6 +44,7 @@ def _ids(app: Flask) -> dict[str, Any]:
             "project": connection.scalar(select(projects.c.id).where(projects.c.lead == "demo-lead-1").limit(1)),
             "other_project": connection.scalar(select(projects.c.id).where(projects.c.lead != "demo-lead-1").limit(1)),
             "account": services.users.require("auditor").account_id,
+            "review": review,
         }
 
 
@@ -100,6 +115,8 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
         "/audit": None,
         "/audit.csv": None,
         "/projects": None,
+        "/reviews": None,
+        f"/reviews/{ids['review']}": None,
         "/accounts": Duty.ADMINISTRATION,
         f"/accounts/{ids['account']}": Duty.ADMINISTRATION,
     }

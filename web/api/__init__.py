@@ -24,6 +24,7 @@ from web.api import (
     meetings,
     projects,
     reference,
+    reviews,
     search,
 )
 from web.api.problems import PROBLEM_CONTENT_TYPE, ProblemSchema
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     audit.blp,
     accounts.blp,
     followers.blp,
+    reviews.blp,
     search.blp,
 )
 

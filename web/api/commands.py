@@ -26,17 +26,30 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, projects, reminders
+from application.authority import PUBLIC_ACTOR
+from application.commands import (
+    Command,
+    Outcome,
+    Subject,
+    accounts,
+    bodies,
+    meetings,
+    projects,
+    questions,
+    reminders,
+    reviews,
+)
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
 from projections.reminders import user_reminder
 from web.api import problems
-from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, expected_version, require_user
+from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, api_user, expected_version, require_user
 from web.api.accounts import account_or_404
 from web.api.bodies import body_row
 from web.api.idempotency import idempotent, refuses_idempotency_key
 from web.api.json_input import json_object
 from web.api.meetings import meeting_row
 from web.api.projects import project_row
+from web.api.reviews import ReviewOut, review_row
 from web.api.schemas import AccountOut, BodyOut, MeetingOut, Out, ProjectOut, ReminderOut, _bool, _date, _int, _str
 from web.saved import STILL_UPDATING, saved
 from web.services import services
@@ -54,6 +67,8 @@ class Operation:
     # Whether a create keeps its answer for an Idempotency-Key; not one whose answer holds a secret shown
     # once (a new API token), which would then be kept in the clear.
     idempotent: bool = True
+    # Open to anyone, without a token (a question from the public, C7); with a token, the caller acts as themselves.
+    public: bool = False
 
 
 # Where each command is posted. Every command has one (tests/api/test_operations.py checks).
@@ -115,6 +130,13 @@ OPERATIONS: dict[type[Schema], Operation] = {
     accounts.SignOutEverywhere: Operation("/accounts/{id}/sign-out-everywhere"),
     accounts.IssueApiToken: Operation("/accounts/{id}/tokens", 201, idempotent=False),
     accounts.RevokeApiToken: Operation("/accounts/{id}/tokens/revocation"),
+    reviews.OpenAnnualReview: Operation("/reviews", 201),
+    reviews.RecordReviewFindings: Operation("/reviews/{id}/findings", 201),
+    reviews.RecordOverallFindings: Operation("/reviews/{id}/overall-findings"),
+    reviews.LinkReviewProposal: Operation("/reviews/{id}/proposals", 201),
+    reviews.CompleteAnnualReview: Operation("/reviews/{id}/completion"),
+    questions.AskPublicQuestion: Operation("/meetings/{id}/questions", 201, idempotent=False, public=True),
+    questions.AnswerPublicQuestion: Operation("/meetings/{id}/questions/answers"),
 }
 
 
@@ -180,6 +202,9 @@ RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any
     Subject.PROJECT: (ProjectOut, project_row, "progress"),
     Subject.REMINDER: (ReminderOut, lambda id: _reminder_row(id), "reminders"),
     Subject.ACCOUNT: (AccountOut, lambda id: account_or_404(id), None),
+    Subject.REVIEW: (ReviewOut, review_row, "reviews"),
+    # A question is not public record until it is published with the minutes: the answer holds only its id.
+    Subject.QUESTION: None,
     None: None,
 }
 OUTCOME_SCHEMAS: dict[Subject | None, type[Schema]] = {
@@ -244,7 +269,7 @@ def answer(outcome: Outcome, status: int) -> tuple[dict[str, Any], int, dict[str
         headers["ETag"] = f'"{outcome.version}"'
     if outcome.position is not None:
         headers["Hub-Log-Position"] = str(outcome.position)
-    if outcome.created and outcome.subject is not None and outcome.subject_id is not None:
+    if outcome.created and outcome.subject not in (None, Subject.QUESTION) and outcome.subject_id is not None:
         headers["Location"] = _location(outcome.subject, outcome.subject_id)
     record = RECORDS[outcome.subject if outcome.subject_id is not None else None]
     caught_up = saved(outcome)
@@ -279,6 +304,7 @@ def _location(subject: Subject, subject_id: UUID) -> str:
         Subject.MEETING: ("api_meetings.meeting", "meeting_id"),
         Subject.PROJECT: ("api_projects.project", "project_id"),
         Subject.ACCOUNT: ("api_accounts.account", "account_id"),
+        Subject.REVIEW: ("api_reviews.review", "review_id"),
     }
     endpoint, name = endpoints[subject]
     return url_for(endpoint, **{name: subject_id})
@@ -287,16 +313,14 @@ def _location(subject: Subject, subject_id: UUID) -> str:
 # ------------------------------------------------------------------ the operations
 
 
-def _view(command: Command, status: int) -> Callable[..., Any]:
+def _view(command: Command, status: int, public: bool = False) -> Callable[..., Any]:
     def view(**ids: UUID) -> Any:
         subject_id = next(iter(ids.values()), None)  # the one id in the path: the record acted on
-        user = require_user()
+        actor = PUBLIC_ACTOR if public and api_user() is None else require_user().actor
         dispatcher = services().dispatcher
-        dispatcher.authorise(user.actor, command)  # the role before anything the caller sent is read
+        dispatcher.authorise(actor, command)  # the role before anything the caller sent is read
         version = expected_version() if command.versioned else None
-        outcome = dispatcher.run(
-            command, user.actor, subject_id=subject_id, expected_version=version, data=json_object()
-        )
+        outcome = dispatcher.run(command, actor, subject_id=subject_id, expected_version=version, data=json_object())
         return answer(outcome, status)
 
     view.__name__ = command.name
@@ -318,7 +342,7 @@ def _register(schema: type[Schema], operation: Operation) -> None:
         "summary": command.title,
         "description": command.summary,
         "tags": [(command.about or command.creates).plural if (command.about or command.creates) else "calendar"],
-        "security": [{"bearerAuth": []}],
+        "security": [{}, {"bearerAuth": []}] if operation.public else [{"bearerAuth": []}],
         "parameters": parameters,
         # An empty body is an empty object, so a command with nothing required may be sent without one.
         "requestBody": {
@@ -327,7 +351,7 @@ def _register(schema: type[Schema], operation: Operation) -> None:
         },
     }
     view = blp.doc(**doc)(blp.response(operation.status, OUTCOME_SCHEMAS[command.creates or command.about])(
-        _view(command, operation.status)))  # fmt: skip
+        _view(command, operation.status, operation.public)))  # fmt: skip
     keeps = idempotent if operation.idempotent else refuses_idempotency_key
     blp.route(rule, methods=["POST"], endpoint=command.name)(keeps(view))
 

@@ -26,6 +26,8 @@ from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbere
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
+from projections.queries import reviews as review_queries
+from projections.questions import questions_for_officer
 from web.account_view import account_row
 from web.auth import current_user, logout_user, may
 from web.saved import STILL_UPDATING, saved
@@ -51,6 +53,8 @@ def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
             row = queries.body(connection, subject_id, today=svc.today())
         elif spec.subject == "meeting":
             row = queries.meeting_row(connection, subject_id)
+        elif spec.subject == "review":
+            row = review_queries.review(connection, subject_id)
         else:
             row = queries.project(connection, subject_id, today=svc.today())
     if row is None:
@@ -69,9 +73,15 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
         if spec.subject == "body" and subject:
             ctx.extra["members"] = queries.body_members(connection, subject["id"], current_only=True)
             ctx.extra["proposals"] = queries.open_proposals(connection, subject["id"])
+        if spec.subject == "review" and subject:
+            ctx.extra["bodies"] = review_queries.reviewable_bodies(connection)
+            ctx.extra["body_proposals"] = review_queries.body_proposals(
+                connection, [b["body_id"] for b in subject["bodies"]]
+            )
         if spec.subject == "meeting" and subject:
             ctx.extra["agenda"] = queries.agenda(connection, subject["id"], public_only=False)
             ctx.extra["open_actions"] = queries.open_actions_of_meeting(connection, subject["id"])
+            ctx.extra["public_questions"] = questions_for_officer(connection, subject["id"])
             ctx.extra["roster"] = queries.members_as_at(connection, subject["body_id"], subject["meeting_date"])
             ctx.extra["matters_arising"] = queries.matters_arising(connection, subject["id"], public_only=False)
             ctx.extra["earlier_meetings"] = queries.meetings_of_body(
@@ -284,9 +294,21 @@ def success_message(spec: FormSpec, subject: dict[str, Any] | None, outcome: Out
         return f"Proposal {result.number} for {about} recorded; it awaits a decision."
     if spec.command.name == "decide_proposal" and isinstance(result, Numbered):
         return f"Decision on proposal {result.number} for {about} recorded."
+    if spec.subject == "review" or (spec.command.creates is not None and spec.command.creates.value == "review"):
+        return _REVIEW_MESSAGES[spec.command.name].format(about=about)
     if isinstance(result, Numbered):
         return f"{spec.title} for {about}: done, number {result.number}."
     return f"{spec.title} for {about}: done." if about else f"{spec.title}: done."
+
+
+# What each command on the annual review (H1) did, in words ("about" is the review's title).
+_REVIEW_MESSAGES = {
+    "open_annual_review": "Annual review opened: record the findings for each body reviewed, and overall.",
+    "record_review_findings": "Findings for the body recorded in the {about}.",
+    "record_overall_findings": "Overall findings recorded in the {about}.",
+    "link_review_proposal": "Proposal linked to the {about}.",
+    "complete_annual_review": "{about} completed; its reminder is met.",
+}
 
 
 def outcome_notes(result: Any) -> list[str]:

@@ -15,11 +15,11 @@ from typing import Any
 from marshmallow import Schema
 
 from application.authority import Role
-from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects
+from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects, questions, reviews
 from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
-PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects", "account": "accounts"}
+PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects", "account": "accounts", "review": "reviews"}
 
 
 @dataclass(frozen=True)
@@ -463,7 +463,25 @@ PROJECT_FORMS = [
     ),
 ]
 
+
+def _public_questions(ctx: FormContext) -> list[tuple[str, str]]:
+    return [
+        (str(q["id"]), f"{n}. {q['question'][:80]}{'…' if len(q['question']) > 80 else ''} ({q['name']})")
+        for n, q in enumerate(ctx.extra.get("public_questions", []), start=1)
+    ]
+
+
 MEETING_FORMS = [
+    FormSpec(
+        questions.AnswerPublicQuestion,
+        [
+            Field("question_id", "Question", "select", options=_public_questions),
+            Field("answer", "The answer given at the meeting", "textarea"),
+        ],
+        button="Record the answer",
+        intro="The question and this answer are published with the minutes (rule C7); the asker's name only if "
+        "they agreed, and their email address never.",
+    ),
     FormSpec(
         meetings.MoveMeeting,
         [
@@ -696,6 +714,74 @@ ACCOUNT_FORMS = [
     ),
 ]
 
-ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS, *ACCOUNT_FORMS]
+
+def _reviewable_bodies(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(b["id"]), b["name"]) for b in ctx.extra.get("bodies", [])]
+
+
+def _reviewed_bodies(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(b["body_id"]), b["body_name"]) for b in (ctx.subject or {}).get("bodies", [])]
+
+
+def _reviewed_bodies_proposals(ctx: FormContext) -> list[tuple[str, str]]:
+    return [
+        (str(p["number"]), f"{p['body_name']}: {p['number']}. {p['title']} ({p['status']})")
+        for p in ctx.extra.get("body_proposals", [])
+    ]
+
+
+def _findings_so_far(review: dict[str, Any]) -> dict[str, str]:
+    return {"findings": review.get("overall_findings") or ""}
+
+
+# The annual review of the arrangements (rule H1): /reviews/new and /reviews/<id>/<command>.
+REVIEW_FORMS = [
+    FormSpec(
+        reviews.OpenAnnualReview,
+        [
+            Field(
+                "year",
+                "Year the financial year starts in",
+                "int",
+                hint="For example, 2027 for the 2027-28 financial year, whose review is due by 31 March 2027",
+            )
+        ],
+        button="Open the review",
+        intro="The arrangements are reviewed each year before the financial year begins on 1 April (rule H1).",
+        path="/reviews/new",
+    ),
+    FormSpec(
+        reviews.RecordReviewFindings,
+        [
+            Field("body_id", "Body reviewed", "select", options=_reviewable_bodies),
+            Field("findings", "What the review found", "textarea", hint="Recording a body again replaces its findings"),
+        ],
+        button="Record findings",
+    ),
+    FormSpec(
+        reviews.RecordOverallFindings,
+        [Field("findings", "How well the arrangements are working", "textarea")],
+        button="Record overall findings",
+        prefill=_findings_so_far,
+    ),
+    FormSpec(
+        reviews.LinkReviewProposal,
+        [
+            Field("body_id", "Body", "select", options=_reviewed_bodies),
+            Field("number", "Proposal", "select", options=_reviewed_bodies_proposals, number=True),
+        ],
+        button="Link the proposal",
+        intro="Propose the change on the body’s page first (Propose a change); it is then decided there (rule F4). "
+        "Link it here so the review shows what it led to.",
+    ),
+    FormSpec(
+        reviews.CompleteAnnualReview,
+        [Field("completed_on", "Date the review was completed", "date", hint="Leave blank for today")],
+        button="Complete the review",
+        intro="Completing the review meets its annual-review reminder. After 31 March it is recorded as late.",
+    ),
+]
+
+ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS, *ACCOUNT_FORMS, *REVIEW_FORMS]
 # Each command's form, by the command's definition.
 FORMS: dict[Command, FormSpec] = {spec.command: spec for spec in ALL_FORMS}

@@ -24,6 +24,7 @@ _NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("Meetings", "/meetings", "meetings"),
     ("Bodies", "/bodies", "signed_in"),
     ("Projects", "/projects", "signed_in"),
+    ("Annual reviews", "/reviews", "signed_in"),
     ("Audit log", "/audit", "signed_in"),
     ("Reminders", "/reminders", "signed_in"),
     ("Accounts", "/accounts", "administrator"),

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
 from projections import queries
+from projections.questions import questions_for_officer
 from web.services import services
 from web.ui.access import MEETING_RECORD_DUTY, requires_duty
 from web.ui.documents import send_document
@@ -43,6 +44,7 @@ def _detail(meeting_id: UUID) -> dict[str, Any]:
         if detail is not None:
             earlier = queries.meetings_of_body(connection, detail["body_id"], before=detail["meeting_date"], limit=1)
             detail["approvable"] = approvable(earlier)
+            detail["public_questions"] = questions_for_officer(connection, meeting_id)
     if detail is None:
         abort(404, "There is no meeting with that id.")
     return detail

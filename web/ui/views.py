@@ -14,6 +14,7 @@ from web.ui import (
     projects,
     public,
     public_bodies,
+    reviews,
     search,
 )
 
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
         public,
         public_bodies,
         accounts,
+        reviews,
         search,
     ):
         app.register_blueprint(module.bp)
