@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from application.account_commands import AccountCommands, IssuedToken
 from application.body_commands import BodyCommands
+from application.consultation_commands import ConsultationCommands
 from application.hub_base import (
     BODY_NAMESPACE,
     BodyPlan,
@@ -24,7 +25,9 @@ from application.project_commands import ProjectCommands
 from application.reminders.marking import ReminderMarking
 
 
-class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands):
+class PartnershipHub(
+    BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands, ConsultationCommands
+):
     name = "PartnershipHub"
 
 

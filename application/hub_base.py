@@ -42,9 +42,11 @@ from application.settings import Settings
 from application.snapshots import SnapshottingRepository, put_snapshot
 from domain.account import Account
 from domain.body import Body
+from domain.consultation import Consultation, Response
 from domain.history import HistoryEntry, describe_record
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
+from domain.panel import PanelMember
 from domain.project import Project
 from domain.reminder import Reminder
 
@@ -434,6 +436,9 @@ _WHAT: dict[type, str] = {
     Meeting: "meeting",
     Reminder: "reminder",
     Account: "account",
+    Consultation: "consultation",
+    Response: "response",
+    PanelMember: "panel member",
 }
 
 
@@ -452,4 +457,6 @@ def _label(aggregate: Any) -> str:
         return aggregate.title
     if isinstance(aggregate, Account):
         return aggregate.user_id
+    if isinstance(aggregate, Consultation):
+        return aggregate.title
     return str(aggregate.id)

@@ -34,18 +34,22 @@ class Subject(StrEnum):
     PROJECT = "project"
     REMINDER = "reminder"
     ACCOUNT = "account"
+    CONSULTATION = "consultation"
+    PANEL_MEMBER = "panel_member"
 
     @property
     def plural(self) -> str:
         return "bodies" if self is Subject.BODY else f"{self.value}s"
 
 
-BODY, MEETING, PROJECT, REMINDER, ACCOUNT = (
+BODY, MEETING, PROJECT, REMINDER, ACCOUNT, CONSULTATION, PANEL_MEMBER = (
     Subject.BODY,
     Subject.MEETING,
     Subject.PROJECT,
     Subject.REMINDER,
     Subject.ACCOUNT,
+    Subject.CONSULTATION,
+    Subject.PANEL_MEMBER,
 )
 
 
