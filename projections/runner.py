@@ -43,6 +43,7 @@ from projections import schema
 from projections.audit import AuditProjection
 from projections.base import APPLICATION_NAME, ReadModel, Rows
 from projections.calendar import CalendarProjection
+from projections.consultations import ConsultationsProjection
 from projections.directory import DirectoryProjection
 from projections.progress import ProgressProjection
 from projections.reminders import RemindersProjection
@@ -54,6 +55,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     ProgressProjection,
     AuditProjection,
     RemindersProjection,
+    ConsultationsProjection,
 )
 BATCH_SIZE = 2000
 # Interrupted transactions (deadlock victims, SQLite's lock wait running out) one catch-up retries.
