@@ -20,7 +20,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 
 from application.errors import ConflictError, DuplicateError, NotFound
-from application.hub_base import HubBase
+from application.hub_base import HubBase, Numbered
 from application.panel_people import PanelPeople, insert_person, update_person
 from domain.actor import Actor
 from domain.body import Body
@@ -206,13 +206,13 @@ class ConsultationCommands(HubBase):
         options: list[str] | None = None,
         required: bool = False,
         expected_version: int | None = None,
-    ) -> int:
+    ) -> Numbered:
         consultation = self._get(Consultation, consultation_id, expected_version)
         number = consultation.add_question(
             actor=actor, at=self._now(), text=question, kind=kind, options=options, required=required
         )
         self._save(consultation)
-        return number
+        return Numbered(consultation.version, number)
 
     def remove_question(
         self, actor: Actor, consultation_id: UUID, *, number: int, expected_version: int | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from application.authority import Duty
 from application.commands.definition import CONSULTATION, PANEL_MEMBER, define
-from application.commands.inputs import LONG, CommandInput, Listing, choice, day, text, whole_number
+from application.commands.inputs import LONG, UNKNOWN_FIELD, CommandInput, Listing, choice, day, text, whole_number
 from application.consultation_commands import ConsultationCommands
 from domain.consultation import MAX_OPTIONS, Audience, QuestionKind
 
@@ -103,3 +103,21 @@ class PublishOutcome(CommandInput):
     linked_body_id = fields.UUID(allow_none=True, metadata={"description": "the body whose decision it fed"})
     linked_meeting_id = fields.UUID(allow_none=True, metadata={"description": "the meeting whose decision it fed"})
     linked_project_id = fields.UUID(allow_none=True, metadata={"description": "the project it fed"})
+
+
+class PanelSignUp(Schema):
+    """What someone signing themselves up gives (the public form; no account, so no command of the
+    dispatcher): their consent is the ticked box, recorded with today's date (A4)."""
+
+    error_messages = UNKNOWN_FIELD
+
+    class Meta:
+        unknown = RAISE
+
+    name = text("your name")
+    email = text("your e-mail address", max_length=320, also=[EMAIL])
+    interests = Listing(text("an interest"), "your interests", max_items=50, required=False)
+    consent = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="tick the box to agree to be contacted about consultations"),
+    )

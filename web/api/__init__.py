@@ -13,10 +13,19 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from web.api import accounts, audit, bodies, commands, files, idempotency, meetings, projects, reference
+from web.api import accounts, audit, bodies, commands, consultations, files, idempotency, meetings, projects, reference
 from web.api.problems import PROBLEM_CONTENT_TYPE, ProblemSchema
 
-BLUEPRINTS = (bodies.blp, projects.blp, meetings.blp, commands.blp, files.blp, audit.blp, accounts.blp)
+BLUEPRINTS = (
+    bodies.blp,
+    projects.blp,
+    meetings.blp,
+    commands.blp,
+    files.blp,
+    audit.blp,
+    accounts.blp,
+    consultations.blp,
+)
 
 
 class HubApi(Api):

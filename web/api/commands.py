@@ -26,13 +26,24 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, projects, reminders
+from application.commands import (
+    Command,
+    Outcome,
+    Subject,
+    accounts,
+    bodies,
+    consultations,
+    meetings,
+    projects,
+    reminders,
+)
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
 from projections.reminders import user_reminder
 from web.api import problems
 from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, expected_version, require_user
 from web.api.accounts import account_or_404
 from web.api.bodies import body_row
+from web.api.consultations import ConsultationOut, consultation_row
 from web.api.idempotency import idempotent, refuses_idempotency_key
 from web.api.json_input import json_object
 from web.api.meetings import meeting_row
@@ -115,6 +126,13 @@ OPERATIONS: dict[type[Schema], Operation] = {
     accounts.SignOutEverywhere: Operation("/accounts/{id}/sign-out-everywhere"),
     accounts.IssueApiToken: Operation("/accounts/{id}/tokens", 201, idempotent=False),
     accounts.RevokeApiToken: Operation("/accounts/{id}/tokens/revocation"),
+    consultations.AddPanelMember: Operation("/panel-members", 201),
+    consultations.RemovePanelMember: Operation("/panel-members/{id}/leaving"),
+    consultations.DraftConsultation: Operation("/consultations", 201),
+    consultations.AddQuestion: Operation("/consultations/{id}/questions", 201),
+    consultations.RemoveQuestion: Operation("/consultations/{id}/questions/removal"),
+    consultations.PublishConsultation: Operation("/consultations/{id}/publication"),
+    consultations.PublishOutcome: Operation("/consultations/{id}/outcome"),
 }
 
 
@@ -180,6 +198,9 @@ RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any
     Subject.PROJECT: (ProjectOut, project_row, "progress"),
     Subject.REMINDER: (ReminderOut, lambda id: _reminder_row(id), "reminders"),
     Subject.ACCOUNT: (AccountOut, lambda id: account_or_404(id), None),
+    Subject.CONSULTATION: (ConsultationOut, consultation_row, "consultations"),
+    # A panel member's name and address are never echoed back: the answer is the new id only.
+    Subject.PANEL_MEMBER: None,
     None: None,
 }
 OUTCOME_SCHEMAS: dict[Subject | None, type[Schema]] = {
@@ -279,7 +300,10 @@ def _location(subject: Subject, subject_id: UUID) -> str:
         Subject.MEETING: ("api_meetings.meeting", "meeting_id"),
         Subject.PROJECT: ("api_projects.project", "project_id"),
         Subject.ACCOUNT: ("api_accounts.account", "account_id"),
+        Subject.CONSULTATION: ("api_consultations.consultation", "consultation_id"),
     }
+    if subject not in endpoints:
+        return f"/panel/{subject_id}"  # a panel member: read on the officers' pages only
     endpoint, name = endpoints[subject]
     return url_for(endpoint, **{name: subject_id})
 

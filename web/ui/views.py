@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.ui import accounts, audit, bodies, commands, dashboard, meetings, projects, public
+from web.ui import accounts, audit, bodies, commands, consultations, dashboard, meetings, projects, public
 
 
 def register(app: Flask) -> None:
-    for module in (dashboard, bodies, meetings, projects, audit, public, accounts):
+    for module in (dashboard, bodies, meetings, projects, audit, public, accounts, consultations):
         app.register_blueprint(module.bp)
     commands.init_app(app)
