@@ -39,6 +39,8 @@ class Subject(StrEnum):
 
     @property
     def plural(self) -> str:
+        if self is Subject.PANEL_MEMBER:
+            return "panel-members"
         return "bodies" if self is Subject.BODY else f"{self.value}s"
 
 

@@ -40,7 +40,7 @@ def _add_member(officer: FlaskClient, name: str, email: str) -> UUID:
         {"name": name, "email": email, "consent_on-day": "1", "consent_on-month": "3", "consent_on-year": "2026",
          "interests": "Day services\nCarers"},
     )  # fmt: skip
-    return _created(response, "/panel")
+    return _created(response, "/panel-members")
 
 
 def _published(officer: FlaskClient, title: str) -> UUID:

@@ -303,7 +303,7 @@ def _location(subject: Subject, subject_id: UUID) -> str:
         Subject.CONSULTATION: ("api_consultations.consultation", "consultation_id"),
     }
     if subject not in endpoints:
-        return f"/panel/{subject_id}"  # a panel member: read on the officers' pages only
+        return f"/panel-members/{subject_id}"  # a panel member: read on the officers' pages only
     endpoint, name = endpoints[subject]
     return url_for(endpoint, **{name: subject_id})
 

@@ -85,7 +85,7 @@ def panel() -> str:
     return render_template("consultations/panel.html", people=people)
 
 
-@bp.get("/panel/<uuid:panel_member_id>")
+@bp.get("/panel-members/<uuid:panel_member_id>")
 @_officer_page
 def panel_member(panel_member_id: UUID) -> str:
     person = services().hub.panel.get(panel_member_id)

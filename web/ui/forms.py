@@ -26,7 +26,7 @@ PLURAL = {
     "project": "projects",
     "account": "accounts",
     "consultation": "consultations",
-    "panel_member": "panel",
+    "panel_member": "panel-members",
 }
 
 
