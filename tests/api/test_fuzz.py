@@ -56,9 +56,9 @@ def _seed(api: ApiClient) -> dict[str, str]:
     services.refresh()
     reminders = api.get("/api/v1/reminders", who="officer").get_json()["items"]
     assert reminders, "the scan raised no reminder for the officer"
-    # A panel member and a draft consultation with a question (rule A4).
-    panel_member = api.post("/api/v1/panel-members", who="officer",
-                            json={"name": "Pat Panel", "email": "pat@example.org", "consent_on": "2026-03-01"})  # fmt: skip
+    # A panel member and a draft consultation (rule A4).
+    pat = {"name": "Pat Panel", "email": "pat@example.org", "consent_on": "2026-03-01"}
+    panel_member = api.post("/api/v1/panel-members", who="officer", json=pat)
     assert panel_member.status_code == 201, panel_member.get_json()
     consultation = api.post("/api/v1/consultations", who="officer", json={
         "title": "Breaks", "summary": "Views wanted", "concerns": "Carers", "audience": "whole_panel",
