@@ -18,7 +18,7 @@ from application.authority import Duty
 from projections.queries import consultations as q
 from web.api import problems
 from web.api.access import require_user, writes_need_a_token
-from web.api.schemas import Out, _date, _int, _str
+from web.api.schemas import Out, UtcDateTime, _date, _int, _str
 from web.services import services
 
 blp = Blueprint(
@@ -54,10 +54,10 @@ class ConsultationOut(Out):
     invited = fields.Integer(required=True)
     responses = fields.Integer(required=True, metadata={"description": "responses sent"})
     in_progress = _int("responses saved to finish later")
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
     closed_on = _date()
     outcome = _str("what came of it: you said, we did")
-    outcome_published_at = fields.DateTime(allow_none=True)
+    outcome_published_at = UtcDateTime(allow_none=True)
     linked_body_id = fields.UUID(allow_none=True)
     linked_meeting_id = fields.UUID(allow_none=True)
     linked_project_id = fields.UUID(allow_none=True)
