@@ -46,6 +46,8 @@ class Duty(StrEnum):
     REPORTING = "reporting"
     # What any signed-in person does with what is addressed to them (marking their reminders done).
     PERSONAL = "personal"
+    # The virtual panel (A4): its members, consultations of it, and what came of them.
+    CONSULTATIONS = "consultations"
     # People's accounts: creating them, their roles, passwords, sessions, sign-in locks and API tokens.
     ADMINISTRATION = "administration"
     # What anyone may do, with an account or without: a written question to a public meeting (C7).
@@ -68,11 +70,19 @@ _AUTHORITY: dict[Role, frozenset[Duty]] = {
     # Officers (and administrators, who also run the importer) keep the whole record, meetings
     # included: they service every body's meetings, recording what chairs and members did.
     Role.PARTNERSHIP_OFFICER: frozenset(
-        {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL}
+        {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL, Duty.CONSULTATIONS}
     ),
     # Administrators also keep the accounts (the only role that does).
     Role.ADMINISTRATOR: frozenset(
-        {Duty.GOVERNANCE, Duty.MEMBERSHIP, Duty.MEETINGS, Duty.CALENDAR, Duty.PERSONAL, Duty.ADMINISTRATION}
+        {
+            Duty.GOVERNANCE,
+            Duty.MEMBERSHIP,
+            Duty.MEETINGS,
+            Duty.CALENDAR,
+            Duty.PERSONAL,
+            Duty.ADMINISTRATION,
+            Duty.CONSULTATIONS,
+        }
     ),
     # The Portfolio Holders decide the framework's changes (F4) and commission projects (D1).
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: frozenset({Duty.COMMISSIONING, Duty.DECISIONS, Duty.PERSONAL}),

@@ -21,6 +21,7 @@ from application.files import FileStore
 from application.followers import Followers
 from application.hub import PartnershipHub
 from application.hub_base import utc_now
+from application.panel_people import PanelPeople
 from application.reminders.smtp import SmtpSettings
 from application.sessions import Sessions
 from application.settings import Settings
@@ -96,6 +97,8 @@ def build(
     # and its audit event are written in one transaction (application/account_commands.py).
     users = Users(settings.database_url)
     hub.users = users
+    # The panel's people (names, addresses, interests) beside the store too, written with their events.
+    hub.panel = PanelPeople(users.engine)
     read_models = ReadModels(hub, settings.read_model_url)
     return Services(
         settings=settings,

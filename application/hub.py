@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from application.account_commands import AccountCommands, IssuedToken
 from application.body_commands import BodyCommands
+from application.consultation_commands import ConsultationCommands
 from application.hub_base import (
     BODY_NAMESPACE,
     BodyPlan,
@@ -27,7 +28,14 @@ from application.review_commands import ReviewCommands
 
 
 class PartnershipHub(
-    BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands, ReviewCommands, QuestionCommands
+    BodyCommands,
+    ProjectCommands,
+    MeetingCommands,
+    ReminderMarking,
+    AccountCommands,
+    ReviewCommands,
+    QuestionCommands,
+    ConsultationCommands,
 ):
     name = "PartnershipHub"
 

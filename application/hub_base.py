@@ -43,9 +43,11 @@ from application.snapshots import SnapshottingRepository, put_snapshot
 from domain.account import Account
 from domain.annual_review import AnnualReview
 from domain.body import Body
+from domain.consultation import Consultation, Response
 from domain.history import HistoryEntry, describe_record
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
+from domain.panel import PanelMember
 from domain.project import Project
 from domain.public_question import PublicQuestion
 from domain.reminder import Reminder
@@ -438,6 +440,9 @@ _WHAT: dict[type, str] = {
     Account: "account",
     AnnualReview: "annual review",
     PublicQuestion: "question from the public",
+    Consultation: "consultation",
+    Response: "response",
+    PanelMember: "panel member",
 }
 
 
@@ -456,6 +461,6 @@ def _label(aggregate: Any) -> str:
         return aggregate.title
     if isinstance(aggregate, Account):
         return aggregate.user_id
-    if isinstance(aggregate, AnnualReview):
+    if isinstance(aggregate, (AnnualReview, Consultation)):
         return aggregate.title
     return str(aggregate.id)

@@ -47,6 +47,11 @@ class Rule(StrEnum):
     ANNUAL_REVIEW = "annual_review"  # H1: review of the arrangements before the financial year starts
     BREAK_CLAUSE = "break_clause"  # F2: last day to give notice under a contract's break clause
     QUESTIONS_RECEIVED = "questions_received"  # C7: questions from the public have arrived for a meeting
+    # A4: mail to a member of the virtual panel (recipient and address are ``panel:<their id>``).
+    CONSULTATION_INVITATION = "consultation_invitation"
+    CONSULTATION_CLOSING = "consultation_closing"
+    CONSULTATION_OUTCOME = "consultation_outcome"
+    PANEL_CONFIRMATION = "panel_confirmation"
 
     @property
     def label(self) -> str:
@@ -68,7 +73,29 @@ RULE_LABELS: dict[Rule, str] = {
     Rule.ANNUAL_REVIEW: "Annual review of the arrangements",
     Rule.BREAK_CLAUSE: "Break-clause notice date",
     Rule.QUESTIONS_RECEIVED: "Questions from the public",
+    Rule.CONSULTATION_INVITATION: "Your views are wanted",
+    Rule.CONSULTATION_CLOSING: "A consultation closes soon",
+    Rule.CONSULTATION_OUTCOME: "You said, we did",
+    Rule.PANEL_CONFIRMATION: "Confirm your place on the panel",
 }
+
+# A panel member's mail is addressed to ``panel:<their random id>``: their address is looked up when it
+# is sent (application/panel_people.py), so no event holds it and leaving the panel stops it.
+PANEL_PREFIX = "panel:"
+
+
+def panel_address(panel_member_id: UUID | str) -> str:
+    return f"{PANEL_PREFIX}{panel_member_id}"
+
+
+def panel_member_of(recipient: str) -> UUID | None:
+    """The panel member a recipient or address stands for, or None for an account's own."""
+    if not recipient.startswith(PANEL_PREFIX):
+        return None
+    try:
+        return UUID(recipient[len(PANEL_PREFIX) :])
+    except ValueError:
+        return None
 
 
 def reminder_id(rule: Rule | str, subject_id: UUID | str, due_date: date, recipient: str) -> UUID:
@@ -165,7 +192,7 @@ class Reminder(Aggregate):
     def raise_(cls, due: Due, *, actor: Actor, at: datetime, raised_on: date, email_to: str | None) -> Reminder:
         if not due.title.strip():
             raise InvalidInput("title", "a reminder says what is due")
-        if email_to is not None and "@" not in email_to:
+        if email_to is not None and "@" not in email_to and panel_member_of(email_to) is None:
             raise InvalidInput("email_to", f"{email_to!r} is not an e-mail address")
         return cls._create(
             cls.Raised,

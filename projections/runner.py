@@ -43,6 +43,7 @@ from projections import schema
 from projections.audit import AuditProjection
 from projections.base import APPLICATION_NAME, ReadModel, Rows
 from projections.calendar import CalendarProjection
+from projections.consultations import ConsultationsProjection
 from projections.directory import DirectoryProjection
 from projections.progress import ProgressProjection
 from projections.questions import QuestionsProjection
@@ -60,6 +61,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     SearchProjection,
     ReviewsProjection,
     QuestionsProjection,
+    ConsultationsProjection,
 )
 BATCH_SIZE = 2000
 # Interrupted transactions (deadlock victims, SQLite's lock wait running out) one catch-up retries.

@@ -401,3 +401,68 @@ audit_subjects = Table(
     Column("name", String(300), nullable=False),
     Column("body_id", Uuid),
 )
+
+# ------------------------------------------------------------ consultations (rule A4)
+# No personal data: a panel member is their random id; names and addresses live beside the event store.
+
+consultations = Table(
+    "rm_consultations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("concerns", String(300), nullable=False),
+    Column("body_id", Uuid),
+    Column("audience", String(20), nullable=False),  # domain.consultation.Audience
+    Column("topic", String(300)),
+    Column("opens_on", Date, nullable=False),
+    Column("closes_on", Date, nullable=False),
+    Column("anonymous_allowed", Boolean, nullable=False),
+    Column("stage", String(20), nullable=False),  # domain.consultation.Stage
+    Column("invited", Integer, nullable=False, default=0),
+    Column("responses", Integer, nullable=False, default=0),  # submitted responses
+    Column("published_at", DateTime),
+    Column("closed_on", Date),
+    Column("outcome", Text),
+    Column("outcome_published_at", DateTime),
+    Column("linked_body_id", Uuid),
+    Column("linked_meeting_id", Uuid),
+    Column("linked_project_id", Uuid),
+    Column("version", Integer, nullable=False),
+    Index("rm_consultations_stage", "stage", "closes_on"),
+)
+
+consultation_questions = Table(
+    "rm_consultation_questions",
+    metadata,
+    Column("consultation_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("kind", String(20), nullable=False),  # domain.consultation.QuestionKind
+    Column("options", Text, nullable=False),  # the answers to choose from, one per line
+    Column("required", Boolean, nullable=False),
+)
+
+consultation_responses = Table(
+    "rm_consultation_responses",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("consultation_id", Uuid, nullable=False),
+    Column("panel_member_id", Uuid),  # None: an anonymous public response
+    Column("submitted_at", DateTime),  # None: saved to come back to
+    Column("saved_at", DateTime, nullable=False),
+    Index("rm_consultation_responses_of", "consultation_id", "submitted_at"),
+)
+
+# One row per submitted answer: a choice (single or multiple), a scale point, or a free text.
+consultation_answers = Table(
+    "rm_consultation_answers",
+    metadata,
+    Column("response_id", Uuid, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),  # the n-th choice of a multiple-choice answer
+    Column("consultation_id", Uuid, nullable=False),
+    Column("choice", String(200)),  # the option chosen, or the scale point ("1" to "5")
+    Column("text", Text),  # a free-text answer
+    Index("rm_consultation_answers_of", "consultation_id", "number"),
+)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
-import secrets
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -20,10 +17,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from application import bootstrap
 from application.bootstrap import Services
-from application.settings import DATA_DIR_VAR, Settings
+from application.secret_key import secret_key
+from application.settings import Settings
 from web import api, errors, feeds, health, request_log, security_headers, ui
 
-SECRET_KEY_VAR = "PARTNERSHIP_HUB_SECRET_KEY"
 # "development" relaxes the Secure cookie flag so the demo works over plain http://localhost.
 ENVIRONMENT_VAR = "PARTNERSHIP_HUB_ENV"
 # How many proxies (a load balancer) stand in front of the app and set X-Forwarded-For / -Proto.
@@ -35,7 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
     config = dict(config or {})
     development = config.pop("DEVELOPMENT", os.environ.get(ENVIRONMENT_VAR, "") == "development")
     app.config.update(
-        SECRET_KEY=config.pop("SECRET_KEY", None) or os.environ.get(SECRET_KEY_VAR) or _local_secret_key(),
+        SECRET_KEY=config.pop("SECRET_KEY", None) or secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
@@ -71,20 +68,3 @@ def create_app(config: Mapping[str, Any] | None = None, *, services: Services | 
     feeds.init_app(app)
     errors.register(app)
     return app
-
-
-def _local_secret_key() -> str:
-    """A key kept beside the local data, so sessions survive a restart of the demo."""
-    path = Path(os.environ.get(DATA_DIR_VAR) or "var") / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole under another name and renamed, so a process starting at the same moment
-        # never reads a half-written (empty) key; if two race, both read the one that landed last.
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-        if not path.exists():
-            os.replace(temporary, path)
-        else:
-            os.unlink(temporary)
-    return path.read_text().strip()

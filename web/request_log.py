@@ -60,6 +60,15 @@ def _user_id() -> str | None:
     return None
 
 
+# A panel member's link is their authority (application/panel_links.py): the log keeps its route, not it.
+_LINK_ROUTES = ("/respond/<token>", "/panel/leave/<token>", "/panel/confirm/<token>")
+
+
+def _logged_path() -> str:
+    rule = request.url_rule.rule if request.url_rule is not None else None
+    return rule.replace("<token>", "…") if rule in _LINK_ROUTES else request.path
+
+
 def init_app(app: Flask) -> None:
     from web.errors import request_id
 
@@ -72,12 +81,13 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _log_request(response: Response) -> Response:
+        path = _logged_path()
         started = g.get("request_started")
         duration = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
         log.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "event": "request",
@@ -85,7 +95,7 @@ def init_app(app: Flask) -> None:
                 "user": _user_id(),
                 "method": request.method,
                 "route": request.url_rule.rule if request.url_rule is not None else None,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": duration,
                 "remote_addr": request.remote_addr,

@@ -36,13 +36,17 @@ class Subject(StrEnum):
     ACCOUNT = "account"
     REVIEW = "review"  # the annual review of the arrangements (H1)
     QUESTION = "question"  # a written question from the public to a public meeting (C7)
+    CONSULTATION = "consultation"
+    PANEL_MEMBER = "panel_member"
 
     @property
     def plural(self) -> str:
+        if self is Subject.PANEL_MEMBER:
+            return "panel-members"
         return "bodies" if self is Subject.BODY else f"{self.value}s"
 
 
-BODY, MEETING, PROJECT, REMINDER, ACCOUNT, REVIEW, QUESTION = (
+BODY, MEETING, PROJECT, REMINDER, ACCOUNT, REVIEW, QUESTION, CONSULTATION, PANEL_MEMBER = (
     Subject.BODY,
     Subject.MEETING,
     Subject.PROJECT,
@@ -50,6 +54,8 @@ BODY, MEETING, PROJECT, REMINDER, ACCOUNT, REVIEW, QUESTION = (
     Subject.ACCOUNT,
     Subject.REVIEW,
     Subject.QUESTION,
+    Subject.CONSULTATION,
+    Subject.PANEL_MEMBER,
 )
 
 

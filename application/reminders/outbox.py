@@ -34,7 +34,9 @@ from eventsourcing.persistence import IntegrityError
 
 from application.followers import Followers, follower_message
 from application.hub import PartnershipHub
+from application.panel_links import PanelLinks
 from application.reminders.commands import SCHEDULER
+from application.reminders.panel_mail import build_panel_message
 from application.reminders.smtp import (
     Connection,
     MessageDeferred,
@@ -43,8 +45,9 @@ from application.reminders.smtp import (
     SmtpSettings,
     build_message,
 )
+from application.secret_key import secret_key
 from application.users import Users
-from domain.reminder import EmailState, Reminder
+from domain.reminder import EmailState, Reminder, Rule, panel_member_of
 from projections.reminders import outbox_ready
 from projections.runner import ReadModels
 
@@ -90,9 +93,12 @@ class MailSender:
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] | None = None,
         followers: Followers | None = None,
+        links: PanelLinks | None = None,
     ) -> None:
         self.hub = hub
         self.followers = followers
+        # Signs the panel's links in their e-mails (the web app's key: application/secret_key.py).
+        self.links = links
         self.read_models = read_models
         self.users = users
         self.settings = settings
@@ -165,10 +171,16 @@ class MailSender:
         if not self._save(reminder):
             report.skipped += 1  # another sender claimed it first
             return
-        user = self.users.get(reminder.recipient)
-        message = build_message(
-            reminder, name=user.name if user else reminder.recipient, settings=self.settings, now=now
-        )
+        member = panel_member_of(reminder.recipient)
+        if member is not None:
+            person = self.hub.panel.get(member)
+            assert person is not None  # _no_longer_wanted withdrew it otherwise
+            message = build_panel_message(reminder, person, links=self._links(), settings=self.settings, now=now)
+        else:
+            user = self.users.get(reminder.recipient)
+            message = build_message(
+                reminder, name=user.name if user else reminder.recipient, settings=self.settings, now=now
+            )
         try:
             smtp.send(message)
         except ServerUnavailable as error:
@@ -251,9 +263,24 @@ class MailSender:
         report.errors.append(error)
         log.info("reminder %s not sent (%s); next try after %s", reminder.id, error, now + delay)
 
+    def _links(self) -> PanelLinks:
+        if self.links is None:
+            self.links = PanelLinks(secret_key())
+        return self.links
+
     def _no_longer_wanted(self, reminder: Reminder) -> str | None:
         if reminder.is_done:
             return "marked done before the e-mail went"
+        member = panel_member_of(reminder.recipient)
+        if member is not None:  # rule A4: leaving the panel stops all contact, mail already waiting too
+            person = self.hub.panel.get(member)
+            if person is None:
+                return "the panel member's details are no longer held"
+            if person.left_on is not None:
+                return "they left the panel"
+            if not person.confirmed and reminder.rule is not Rule.PANEL_CONFIRMATION:
+                return "they have not confirmed their address"
+            return None
         user = self.users.get(reminder.recipient)
         if user is None or not user.active:
             return "the account is no longer active"

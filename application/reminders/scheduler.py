@@ -8,6 +8,10 @@ luck: raising a reminder is idempotent by identity and sending needs a claim tha
 can save (commands.py, outbox.py). The jobs are referred to by name ("module:function"), as a
 persistent store needs; they find this process's services in ``_runtime``.
 
+A fourth job keeps the panel's consultations to their dates (rule A4): it closes each one whose close
+date has passed and sends the reminder before closing to those who have not answered; both are
+idempotent (a closed consultation is not closed again; a reminder's id is derived from what it is).
+
 A third job verifies the record's hash chain (application/chain.py) once a day, so the audit page's
 "Record verified to event N" stays current and a broken chain is logged as an error within a day;
 two schedulers verifying at once only read, and keep the same head.
@@ -21,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -33,11 +38,14 @@ from application.bootstrap import Services
 from application.chain import Verification
 from application.followers import queue_notices
 from application.hub import PartnershipHub, utc_now
-from application.reminders.commands import ReminderCommands, ScanResult
+from application.panel_links import PanelLinks
+from application.reminders.commands import SCHEDULER, ReminderCommands, ScanResult
 from application.reminders.outbox import Backoff, MailSender, SendReport
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.reminders.smtp import SmtpSettings
+from application.secret_key import secret_key
 from application.settings import Settings
+from projections.queries.consultations import open_consultation_ids
 from projections.runner import ReadModels
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,8 @@ log = logging.getLogger(__name__)
 SCAN_JOB_ID = "partnership-hub-reminder-scan"
 SEND_JOB_ID = "partnership-hub-mail-outbox"
 VERIFY_JOB_ID = "partnership-hub-record-verify"
+CONSULTATION_JOB_ID = "partnership-hub-consultations"
+DEFAULT_CONSULTATION_EVERY = timedelta(minutes=15)
 DEFAULT_VERIFY_EVERY = timedelta(days=1)
 JOB_TABLE = "apscheduler_jobs"
 SCAN_MINUTES_VAR = "PARTNERSHIP_HUB_REMINDER_SCAN_MINUTES"
@@ -64,6 +74,7 @@ class ReminderRuntime:
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     scans: int = 0
     sends: int = 0
+    consultation_runs: int = 0
 
     @classmethod
     def create(
@@ -78,7 +89,10 @@ class ReminderRuntime:
     ) -> ReminderRuntime:
         services = bootstrap.build(settings, clock=clock or utc_now, smtp=smtp)
         hub, read_models, users = services.hub, services.read_models, services.users
-        sender = MailSender(hub, read_models, users, smtp, backoff=backoff, worker=worker, followers=services.followers)
+        links = PanelLinks(secret_key())
+        sender = MailSender(
+            hub, read_models, users, smtp, backoff=backoff, worker=worker, followers=services.followers, links=links
+        )
         return cls(services, ReminderCommands(hub, read_models, users), sender, as_of)
 
     @property
@@ -111,6 +125,19 @@ class ReminderRuntime:
             log.info("mail: %d sent, %d deferred, %d withdrawn", report.sent, report.deferred, report.withdrawn)
         return report
 
+    def consultations(self) -> tuple[list[UUID], int]:
+        """Closes the consultations past their close date and reminds those yet to answer (rule A4)."""
+        self.read_models.catch_up()
+        with self.read_models.engine.connect() as connection:
+            open_ids = open_consultation_ids(connection)
+        closed = self.hub.close_due(SCHEDULER, open_ids)
+        reminded = self.hub.remind_closing(SCHEDULER, [i for i in open_ids if i not in closed])
+        self.consultation_runs += 1
+        if closed or reminded:
+            log.info("consultations: %d closed, %d closing reminders raised", len(closed), reminded)
+            self.read_models.catch_up()
+        return closed, reminded
+
     def verify(self) -> Verification:
         verification = self.hub.verify_record()
         if verification.ok:
@@ -137,6 +164,12 @@ def send_job() -> None:
     assert _runtime is not None, "the scheduler's runtime is not set up"
     with _job_lock:
         _runtime.send()
+
+
+def consultation_job() -> None:
+    assert _runtime is not None, "the scheduler's runtime is not set up"
+    with _job_lock:
+        _runtime.consultations()
 
 
 def verify_job() -> None:
@@ -185,8 +218,9 @@ def build_scheduler(
     scan_every: timedelta = DEFAULT_SCAN_EVERY,
     send_every: timedelta = DEFAULT_SEND_EVERY,
     verify_every: timedelta = DEFAULT_VERIFY_EVERY,
+    consultation_every: timedelta = DEFAULT_CONSULTATION_EVERY,
 ) -> BackgroundScheduler:
-    """A scheduler with its three jobs in the persistent store, first runs straight away."""
+    """A scheduler with its four jobs in the persistent store, first runs straight away."""
     global _runtime
     _runtime = runtime
     store = SQLAlchemyJobStore(url=job_store_url, tablename=JOB_TABLE)
@@ -223,6 +257,15 @@ def build_scheduler(
         seconds=verify_every.total_seconds(),
         id=VERIFY_JOB_ID,
         name="record verify",
+        replace_existing=True,
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        f"{__name__}:consultation_job",
+        "interval",
+        seconds=consultation_every.total_seconds(),
+        id=CONSULTATION_JOB_ID,
+        name="consultations",
         replace_existing=True,
         next_run_time=now,
     )

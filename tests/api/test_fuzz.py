@@ -58,7 +58,17 @@ def _seed(api: ApiClient) -> dict[str, str]:
     assert reminders, "the scan raised no reminder for the officer"
     review = api.post("/api/v1/reviews", who="officer", json={"year": 2026})
     assert review.status_code == 201, review.get_json()
+    # A panel member and a draft consultation (rule A4).
+    pat = {"name": "Pat Panel", "email": "pat@example.org", "consent_on": "2026-03-01"}
+    panel_member = api.post("/api/v1/panel-members", who="officer", json=pat)
+    assert panel_member.status_code == 201, panel_member.get_json()
+    consultation = api.post("/api/v1/consultations", who="officer", json={
+        "title": "Breaks", "summary": "Views wanted", "concerns": "Carers", "audience": "whole_panel",
+        "opens_on": "2026-03-02", "closes_on": "2026-03-20"})  # fmt: skip
+    assert consultation.status_code == 201, consultation.get_json()
     return {
+        "panel_member_id": panel_member.get_json()["id"],
+        "consultation_id": consultation.get_json()["id"],
         "body_id": body["id"],
         "project_id": project["id"],
         "review_id": review.get_json()["id"],
@@ -80,7 +90,12 @@ def test_the_api_keeps_to_its_openapi_document(api: ApiClient) -> None:
 
     def current_version(path_parameters: dict[str, str]) -> str | None:
         """The ETag of the record the path names, so a change reaches its command instead of a 409."""
-        for name, collection in (("meeting_id", "meetings"), ("project_id", "projects"), ("body_id", "bodies")):
+        for name, collection in (
+            ("meeting_id", "meetings"),
+            ("project_id", "projects"),
+            ("body_id", "bodies"),
+            ("consultation_id", "consultations"),
+        ):
             if name in path_parameters:
                 response = api.get(f"/api/v1/{collection}/{path_parameters[name]}", who="officer")
                 return response.headers.get("ETag")

@@ -27,6 +27,7 @@ from application.authority import AUTHORITY, COMMISSIONER_FOR_ROLE, Duty, Role
 from application.commands import COMMANDS, Dispatcher
 from application.errors import NotAuthorised
 from application.hub import PartnershipHub
+from application.panel_people import PanelPeople
 from application.users import Users
 from domain.actor import Actor
 from domain.body import Decision
@@ -448,6 +449,73 @@ def _open_review(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     return lambda: _do(hub, "open_annual_review", actor, year=_REVIEW_YEARS[tag])
 
 
+def _panel(hub: PartnershipHub) -> None:
+    """The panel's people in the hub's own database, as the composition root wires them."""
+    if getattr(hub, "panel", None) is None:
+        hub.panel = PanelPeople(hub.settings.database_url)
+
+
+def _panel_member(hub: PartnershipHub, tag: str) -> UUID:
+    _panel(hub)
+    return hub.add_panel_member(
+        SETUP_OFFICER, name="Pat Panel", email=f"panel-{tag}@example.org", consent_on=date(2026, 3, 1)
+    )
+
+
+def _add_panel_member(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    _panel(hub)
+    return lambda: _do(hub, "add_panel_member", actor, name="Sam Panel", email=f"new-{tag}@example.org",
+                       consent_on=date(2026, 3, 1))  # fmt: skip
+
+
+def _remove_panel_member(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    member = _panel_member(hub, tag)
+    return lambda: _do(hub, "remove_panel_member", actor, member)
+
+
+def _consultation(hub: PartnershipHub, tag: str, *, questions: int = 0, closes_on: date | None = None) -> UUID:
+    _panel(hub)
+    today = hub.clock().date()
+    consultation_id = hub.draft_consultation(
+        SETUP_OFFICER, title=f"Consultation {tag}", summary="What do you think?", concerns="Day services",
+        opens_on=today, closes_on=closes_on or date(2026, 12, 31),
+    )  # fmt: skip
+    for _ in range(questions):
+        hub.add_question(SETUP_OFFICER, consultation_id, question="How good is it?", kind="scale")
+    return consultation_id
+
+
+def _draft_consultation(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    _panel(hub)
+    return lambda: _do(hub, "draft_consultation", actor, title=f"New {tag}", summary="Views wanted",
+                       concerns="Day services", opens_on=date(2026, 4, 1), closes_on=date(2026, 5, 1))  # fmt: skip
+
+
+def _add_question(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    consultation_id = _consultation(hub, tag)
+    return lambda: _do(hub, "add_question", actor, consultation_id, question="Which days?", kind="free_text")
+
+
+def _remove_question(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    consultation_id = _consultation(hub, tag, questions=1)
+    return lambda: _do(hub, "remove_question", actor, consultation_id, number=1)
+
+
+def _publish_consultation(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    _panel_member(hub, f"publish-{tag}")
+    consultation_id = _consultation(hub, tag, questions=1)
+    return lambda: _do(hub, "publish_consultation", actor, consultation_id)
+
+
+def _publish_outcome(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    _panel_member(hub, f"outcome-{tag}")
+    consultation_id = _consultation(hub, tag, questions=1, closes_on=hub.clock().date())
+    hub.publish_consultation(SETUP_OFFICER, consultation_id)
+    hub.clock.advance(days=1)  # type: ignore[attr-defined]  # the tests' Clock: the day after it closes
+    assert hub.close_due(SETUP_OFFICER, [consultation_id]) == [consultation_id]
+    return lambda: _do(hub, "publish_outcome", actor, consultation_id, outcome="We changed the opening hours")
+
+
 PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "ask_public_question": _ask_public_question,
     "answer_public_question": _answer_public_question,
@@ -456,6 +524,13 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "record_overall_findings": _on_review("record_overall_findings", 0, findings="It works"),
     "link_review_proposal": _on_review("link_review_proposal", 1, number=1),
     "complete_annual_review": _on_review("complete_annual_review", 2),
+    "add_panel_member": _add_panel_member,
+    "remove_panel_member": _remove_panel_member,
+    "draft_consultation": _draft_consultation,
+    "add_question": _add_question,
+    "remove_question": _remove_question,
+    "publish_consultation": _publish_consultation,
+    "publish_outcome": _publish_outcome,
     "propose_change": _on_body(
         "propose_change", change="end_body", reason="No longer needed", details={}, effective_date=date(2026, 9, 1)
     ),
@@ -633,9 +708,19 @@ ADMINISTRATION = {
     "issue_api_token",
     "revoke_api_token",
 }
+# The virtual panel and its consultations (A4): the partnership team's.
+CONSULTATIONS = {
+    "add_panel_member",
+    "remove_panel_member",
+    "draft_consultation",
+    "add_question",
+    "remove_question",
+    "publish_consultation",
+    "publish_outcome",
+}
 EXPECTED: dict[Role, set[str]] = {
-    Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR,
-    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR | ADMINISTRATION,
+    Role.PARTNERSHIP_OFFICER: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR | CONSULTATIONS,
+    Role.ADMINISTRATOR: GOVERNANCE | MEMBERSHIP | MEETINGS | CALENDAR | ADMINISTRATION | CONSULTATIONS,
     Role.PORTFOLIO_HOLDER_CARE_SERVICES: COMMISSIONING | DECISIONS,
     Role.PORTFOLIO_HOLDER_EDUCATION: COMMISSIONING | DECISIONS,
     Role.EXECUTIVE_DIRECTOR: COMMISSIONING | MEETINGS | DECISIONS | {"agree_brief"},

@@ -3,6 +3,7 @@ valid CSRF token gets 403 (or, signed out, the sign-in page), and a refused POST
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,12 +15,14 @@ from application.users import DEMO_USERS
 from domain.actor import Actor
 from domain.annual_review import review_id_for
 from projections.queries import reviews as review_queries
+from projections.queries.consultations import consultation_list
 from projections.tables import bodies, meetings, projects
 from tests.ui.conftest import csrf_token, signed_in
 from web.services import Services
 from web.ui.access import DASHBOARD_DUTY, MEETING_RECORD_DUTY
 from web.ui.forms import ALL_FORMS, PLURAL
 
+OFFICER = Actor("officer", Role.PARTNERSHIP_OFFICER.value)
 ROLES: list[tuple[str | None, Role | None]] = [(user_id, role) for user_id, _name, role in DEMO_USERS]
 ROLES.append((None, None))  # signed out
 
@@ -45,7 +48,27 @@ def _ids(app: Flask) -> dict[str, Any]:
             "other_project": connection.scalar(select(projects.c.id).where(projects.c.lead != "demo-lead-1").limit(1)),
             "account": services.users.require("auditor").account_id,
             "review": review,
+            **_panel_ids(services),
         }
+
+
+def _panel_ids(services: Services) -> dict[str, Any]:
+    """A draft consultation and a panel member for the panel's forms to act on (made once per app)."""
+    people = services.hub.panel.all()
+    member = people[0].panel_member_id if people else services.hub.add_panel_member(
+        OFFICER, name="Rae Panel", email="rae.panel@example.org", consent_on=date(2026, 3, 1)
+    )  # fmt: skip
+    with services.reading() as connection:
+        drafts = [c["id"] for c in consultation_list(connection) if c["stage"] == "draft"]
+    if drafts:
+        return {"consultation": drafts[0], "panel_member": member}
+    consultation = services.hub.draft_consultation(
+        OFFICER, title="Refusals", summary="Views wanted", concerns="Day services",
+        opens_on=date(2026, 3, 2), closes_on=date(2026, 12, 31),
+    )  # fmt: skip
+    services.hub.add_question(OFFICER, consultation, question="How good is it?", kind="scale")
+    services.refresh()
+    return {"consultation": consultation, "panel_member": member}
 
 
 def _event_count(app: Flask) -> int:
@@ -118,6 +141,11 @@ def test_role_is_refused_what_it_is_not_entitled_to(app: Flask, user_id: str | N
         "/reviews": None,
         f"/reviews/{ids['review']}": None,
         "/accounts": Duty.ADMINISTRATION,
+        "/panel": Duty.CONSULTATIONS,
+        "/consultations": Duty.CONSULTATIONS,
+        f"/consultations/{ids['consultation']}": Duty.CONSULTATIONS,
+        f"/consultations/{ids['consultation']}/results": Duty.CONSULTATIONS,
+        f"/panel-members/{ids['panel_member']}": Duty.CONSULTATIONS,
         f"/accounts/{ids['account']}": Duty.ADMINISTRATION,
     }
     for path, duty in pages.items():

@@ -18,6 +18,7 @@ from web.api import (
     audit,
     bodies,
     commands,
+    consultations,
     files,
     followers,
     idempotency,
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     audit.blp,
     accounts.blp,
     followers.blp,
+    consultations.blp,
     reviews.blp,
     search.blp,
 )

@@ -33,6 +33,7 @@ from application.commands import (
     Subject,
     accounts,
     bodies,
+    consultations,
     meetings,
     projects,
     questions,
@@ -45,6 +46,7 @@ from web.api import problems
 from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, api_user, expected_version, require_user
 from web.api.accounts import account_or_404
 from web.api.bodies import body_row
+from web.api.consultations import ConsultationOut, consultation_row
 from web.api.idempotency import idempotent, refuses_idempotency_key
 from web.api.json_input import json_object
 from web.api.meetings import meeting_row
@@ -137,6 +139,13 @@ OPERATIONS: dict[type[Schema], Operation] = {
     reviews.CompleteAnnualReview: Operation("/reviews/{id}/completion"),
     questions.AskPublicQuestion: Operation("/meetings/{id}/questions", 201, idempotent=False, public=True),
     questions.AnswerPublicQuestion: Operation("/meetings/{id}/questions/answers"),
+    consultations.AddPanelMember: Operation("/panel-members", 201),
+    consultations.RemovePanelMember: Operation("/panel-members/{id}/leaving"),
+    consultations.DraftConsultation: Operation("/consultations", 201),
+    consultations.AddQuestion: Operation("/consultations/{id}/questions", 201),
+    consultations.RemoveQuestion: Operation("/consultations/{id}/questions/removal"),
+    consultations.PublishConsultation: Operation("/consultations/{id}/publication"),
+    consultations.PublishOutcome: Operation("/consultations/{id}/outcome"),
 }
 
 
@@ -205,6 +214,9 @@ RECORDS: dict[Subject | None, tuple[type[Schema], Callable[[UUID], dict[str, Any
     Subject.REVIEW: (ReviewOut, review_row, "reviews"),
     # A question is not public record until it is published with the minutes: the answer holds only its id.
     Subject.QUESTION: None,
+    Subject.CONSULTATION: (ConsultationOut, consultation_row, "consultations"),
+    # A panel member's name and address are never echoed back: the answer is the new id only.
+    Subject.PANEL_MEMBER: None,
     None: None,
 }
 OUTCOME_SCHEMAS: dict[Subject | None, type[Schema]] = {
@@ -305,7 +317,10 @@ def _location(subject: Subject, subject_id: UUID) -> str:
         Subject.PROJECT: ("api_projects.project", "project_id"),
         Subject.ACCOUNT: ("api_accounts.account", "account_id"),
         Subject.REVIEW: ("api_reviews.review", "review_id"),
+        Subject.CONSULTATION: ("api_consultations.consultation", "consultation_id"),
     }
+    if subject not in endpoints:
+        return f"/panel-members/{subject_id}"  # a panel member: read on the officers' pages only
     endpoint, name = endpoints[subject]
     return url_for(endpoint, **{name: subject_id})
 

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from application.authority import Duty, Role
 from application.commands import Outcome
 from application.commands.accounts import ChangePassword, RevokeApiToken
+from application.commands.consultations import PublishOutcome
 from application.commands.meetings import PlanAnnualCalendar
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
@@ -26,6 +27,7 @@ from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbere
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
+from projections.queries import consultations as consultation_queries
 from projections.queries import reviews as review_queries
 from projections.questions import questions_for_officer
 from web.account_view import account_row
@@ -48,8 +50,15 @@ def _subject(spec: FormSpec, subject_id: UUID | None) -> dict[str, Any] | None:
         if row is None:
             abort(404, "There is no account with that id.")
         return row
+    if spec.subject == "panel_member":
+        person = svc.hub.panel.get(subject_id) if subject_id else None
+        if person is None:
+            abort(404, "There is no panel member with that id.")
+        return {"id": person.panel_member_id, "name": person.name, "version": None}
     with svc.reading() as connection:
-        if spec.subject == "body":
+        if spec.subject == "consultation":
+            row = consultation_queries.consultation(connection, subject_id)
+        elif spec.subject == "body":
             row = queries.body(connection, subject_id, today=svc.today())
         elif spec.subject == "meeting":
             row = queries.meeting_row(connection, subject_id)
@@ -90,6 +99,9 @@ def _context(spec: FormSpec, subject: dict[str, Any] | None) -> FormContext:
             ctx.extra["later_meetings"] = queries.meetings_of_body(
                 connection, subject["body_id"], after=subject["meeting_date"]
             )[::-1]
+    if spec.command is PublishOutcome.command:
+        with svc.reading() as connection:
+            ctx.extra["projects"] = queries.project_progress(connection, today=svc.today(), per_page=500).items
     if spec.command is CommissionProject.command:
         ctx.extra["leads"] = svc.users.all(Role.PROJECT_LEAD)
     if spec.command is RevokeApiToken.command and subject:

@@ -15,11 +15,30 @@ from typing import Any
 from marshmallow import Schema
 
 from application.authority import Role
-from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects, questions, reviews
+from application.commands import (
+    COMMANDS,
+    Command,
+    accounts,
+    bodies,
+    consultations,
+    meetings,
+    projects,
+    questions,
+    reviews,
+)
+from domain.consultation import Audience, QuestionKind
 from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
-PLURAL = {"body": "bodies", "meeting": "meetings", "project": "projects", "account": "accounts", "review": "reviews"}
+PLURAL = {
+    "body": "bodies",
+    "meeting": "meetings",
+    "project": "projects",
+    "account": "accounts",
+    "consultation": "consultations",
+    "panel_member": "panel-members",
+    "review": "reviews",
+}
 
 
 @dataclass(frozen=True)
@@ -782,6 +801,116 @@ REVIEW_FORMS = [
     ),
 ]
 
-ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS, *ACCOUNT_FORMS, *REVIEW_FORMS]
+
+def _questions(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(q["number"]), f"{q['number']}. {q['text']}") for q in (ctx.subject or {}).get("questions", [])]
+
+
+def _projects(ctx: FormContext) -> list[tuple[str, str]]:
+    return [(str(p["id"]), p["title"]) for p in ctx.extra.get("projects", [])]
+
+
+# The virtual panel and its consultations (rule A4).
+PANEL_FORMS = [
+    FormSpec(
+        consultations.AddPanelMember,
+        [
+            Field("name", "Full name"),
+            Field("email", "E-mail address", "email", hint="Their invitations and links go here, and nowhere else"),
+            Field("consent_on", "Date they consented to be contacted", "date", hint="For example, 27 2 2026"),
+            Field(
+                "interests",
+                "Interests (optional)",
+                "lines",
+                hint="Services, groups or topics they want to be asked about, one per line",
+            ),
+            Field("member_of", "Body they sit on (optional)", "body", hint="As it is named in the directory"),
+        ],
+        button="Add to the panel",
+        path="/panel/add",
+        intro="Add someone who has agreed to be contacted about consultations. They can leave at any time.",
+    ),
+    FormSpec(
+        consultations.RemovePanelMember,
+        button="Record that they left",
+        intro="Nothing more is sent to them, including mail already waiting to go.",
+    ),
+    FormSpec(
+        consultations.DraftConsultation,
+        [
+            Field("title", "Title"),
+            Field(
+                "summary",
+                "Summary in plain English",
+                "textarea",
+                hint="What you are asking and why, without jargon or acronyms (rule C6)",
+            ),
+            Field("concerns", "Service or body it concerns", hint="For example, Adult day services"),
+            Field("body_id", "Body it concerns (optional)", "body", hint="As it is named in the directory"),
+            Field("audience", "Who is asked", "radios", options=enum_options(Audience)),
+            Field(
+                "topic",
+                "Topic (for those interested in a topic)",
+                hint="Panel members who named this interest are asked",
+            ),
+            Field("opens_on", "Open date", "date", hint="For example, 2 3 2026"),
+            Field("closes_on", "Close date", "date", hint="Responses are taken until the end of this day"),
+            Field("anonymous_allowed", "Also take anonymous responses from the public", "bool"),
+        ],
+        button="Save the draft",
+        path="/consultations/new",
+        defaults={"audience": "whole_panel"},
+    ),
+    FormSpec(
+        consultations.AddQuestion,
+        [
+            Field("question", "Question", "textarea"),
+            Field("kind", "Kind of question", "radios", options=enum_options(QuestionKind)),
+            Field(
+                "options",
+                "Answers to choose from",
+                "lines",
+                hint="One per line, for choose one and choose any questions only",
+            ),
+            Field("required", "An answer is required", "bool"),
+        ],
+        button="Add the question",
+    ),
+    FormSpec(
+        consultations.RemoveQuestion,
+        [Field("number", "Question", "select", options=_questions, number=True)],
+        button="Remove the question",
+    ),
+    FormSpec(
+        consultations.PublishConsultation,
+        button="Publish and send the invitations",
+        intro="Each panel member in its audience is e-mailed their own link to respond. "
+        "The questions cannot be changed once it is published.",
+    ),
+    FormSpec(
+        consultations.PublishOutcome,
+        [
+            Field(
+                "outcome",
+                "What came of it (you said, we did)",
+                "textarea",
+                hint="It is e-mailed to everyone who responded and shown on the public page",
+            ),
+            Field("linked_body_id", "Body whose decision it fed (optional)", "body"),
+            Field("linked_project_id", "Project it fed (optional)", "select", options=_projects, blank="None"),
+        ],
+        button="Publish the outcome",
+    ),
+]
+
+ALL_FORMS: list[FormSpec] = [
+    *BODY_FORMS,
+    *NEW_FORMS,
+    *PROJECT_FORMS,
+    *MEETING_FORMS,
+    *ACCOUNT_FORMS,
+    *REVIEW_FORMS,
+    *PANEL_FORMS,
+]
 # Each command's form, by the command's definition.
 FORMS: dict[Command, FormSpec] = {spec.command: spec for spec in ALL_FORMS}

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, abort, request, send_from_directory
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from application.authority import Duty
 from web.auth import current_user, may
 from web.services import services
 from web.ui import format as fmt
@@ -27,6 +28,7 @@ _NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("Annual reviews", "/reviews", "signed_in"),
     ("Audit log", "/audit", "signed_in"),
     ("Reminders", "/reminders", "signed_in"),
+    ("Consultations", "/consultations", "consultations"),
     ("Accounts", "/accounts", "administrator"),
     ("Public meetings", "/public/meetings", "always"),
     ("Public bodies", "/public/bodies", "always"),
@@ -42,6 +44,8 @@ def navigation() -> list[dict[str, Any]]:
         if shown == "dashboard" and not carries(DASHBOARD_DUTY, user):
             continue
         if shown == "meetings" and not carries(MEETING_RECORD_DUTY, user):
+            continue
+        if shown == "consultations" and not carries(Duty.CONSULTATIONS, user):
             continue
         if shown == "administrator" and not may("create_account", user):
             continue

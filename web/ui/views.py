@@ -9,6 +9,7 @@ from web.ui import (
     audit,
     bodies,
     commands,
+    consultations,
     dashboard,
     meetings,
     projects,
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
         public,
         public_bodies,
         accounts,
+        consultations,
         reviews,
         search,
     ):
