@@ -20,11 +20,12 @@ from application.hub_base import (
     utc_now,
 )
 from application.meeting_commands import MeetingCommands
+from application.people_commands import PeopleCommands
 from application.project_commands import ProjectCommands
 from application.reminders.marking import ReminderMarking
 
 
-class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands):
+class PartnershipHub(BodyCommands, ProjectCommands, MeetingCommands, ReminderMarking, AccountCommands, PeopleCommands):
     name = "PartnershipHub"
 
 

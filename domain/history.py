@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.account import Account
 from domain.body import Body
+from domain.erasure import Erasure
 from domain.meeting import Meeting
 from domain.project import Project
 from domain.vocabulary import BodyKind, MemberRole, Representation
@@ -410,6 +411,8 @@ def describe(event: Any) -> HistoryEntry:
         sentence, changes = _meeting_sentence(event)
     elif isinstance(event, Account.Event):
         sentence, changes = _account_sentence(event)
+    elif isinstance(event, Erasure.Recorded):
+        sentence, changes = f"A person's name was erased (person {event.person_id}; rule P1)", {}
     else:
         sentence, changes = type(event).__name__, {}
     governance = isinstance(event, Body.GovernanceEvent)

@@ -26,6 +26,8 @@ from sqlalchemy import (
     literal,
 )
 
+from projections.people import people_table
+
 metadata = MetaData()
 
 # ---------------------------------------------------------------- directory
@@ -401,3 +403,11 @@ audit_subjects = Table(
     Column("name", String(300), nullable=False),
     Column("body_id", Uuid),
 )
+
+# ------------------------------------------------------------------ whose names (rule P1)
+
+# Each read model that shows people's names keeps whose they are, to replace them when the person's
+# erasure reaches it (projections/people.py).
+directory_people = people_table("directory", metadata)
+calendar_people = people_table("calendar", metadata)
+audit_people = people_table("audit", metadata)

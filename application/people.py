@@ -1,0 +1,303 @@
+"""The people register and the sealing of names in the record, so that a person's name can be erased
+without changing an event (crypto-shredding; UK GDPR's right to erasure).
+
+There is no person id in the domain: events name people in free text (a member, the officers elected,
+those at a meeting, who declared an interest), and the domain keeps seeing plain names. Here, beside
+the event store, ``person_keys`` holds one row per person: an id, the name's normalised form (used
+only to find the person again when their name is written next), and a key of their own (Fernet:
+AES-128-CBC with HMAC-SHA256). A person is found, or created, by the normalised name the first time
+an event naming them is stored.
+
+``PeopleMapper`` is the event store's mapper: before an event is encoded, each field its class names
+in ``PERSONAL`` is replaced by ``{"person": ID, "sealed": TOKEN}``, the name encrypted with that
+person's key; reading the event back opens it again. The log therefore holds ciphertext and a person
+id, and the hash chain covers those stored bytes. Erasing a person (``erase_statements``) destroys the
+key and the normalised name in the same transaction as the ``Erasure`` event; from then on every read
+of those fields gives ``NAME_ERASED``: the history, a replayed aggregate, a rebuilt read model and an
+export alike. The event is unchanged, so ``audit verify`` still passes.
+
+Each decoded event also carries which person each name belongs to (``domain.erasure.people_in``), so
+the read models can replace a name when the erasure event reaches them, and agree with a rebuild.
+Keys are looked up for every read (never cached across reads): a web worker in another process sees
+an erasure at its next read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from cryptography.fernet import Fernet, InvalidToken
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Executable,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from application.persistence import naive_utc
+from domain.body import Body
+from domain.erasure import NAME_ERASED, PEOPLE_ATTRIBUTE
+from domain.meeting import Meeting
+
+people_metadata = MetaData()
+
+person_keys = Table(
+    "person_keys",
+    people_metadata,
+    Column("person_id", Uuid, primary_key=True),
+    # The name as first written, then casefolded with its spaces collapsed: how the person is found
+    # when an event names them again. Both are emptied by an erasure, with the key.
+    Column("name_key", String(300), unique=True),
+    Column("display_name", String(300)),
+    Column("key", String(64)),  # Fernet key (url-safe base64); NULL once erased
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("erased_at", DateTime(timezone=False)),
+)
+
+# The fields of each event that name a person: "field" (a name), "field[]" (a list of names) or
+# "field[].key" (a list of objects, each naming a person under key).
+PERSONAL: dict[type, tuple[str, ...]] = {
+    Body.MemberJoined: ("person",),
+    Body.MemberLeft: ("person",),
+    Body.OfficersElected: ("chair_name", "vice_chair_name"),
+    Meeting.AttendanceRecorded: (
+        "present[]",
+        "absent[]",
+        "guests[]",
+        "officers[]",
+        "apologies[].person",
+        "apologies[].substitute",
+    ),
+    Meeting.InterestDeclared: ("person",),
+}
+PERSONAL_TOPICS: dict[str, tuple[str, ...]] = {get_topic(cls): paths for cls, paths in PERSONAL.items()}
+
+SEALED = "sealed"
+PERSON = "person"
+
+
+def name_key(name: str) -> str:
+    """How a name is matched: casefolded, spaces collapsed ("Jane  SMITH" and "jane smith" are one person)."""
+    return " ".join(name.casefold().split())
+
+
+def _is_sealed(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {PERSON, SEALED}
+
+
+def _walk(state: dict[str, Any], path: str, change: Callable[[Any], Any]) -> None:
+    """Applies ``change`` to every value at ``path`` in an event's state, in place."""
+    field, is_list, rest = path.partition("[]")
+    if field not in state or state[field] is None:
+        return
+    if not is_list:
+        state[field] = change(state[field])
+        return
+    items = state[field]
+    if not isinstance(items, list):
+        return
+    key = rest.lstrip(".")
+    if not key:
+        state[field] = [change(v) for v in items]
+        return
+    for item in items:
+        if isinstance(item, dict) and key in item and item[key] is not None:
+            item[key] = change(item[key])
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: UUID
+    display_name: str | None
+    erased_at: datetime | None
+    created_at: datetime
+
+
+class People:
+    """The people register: finds or creates a person by name, and hands out their keys."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def create_table(self) -> None:
+        people_metadata.create_all(self.engine, checkfirst=True)
+
+    def _now(self) -> datetime:
+        return naive_utc(self.clock())
+
+    def key_for(self, name: str) -> tuple[UUID, bytes]:
+        """The person with this name (created with a new key if there is none, or only an erased one)."""
+        key = name_key(name)
+        query = select(person_keys.c.person_id, person_keys.c.key).where(person_keys.c.name_key == key)
+        for _attempt in range(3):
+            with self.engine.connect() as connection:
+                row = connection.execute(query).first()
+                if row is not None:
+                    return row.person_id, row.key.encode()
+                new_key = Fernet.generate_key()
+                try:
+                    person_id = uuid.uuid4()
+                    connection.execute(
+                        insert(person_keys).values(
+                            person_id=person_id,
+                            name_key=key,
+                            display_name=" ".join(name.split())[:300],
+                            key=new_key.decode(),
+                            created_at=self._now(),
+                        )
+                    )
+                    connection.commit()
+                    return person_id, new_key
+                except IntegrityError:
+                    connection.rollback()  # another writer created them first: read theirs
+        raise RuntimeError(f"could not find or create the person named in an event ({len(name)} characters)")
+
+    def keys_of(self, person_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        """The keys of these people that still exist (an erased person has none)."""
+        if not person_ids:
+            return {}
+        query = select(person_keys.c.person_id, person_keys.c.key).where(
+            person_keys.c.person_id.in_(sorted(set(person_ids))), person_keys.c.key.is_not(None)
+        )
+        with self.engine.connect() as connection:
+            return {row.person_id: row.key.encode() for row in connection.execute(query)}
+
+    def find(self, who: str) -> Person | None:
+        """A person by their id or by their name (as the register matches names)."""
+        try:
+            condition = person_keys.c.person_id == UUID(who.strip())
+        except ValueError:
+            condition = person_keys.c.name_key == name_key(who)
+        query = select(
+            person_keys.c.person_id, person_keys.c.display_name, person_keys.c.erased_at, person_keys.c.created_at
+        ).where(condition)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else Person(row.person_id, row.display_name, row.erased_at, row.created_at)
+
+    def erased_count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.count()).where(person_keys.c.erased_at.is_not(None))).scalar() or 0
+
+    def live_keys(self) -> Iterator[tuple[UUID, str]]:
+        """Every key not destroyed, oldest person first: what the keys file beside an export holds."""
+        query = (
+            select(person_keys.c.person_id, person_keys.c.key)
+            .where(person_keys.c.key.is_not(None))
+            .order_by(person_keys.c.created_at, person_keys.c.person_id)
+        )
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                yield row.person_id, row.key
+
+    def put_keys(self, keys: Sequence[tuple[UUID, str]], at: datetime) -> None:
+        """Keys brought in beside an import (application/record_file.py): the names stay unreadable to
+        the register's search (it holds no names for them), but every event reads as it did."""
+        with self.engine.begin() as connection:
+            for person_id, key in keys:
+                Fernet(key.encode())  # refuses a malformed key before anything is stored
+                connection.execute(insert(person_keys).values(person_id=person_id, key=key, created_at=naive_utc(at)))
+
+
+def erase_statements(person_id: UUID, at: datetime, snapshots_table: Table | None) -> list[Executable]:
+    """The statements that erase a person, run in the transaction that records the ``Erasure`` event:
+    the key and the name are destroyed; the snapshots, which hold names in the clear, are dropped
+    (each record is snapshotted again when it is next loaded)."""
+    statements: list[Executable] = [
+        update(person_keys)
+        .where(person_keys.c.person_id == person_id, person_keys.c.key.is_not(None))
+        .values(key=None, name_key=None, display_name=None, erased_at=naive_utc(at))
+    ]
+    if snapshots_table is not None:
+        statements.append(delete(snapshots_table))
+    return statements
+
+
+class PeopleMapper(Mapper[UUID]):
+    """The event store's mapper, sealing the names each event class declares personal (``PERSONAL``)."""
+
+    people: People | None = None  # set by the application once its store exists
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        paths = PERSONAL.get(type(domain_event))
+        if not paths or self.people is None:
+            return super().to_stored_event(domain_event)
+        people = self.people
+        keys: dict[str, tuple[UUID, Fernet]] = {}
+
+        def seal(value: Any) -> Any:
+            if not isinstance(value, str) or not value.strip() or value == NAME_ERASED:
+                return value
+            found = keys.get(name_key(value))
+            if found is None:
+                person_id, key = people.key_for(value)
+                found = keys[name_key(value)] = (person_id, Fernet(key))
+            return {PERSON: str(found[0]), SEALED: found[1].encrypt(value.encode()).decode()}
+
+        state = {k: v for k, v in vars(domain_event).items() if k != PEOPLE_ATTRIBUTE}
+        for path in paths:
+            field = path.partition("[")[0]
+            if isinstance(state.get(field), list):  # copies: the event itself keeps its plain names
+                state[field] = [dict(v) if isinstance(v, dict) else v for v in state[field]]
+        for path in paths:
+            _walk(state, path, seal)
+        sealed = type(domain_event).__new__(type(domain_event))
+        object.__setattr__(sealed, "__dict__", state)
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        paths = PERSONAL_TOPICS.get(stored_event.topic)
+        if paths is None:
+            return event
+        state = vars(event)
+        sealed: list[dict[str, str]] = []
+
+        def collect(value: Any) -> Any:
+            if _is_sealed(value):
+                sealed.append(value)
+            return value
+
+        for path in paths:
+            _walk(state, path, collect)
+        if not sealed:
+            return event
+        keys = self.people.keys_of([UUID(v[PERSON]) for v in sealed]) if self.people is not None else {}
+        seen: dict[str, UUID] = {}
+
+        def open_(value: Any) -> Any:
+            if not _is_sealed(value):
+                return value
+            person_id = UUID(value[PERSON])
+            key = keys.get(person_id)
+            if key is None:
+                return NAME_ERASED
+            try:
+                name = Fernet(key).decrypt(value[SEALED].encode()).decode()
+            except InvalidToken:
+                return NAME_ERASED
+            seen[name] = person_id
+            return name
+
+        for path in paths:
+            _walk(state, path, open_)
+        object.__setattr__(event, PEOPLE_ATTRIBUTE, seen)
+        return event
