@@ -25,6 +25,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
+    LRUCache,
     ProcessingEvent,
     ProjectorFunction,
     Repository,
@@ -372,12 +373,15 @@ class HubBase(Application[UUID]):
 
     def drop_cached_records(self) -> None:
         cache = self.repository.cache
-        if cache is not None:
-            clear = getattr(cache, "clear", None)
-            if clear is not None:
-                clear()
-            else:
-                cache.cache.clear()
+        if cache is None:
+            return
+        # The library's LRUCache.clear() resets its list but keeps its dict of entries: empty both.
+        lock = getattr(cache, "lock", None) or threading.Lock()
+        with lock:
+            cache.cache.clear()
+            if isinstance(cache, LRUCache):
+                cache.clear()
+                cache.full = False
 
     def body(self, body_id: UUID) -> Body:
         return self._get(Body, body_id)

@@ -86,6 +86,10 @@ PERSONAL: dict[type, tuple[str, ...]] = {
         "apologies[].substitute",
     ),
     Meeting.InterestDeclared: ("person",),
+    Meeting.Scheduled: ("lead_officer",),
+    Meeting.AgendaItemAdded: ("presenter",),
+    Meeting.ActionRecorded: ("owner",),
+    Meeting.MinutesCleared: ("cleared_by",),
 }
 PERSONAL_TOPICS: dict[str, tuple[str, ...]] = {get_topic(cls): paths for cls, paths in PERSONAL.items()}
 

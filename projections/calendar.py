@@ -57,7 +57,15 @@ class CalendarProjection(ReadModel):
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         if isinstance(event, Erasure.Recorded):  # rule P1: the person's name, wherever it stands
-            exact = (attendance.c.person, attendance.c.substitute_for, interests.c.person)
+            exact = (
+                attendance.c.person,
+                attendance.c.substitute_for,
+                interests.c.person,
+                meetings.c.lead_officer,
+                meetings.c.minutes_cleared_by,
+                agenda_items.c.presenter,
+                actions.c.owner,
+            )
             erase_names(rows, calendar_people, event.person_id, exact=exact)
             return
         if not isinstance(event, Meeting.Event):

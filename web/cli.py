@@ -34,6 +34,7 @@ from domain.vocabulary import BodyKind, BodyStatus
 from projections import tables
 from projections.runner import POLL_INTERVAL, READ_MODELS, ReadModels
 from web.app import ENVIRONMENT_VAR
+from web.cli_people import people
 from web.cli_reminders import reminders, scheduler
 
 
@@ -522,6 +523,7 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, access
 
 cli.add_command(scheduler)
 cli.add_command(reminders)
+cli.add_command(people)
 
 if __name__ == "__main__":
     cli()

@@ -26,8 +26,10 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, projects, reminders
+from application.authority import Duty
+from application.commands import Command, Outcome, Subject, accounts, bodies, meetings, people, projects, reminders
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
+from application.people_commands import ErasureDone
 from projections.reminders import user_reminder
 from web.api import problems
 from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, expected_version, require_user
@@ -115,6 +117,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     accounts.SignOutEverywhere: Operation("/accounts/{id}/sign-out-everywhere"),
     accounts.IssueApiToken: Operation("/accounts/{id}/tokens", 201, idempotent=False),
     accounts.RevokeApiToken: Operation("/accounts/{id}/tokens/revocation"),
+    people.ErasePerson: Operation("/people/erasures", 201, idempotent=False),
 }
 
 
@@ -163,6 +166,8 @@ class OutcomeOut(Out):
     token = _str("a new API token, in this answer only: it is kept only as a hash and cannot be shown again")
     token_id = _str("a new API token's id, to tell it apart and to revoke it")
     label = _str("what a new API token is for")
+    erasure_id = fields.UUID(allow_none=True, metadata={"description": "rule P1: the erasure's event in the record"})
+    person_id = fields.UUID(allow_none=True, metadata={"description": "rule P1: the person whose name was erased"})
 
 
 def _outcome_schema(name: str, record: type[Schema] | None) -> type[Schema]:
@@ -206,6 +211,8 @@ def _result_fields(result: Any) -> dict[str, Any]:
         return {"member_id": result.member_id, "warning": result.warning}
     if isinstance(result, IssuedToken):
         return {"token": result.token, "token_id": result.token_id, "label": result.label}
+    if isinstance(result, ErasureDone):
+        return {"erasure_id": result.erasure_id, "person_id": result.person_id}
     if isinstance(result, CalendarPlan):
         return {
             "year": result.year,
@@ -304,6 +311,13 @@ def _view(command: Command, status: int) -> Callable[..., Any]:
     return view
 
 
+def _tag(command: Command) -> str:
+    subject = command.about or command.creates
+    if subject is not None:
+        return subject.plural
+    return "people" if command.duty is Duty.ADMINISTRATION else "calendar"
+
+
 def _register(schema: type[Schema], operation: Operation) -> None:
     command: Command = schema.command  # type: ignore[attr-defined]
     if command.about is not None:
@@ -317,7 +331,7 @@ def _register(schema: type[Schema], operation: Operation) -> None:
         "operationId": command.name,
         "summary": command.title,
         "description": command.summary,
-        "tags": [(command.about or command.creates).plural if (command.about or command.creates) else "calendar"],
+        "tags": [_tag(command)],
         "security": [{"bearerAuth": []}],
         "parameters": parameters,
         # An empty body is an empty object, so a command with nothing required may be sent without one.

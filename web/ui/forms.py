@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import Schema
 
 from application.authority import Role
-from application.commands import COMMANDS, Command, accounts, bodies, meetings, projects
+from application.commands import COMMANDS, Command, accounts, bodies, meetings, people, projects
 from domain.vocabulary import AgendaPurpose, BodyKind, MemberRole, Representation
 from web.ui.fields import Field, FormContext, enum_options, fixed
 
@@ -696,6 +696,28 @@ ACCOUNT_FORMS = [
     ),
 ]
 
-ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS, *ACCOUNT_FORMS]
+# An administrator's erasure of a person's name (rule P1): /people/erase.
+PEOPLE_FORMS = [
+    FormSpec(
+        people.ErasePerson,
+        [
+            Field(
+                "person",
+                "The person's name, or their person id",
+                hint="As the record spells it; capitals and spaces do not matter",
+            ),
+            Field("reason", "Why the name is erased", hint="The request it answers. Do not name the person"),
+        ],
+        button="Erase name",
+        intro=(
+            "The key to this person's name is destroyed. From then on every page, export, download and feed "
+            'shows "name erased" where the name stood. This cannot be undone. What happened stays: '
+            "the seats held, who counted towards a quorum, the decisions made."
+        ),
+        path="/people/erase",
+    ),
+]
+
+ALL_FORMS: list[FormSpec] = [*BODY_FORMS, *NEW_FORMS, *PROJECT_FORMS, *MEETING_FORMS, *ACCOUNT_FORMS, *PEOPLE_FORMS]
 # Each command's form, by the command's definition.
 FORMS: dict[Command, FormSpec] = {spec.command: spec for spec in ALL_FORMS}
