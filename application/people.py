@@ -24,10 +24,13 @@ an erasure at its next read.
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -93,8 +96,14 @@ PERSONAL: dict[type, tuple[str, ...]] = {
 }
 PERSONAL_TOPICS: dict[str, tuple[str, ...]] = {get_topic(cls): paths for cls, paths in PERSONAL.items()}
 
+KEYS_FORMAT = "partnership-hub-keys"
 SEALED = "sealed"
 PERSON = "person"
+
+
+def keys_path_for(path: Path) -> Path:
+    """Where the keys to people's names go beside an export FILE: FILE.keys."""
+    return path.with_name(path.name + ".keys")
 
 
 def name_key(name: str) -> str:
@@ -201,24 +210,53 @@ class People:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).where(person_keys.c.erased_at.is_not(None))).scalar() or 0
 
-    def live_keys(self) -> Iterator[tuple[UUID, str]]:
-        """Every key not destroyed, oldest person first: what the keys file beside an export holds."""
+    def write_keys(self, path: Path) -> int:
+        """Writes every key not destroyed to ``path`` (JSON Lines, readable by its owner only), oldest
+        person first: the keys file that travels beside an export. An erased person's key is not in it."""
         query = (
-            select(person_keys.c.person_id, person_keys.c.key)
+            select(person_keys)
             .where(person_keys.c.key.is_not(None))
             .order_by(person_keys.c.created_at, person_keys.c.person_id)
         )
-        with self.engine.connect() as connection:
+        count = 0
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out, self.engine.connect() as connection:
+            out.write(json.dumps({"format": KEYS_FORMAT, "version": 1}) + "\n")
             for row in connection.execute(query):
-                yield row.person_id, row.key
+                entry = {
+                    "person": str(row.person_id),
+                    "key": row.key,
+                    "name_key": row.name_key,
+                    "name": row.display_name,
+                    "created_at": row.created_at.isoformat(),
+                }
+                out.write(json.dumps(entry, sort_keys=True) + "\n")
+                count += 1
+        return count
 
-    def put_keys(self, keys: Sequence[tuple[UUID, str]], at: datetime) -> None:
-        """Keys brought in beside an import (application/record_file.py): the names stay unreadable to
-        the register's search (it holds no names for them), but every event reads as it did."""
-        with self.engine.begin() as connection:
-            for person_id, key in keys:
-                Fernet(key.encode())  # refuses a malformed key before anything is stored
-                connection.execute(insert(person_keys).values(person_id=person_id, key=key, created_at=naive_utc(at)))
+    def read_keys(self, path: Path) -> int:
+        """Loads a keys file written by ``write_keys`` into this register, all or nothing."""
+        with path.open(encoding="utf-8") as source, self.engine.begin() as connection:
+            header = json.loads(source.readline() or "{}")
+            if header.get("format") != KEYS_FORMAT:
+                raise ValueError(f"{path} is not a keys file of Partnership Hub (its first line says what it is)")
+            count = 0
+            for number, line in enumerate(source, start=2):
+                try:
+                    row = json.loads(line)
+                    Fernet(row["key"].encode())  # refuses a malformed key
+                    values = {
+                        "person_id": UUID(row["person"]),
+                        "key": row["key"],
+                        "name_key": row.get("name_key"),
+                        "display_name": row.get("name"),
+                        "created_at": datetime.fromisoformat(row["created_at"]),
+                    }
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise ValueError(f"line {number} of {path} is not a person's key: {error}") from None
+                connection.execute(insert(person_keys).values(values))
+                count += 1
+        return count
 
 
 def erase_statements(person_id: UUID, at: datetime, snapshots_table: Table | None) -> list[Executable]:

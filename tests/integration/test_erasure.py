@@ -12,23 +12,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from marshmallow import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from application.bootstrap import Services, build
 from application.commands.people import ErasePerson
 from application.errors import NotAuthorised
 from application.importer import import_framework
-from application.people import person_keys
+from application.people import keys_path_for, person_keys
 from application.people_commands import AlreadyErased
 from application.record_file import export_record, files_dir_for
-from application.settings import Settings
+from application.settings import DATABASE_URL_VAR, FILES_DIR_VAR, Settings, sqlite_url
 from demo.seed import seed_demo
 from domain.actor import Actor
 from domain.erasure import NAME_ERASED
 from domain.errors import InvalidInput
 from tests.conftest import Clock
 from tests.support.tables import dump
+from web.cli import cli
 
 TODAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin", "administrator")
@@ -153,3 +155,45 @@ def test_the_same_name_written_after_an_erasure_is_a_new_person(services: Servic
     services.refresh()
     people = {r.person for r in _rows(services, "SELECT person FROM rm_members WHERE body_id = :b", b=body_id)}
     assert {name, NAME_ERASED} <= people
+
+
+def test_the_command_line_erases_and_an_export_carries_the_keys_but_not_the_erased_one(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, _body_id = _a_member_who_attended(services)
+    runner = CliRunner()
+    monkeypatch.setenv(DATABASE_URL_VAR, services.settings.database_url)
+    monkeypatch.setenv(FILES_DIR_VAR, str(services.settings.files_dir))
+    erased = runner.invoke(cli, ["people", "erase", name, "--reason", "Request 7"])
+    assert erased.exit_code == 0, erased.output
+    assert 'the record now reads "name erased"' in erased.output
+    again = runner.invoke(cli, ["people", "erase", name, "--reason", "Request 8"])
+    assert again.exit_code != 0 and "no one of that name or id" in again.output
+    services.refresh()
+    source_tables = dump(services.read_models.engine)
+
+    backup = tmp_path / "backup.jsonl"
+    exported = runner.invoke(cli, ["export", str(backup)])
+    assert exported.exit_code == 0, exported.output
+    keys = keys_path_for(backup)
+    assert keys.stat().st_mode & 0o077 == 0  # the keys file is its owner's alone
+    kept = [json.loads(line) for line in keys.read_text(encoding="utf-8").splitlines()[1:]]
+    with services.hub.recorder.datastore.engine.connect() as connection:
+        erased_id = connection.execute(select(person_keys.c.person_id).where(person_keys.c.key.is_(None))).scalar()
+        live = connection.execute(select(func.count()).where(person_keys.c.key.is_not(None))).scalar()
+    assert len(kept) == live and str(erased_id) not in {k["person"] for k in kept}
+    assert name not in backup.read_text(encoding="utf-8") + keys.read_text(encoding="utf-8")
+
+    # Restored elsewhere with its keys: the same read models, the erased name still erased, and it verifies.
+    monkeypatch.setenv(DATABASE_URL_VAR, sqlite_url(tmp_path / "restored.sqlite3"))
+    monkeypatch.setenv(FILES_DIR_VAR, str(tmp_path / "restored-files"))
+    restored = runner.invoke(cli, ["import", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert f"Imported the keys to {live} people's names" in restored.output
+    back = build(Settings.for_url(sqlite_url(tmp_path / "restored.sqlite3"), files_dir=tmp_path / "restored-files"))
+    try:
+        back.refresh()
+        assert dump(back.read_models.engine) == source_tables
+        assert back.hub.verify_record().ok
+    finally:
+        back.close()
