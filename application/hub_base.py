@@ -32,13 +32,13 @@ from eventsourcing.application import (
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper, Recording
 from eventsourcing.utils import get_topic
 
 from application.chain import Anchor, Verification, head_statement, last_check, record_check, verify
 from application.errors import ConflictError, DuplicateError, NotFound
 from application.files import FileStore
-from application.people import People, PeopleMapper
+from application.people import People, PeopleEventStore, PeopleMapper
 from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
 from application.settings import Settings
 from application.snapshots import SnapshottingRepository, put_snapshot
@@ -241,6 +241,11 @@ class HubBase(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         """The mapper that seals people's names in the events it stores (application/people.py)."""
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PeopleMapper)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The library's event store, reading each record's events in one batch (application/people.py)."""
+        assert isinstance(self.mapper, PeopleMapper)
+        return PeopleEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.fernet import Fernet, InvalidToken
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import EventStore, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import (
     Column,
@@ -306,40 +306,68 @@ class PeopleMapper(Mapper[UUID]):
         return super().to_stored_event(sealed)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        event = super().to_domain_event(stored_event)
-        paths = PERSONAL_TOPICS.get(stored_event.topic)
-        if paths is None:
-            return event
-        state = vars(event)
-        sealed: list[dict[str, str]] = []
+        return self.to_domain_events([stored_event])[0]
+
+    def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
+        """Decodes a batch of events, with ONE look-up of the keys of every person they name (the read
+        models' runner and the history read whole batches)."""
+        events = [super(PeopleMapper, self).to_domain_event(stored) for stored in stored_events]
+        opening: list[tuple[Any, tuple[str, ...]]] = []
+        person_ids: set[str] = set()
 
         def collect(value: Any) -> Any:
             if _is_sealed(value):
-                sealed.append(value)
+                person_ids.add(value[PERSON])
             return value
 
-        for path in paths:
-            _walk(state, path, collect)
-        if not sealed:
-            return event
-        keys = self.people.keys_of([UUID(v[PERSON]) for v in sealed]) if self.people is not None else {}
-        seen: dict[str, UUID] = {}
+        for stored, event in zip(stored_events, events, strict=True):
+            paths = PERSONAL_TOPICS.get(stored.topic)
+            if paths is None:
+                continue
+            for path in paths:
+                _walk(vars(event), path, collect)
+            opening.append((event, paths))
+        if not opening:
+            return events
+        found = self.people.keys_of([UUID(p) for p in person_ids]) if self.people is not None and person_ids else {}
+        ciphers = {str(person_id): Fernet(key) for person_id, key in found.items()}
+        for event, paths in opening:
+            seen: dict[str, UUID] = {}
 
-        def open_(value: Any) -> Any:
-            if not _is_sealed(value):
-                return value
-            person_id = UUID(value[PERSON])
-            key = keys.get(person_id)
-            if key is None:
-                return NAME_ERASED
-            try:
-                name = Fernet(key).decrypt(value[SEALED].encode()).decode()
-            except InvalidToken:
-                return NAME_ERASED
-            seen[name] = person_id
-            return name
+            def open_(value: Any, seen: dict[str, UUID] = seen) -> Any:
+                if not _is_sealed(value):
+                    return value
+                cipher = ciphers.get(value[PERSON])
+                if cipher is None:
+                    return NAME_ERASED
+                try:
+                    name = cipher.decrypt(value[SEALED].encode()).decode()
+                except InvalidToken:
+                    return NAME_ERASED
+                seen[name] = UUID(value[PERSON])
+                return name
 
-        for path in paths:
-            _walk(state, path, open_)
-        object.__setattr__(event, PEOPLE_ATTRIBUTE, seen)
-        return event
+            for path in paths:
+                _walk(vars(event), path, open_)
+            if seen:
+                object.__setattr__(event, PEOPLE_ATTRIBUTE, seen)
+        return events
+
+
+class PeopleEventStore(EventStore[UUID]):
+    """The event store, reading a record's events as one batch: one look-up of the keys to the names in
+    them, not one per event (a body's load replays its members joining)."""
+
+    mapper: PeopleMapper
+
+    def get(
+        self,
+        originator_id: UUID,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Any]:
+        stored = self.recorder.select_events(originator_id=originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        return iter(self.mapper.to_domain_events(list(stored)))

@@ -17,7 +17,9 @@ PERSON = "Erin Erasable"  # a member of our own, so no other browser test's name
 def test_an_administrator_erases_a_name_by_keyboard(visit: Visit, site: Site) -> None:
     services = site.services
     with services.read_models.engine.connect() as connection:
-        body_id = connection.execute(text("SELECT id FROM rm_bodies WHERE status = 'active' ORDER BY name LIMIT 1")).scalar()
+        body_id = connection.execute(
+            text("SELECT id FROM rm_bodies WHERE status = 'active' ORDER BY name LIMIT 1")
+        ).scalar()
     body = services.hub.body(body_id)
     services.hub.add_member(
         OFFICER,
