@@ -254,7 +254,13 @@ class People:
                     }
                 except (ValueError, KeyError, TypeError, AttributeError) as error:
                     raise ValueError(f"line {number} of {path} is not a person's key: {error}") from None
-                connection.execute(insert(person_keys).values(values))
+                try:
+                    connection.execute(insert(person_keys).values(values))
+                except IntegrityError:
+                    raise ValueError(
+                        f"line {number} of {path}: this store's people register already holds that person; "
+                        "import keys only into a new store, with its export"
+                    ) from None
                 count += 1
         return count
 

@@ -52,7 +52,7 @@ class Erasure(Aggregate):
         actor: str
         actor_role: str
 
-    class Recorded(Event, Aggregate.Created):
+    class NameErased(Event, Aggregate.Created):
         person_id: UUID
         reason: str
 
@@ -68,7 +68,7 @@ class Erasure(Aggregate):
             raise InvalidInput("reason", "say why the name is erased, for example 'erasure request of 3 May 2027'")
         check_text("reason", reason)
         return cls._create(
-            cls.Recorded,
+            cls.NameErased,
             id=erasure_id(person_id),
             timestamp=at,
             person_id=person_id,

@@ -411,7 +411,7 @@ def describe(event: Any) -> HistoryEntry:
         sentence, changes = _meeting_sentence(event)
     elif isinstance(event, Account.Event):
         sentence, changes = _account_sentence(event)
-    elif isinstance(event, Erasure.Recorded):
+    elif isinstance(event, Erasure.NameErased):
         sentence, changes = f"A person's name was erased (person {event.person_id}; rule P1)", {}
     else:
         sentence, changes = type(event).__name__, {}

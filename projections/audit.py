@@ -46,7 +46,7 @@ class AuditProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = AuditView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
-        if isinstance(event, Erasure.Recorded):  # rule P1: the person's name, wherever it stands
+        if isinstance(event, Erasure.NameErased):  # rule P1: the person's name, wherever it stands
             erase_names(rows, audit_people, event.person_id, within=(audit_log.c.sentence, audit_log.c.changes))
         else:
             note_people(rows, audit_people, event)
@@ -68,7 +68,7 @@ class AuditProjection(ReadModel):
         elif isinstance(event, Account.Event):
             # Administrators' changes to accounts (domain/account.py): who did what to which account.
             subject_type, body_id = "account", None
-        elif isinstance(event, Erasure.Recorded):
+        elif isinstance(event, Erasure.NameErased):
             # A person's name erased (rule P1): on the log as the person, never named.
             subject_type, body_id = "person", None
         else:

@@ -56,7 +56,7 @@ class CalendarProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = CalendarView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
-        if isinstance(event, Erasure.Recorded):  # rule P1: the person's name, wherever it stands
+        if isinstance(event, Erasure.NameErased):  # rule P1: the person's name, wherever it stands
             exact = (
                 attendance.c.person,
                 attendance.c.substitute_for,

@@ -34,7 +34,7 @@ class DirectoryProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = DirectoryView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
-        if isinstance(event, Erasure.Recorded):  # rule P1: the person's name, wherever it stands
+        if isinstance(event, Erasure.NameErased):  # rule P1: the person's name, wherever it stands
             erase_names(rows, directory_people, event.person_id, exact=(members.c.person, bodies.c.chair))
             rows.memo.clear()  # the current members it keeps hold names
             return

@@ -2,7 +2,7 @@
 
 A decoded event says whose each name is (``domain.erasure.people_in``: {name: person id}, set by the
 event store's mapper). A read model that shows names keeps, in a table of its own, each person id with
-the spellings of the name it has written (``people_table``). When a person's ``Erasure.Recorded``
+the spellings of the name it has written (``people_table``). When a person's ``Erasure.NameErased``
 event reaches it, it replaces those spellings with ``NAME_ERASED`` in the columns it names, and forgets
 the spellings. A rebuild after the erasure reads ``NAME_ERASED`` from the events themselves and learns
 no spelling for the person, so the live read model and a rebuilt one hold the same rows.

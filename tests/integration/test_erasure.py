@@ -103,7 +103,7 @@ def test_an_erased_name_reads_name_erased_everywhere_and_a_rebuild_agrees(servic
     assert _rows(services, "SELECT count(*) AS n FROM rm_attendance")[0].n == attendance_before
     # The erasure is on the audit log, naming no one.
     logged = _rows(
-        services, "SELECT subject_type, subject_name, actor, reason FROM rm_audit_log WHERE change = 'recorded'"
+        services, "SELECT subject_type, subject_name, actor, reason FROM rm_audit_log WHERE change = 'name_erased'"
     )
     assert [tuple(r) for r in logged] == [("person", NAME_ERASED, "admin", "Request 12/2026")]
     # The key and the name are gone from the register; the record still verifies.

@@ -53,3 +53,14 @@ def test_nobody_but_an_administrator_opens_the_erasure_page(app: Flask) -> None:
     assert signed_in(app, "officer").get("/people/erase").status_code == 403
     assert signed_in(app, "auditor").get("/people/erase").status_code == 403
     assert signed_in(app, None).get("/people/erase").status_code == 302  # to sign in
+
+
+def test_the_audit_page_shows_an_erasure_naming_no_one(app: Flask) -> None:
+    name, _body_id = _a_member(app)
+    admin = signed_in(app, "admin")
+    token = csrf_token(admin, "/people/erase")
+    done = admin.post("/people/erase", data={"person": name, "reason": "Request of 2 March", "csrf_token": token})
+    assert done.status_code == 302
+    page = signed_in(app, "auditor").get("/audit?change=name_erased").get_data(as_text=True)
+    assert "A person&#39;s name was erased (person " in page and name not in page
+    assert 'href="/projects/' not in page  # an erasure is no project
