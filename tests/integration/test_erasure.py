@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,11 @@ from application.record_file import export_record, files_dir_for
 from application.settings import DATABASE_URL_VAR, FILES_DIR_VAR, Settings, sqlite_url
 from demo.seed import seed_demo
 from domain.actor import Actor
+from domain.body import Decision
 from domain.erasure import NAME_ERASED
 from domain.errors import InvalidInput
+from domain.meeting import Apology
+from projections.tables import attendance, interests
 from tests.conftest import Clock
 from tests.support.tables import dump
 from web.cli import cli
@@ -49,6 +52,12 @@ def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
 def _rows(services: Services, sql: str, **params: Any) -> list[Any]:
     with services.read_models.engine.connect() as connection:
         return list(connection.execute(text(sql), params))
+
+
+def _select(services: Services, query: Any, meeting_id: Any) -> list[Any]:
+    table = attendance if "rm_attendance" in str(query) else interests
+    with services.read_models.engine.connect() as connection:
+        return list(connection.execute(query.where(table.c.meeting_id == meeting_id).order_by(*table.primary_key)))
 
 
 def _a_member_who_attended(services: Services) -> tuple[str, Any]:
@@ -197,3 +206,50 @@ def test_the_command_line_erases_and_an_export_carries_the_keys_but_not_the_eras
         assert back.hub.verify_record().ok
     finally:
         back.close()
+
+
+def test_apologies_substitutes_and_declarations_are_erased_line_by_line(services: Services) -> None:
+    officer = Actor("officer", "partnership_officer")
+    hub = services.hub
+    body_id = hub.establish_body(
+        officer, name="Erasure Test Group", kind="consultative_group", decision=Decision(reason="A test")
+    )
+    for person in ("Jane Smith", "Raj Patel"):
+        hub.add_member(
+            officer,
+            body_id,
+            person=person,
+            role="member",
+            representation="service_user",
+            effective_date=date(2026, 1, 5),
+            expected_version=hub.body(body_id).version,
+        )
+    meeting_id = hub.record_past_meeting(
+        officer, body_id, meeting_date=date(2026, 2, 2), start_time=time(10), place="Civic Centre"
+    )
+    hub.record_attendance(
+        officer, meeting_id, present=["Jane Smith"], apologies=[Apology("Raj Patel", "Lee Wong")], guests=["Ann Guest"]
+    )
+    hub.declare_interest(officer, meeting_id, person="Jane Smith", interest="A carer of a service user")
+    services.refresh()
+    lines_before = _select(services, select(attendance.c.line, attendance.c.attendance), meeting_id)
+
+    for person in ("Lee Wong", "Raj Patel", "Jane Smith"):
+        services.dispatcher.run(ErasePerson, ADMIN, data={"person": person, "reason": "Request 9"})
+    services.refresh()
+    columns = (attendance.c.line, attendance.c.person, attendance.c.attendance, attendance.c.substitute_for)
+    lines = _select(services, select(*columns), meeting_id)
+    assert [(r.line, r.attendance) for r in lines] == [tuple(r) for r in lines_before]
+    assert {(r.person, r.substitute_for) for r in lines if r.attendance != "guest"} == {
+        (NAME_ERASED, None),
+        (NAME_ERASED, NAME_ERASED),
+    }
+    assert [r.person for r in lines if r.attendance == "guest"] == ["Ann Guest"]  # not erased: not asked
+    declared = _select(services, select(interests.c.person, interests.c.interest), meeting_id)
+    assert [tuple(r) for r in declared] == [(NAME_ERASED, "A carer of a service user")]
+    meeting = hub.meeting(meeting_id)
+    assert meeting.present == [NAME_ERASED] and meeting.guests == ["Ann Guest"]
+    live = dump(services.read_models.engine)
+    services.read_models.rebuild()
+    assert dump(services.read_models.engine) == live
+    assert hub.verify_record().ok
