@@ -21,6 +21,7 @@ from application.hub_base import (
     utc_now,
 )
 from application.meeting_commands import MeetingCommands
+from application.people_commands import PeopleCommands
 from application.project_commands import ProjectCommands
 from application.question_commands import QuestionCommands
 from application.reminders.marking import ReminderMarking
@@ -36,6 +37,7 @@ class PartnershipHub(
     ReviewCommands,
     QuestionCommands,
     ConsultationCommands,
+    PeopleCommands,
 ):
     name = "PartnershipHub"
 

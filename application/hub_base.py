@@ -25,18 +25,20 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
+    LRUCache,
     ProcessingEvent,
     ProjectorFunction,
     Repository,
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper, Recording
 from eventsourcing.utils import get_topic
 
 from application.chain import Anchor, Verification, head_statement, last_check, record_check, verify
 from application.errors import ConflictError, DuplicateError, NotFound
 from application.files import FileStore
+from application.people import People, PeopleEventStore, PeopleMapper
 from application.persistence import DateAsISO, SetAsList, TimeAsISO, TimelineRecorder, naive_utc
 from application.settings import Settings
 from application.snapshots import SnapshottingRepository, put_snapshot
@@ -44,6 +46,7 @@ from domain.account import Account
 from domain.annual_review import AnnualReview
 from domain.body import Body
 from domain.consultation import Consultation, Response
+from domain.erasure import Erasure
 from domain.history import HistoryEntry, describe_record
 from domain.meeting import Meeting
 from domain.membership import ServiceUserShare
@@ -226,12 +229,27 @@ class HubBase(Application[UUID]):
         self.clock = clock
         super().__init__({**store_env(self.settings.database_url), **(env or {})})
         self.recorder: TimelineRecorder
+        # The people register beside the event store: the keys that open the names in the events.
+        self.people = People(self.recorder.datastore.engine, self._now)
+        self.people.create_table()
+        assert isinstance(self.mapper, PeopleMapper)
+        self.mapper.people = self.people
+        self._erasures_seen = self.people.erased_count()
         self.files = FileStore(self.settings.files_dir)
         # Which bodies and meetings exist, for the few commands that look beyond one record.
         self._index_lock = threading.Lock()
         self._index_position = 0
         self._body_ids: list[UUID] = []
         self._meetings_by_body: dict[UUID, list[UUID]] = {}
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The mapper that seals people's names in the events it stores (application/people.py)."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PeopleMapper)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The library's event store, reading each record's events in one batch (application/people.py)."""
+        assert isinstance(self.mapper, PeopleMapper)
+        return PeopleEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -342,6 +360,7 @@ class HubBase(Application[UUID]):
         held = _held.get()
         if held and id in held and isinstance(held[id], cls):
             return held[id]  # type: ignore[return-value]
+        self._forget_erased_names()
         try:
             aggregate = self.repository.get(id)
         except AggregateNotFoundError:
@@ -351,6 +370,27 @@ class HubBase(Application[UUID]):
         if expected_version is not None and aggregate.version != expected_version:
             raise ConflictError(_WHAT[cls], _label(aggregate), aggregate.id, aggregate.version)
         return aggregate
+
+    def _forget_erased_names(self) -> None:
+        """Empties the aggregate cache when anyone, in any process, has erased a person since this one
+        last looked: cached records hold names in the clear, and a command must not copy an erased name
+        into a new event. One small count per load; erasures are rare, so the cache is rarely emptied."""
+        erased = self.people.erased_count()
+        if erased != self._erasures_seen:
+            self.drop_cached_records()
+            self._erasures_seen = erased
+
+    def drop_cached_records(self) -> None:
+        cache = self.repository.cache
+        if cache is None:
+            return
+        # The library's LRUCache.clear() resets its list but keeps its dict of entries: empty both.
+        lock = getattr(cache, "lock", None) or threading.Lock()
+        with lock:
+            cache.cache.clear()
+            if isinstance(cache, LRUCache):
+                cache.clear()
+                cache.full = False
 
     def body(self, body_id: UUID) -> Body:
         return self._get(Body, body_id)
@@ -443,6 +483,7 @@ _WHAT: dict[type, str] = {
     Consultation: "consultation",
     Response: "response",
     PanelMember: "panel member",
+    Erasure: "erasure",
 }
 
 

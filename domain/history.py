@@ -10,6 +10,7 @@ from typing import Any
 from domain.account import Account
 from domain.annual_review import AnnualReview, financial_year
 from domain.body import Body
+from domain.erasure import Erasure
 from domain.meeting import Meeting
 from domain.project import Project
 from domain.vocabulary import BodyKind, MemberRole, Representation
@@ -447,6 +448,8 @@ def describe(event: Any) -> HistoryEntry:
         sentence, changes = _account_sentence(event)
     elif isinstance(event, AnnualReview.Event):
         sentence, changes = _review_sentence(event)
+    elif isinstance(event, Erasure.NameErased):
+        sentence, changes = f"A person's name was erased (person {event.person_id}; rule P1)", {}
     else:
         sentence, changes = type(event).__name__, {}
     governance = isinstance(event, Body.GovernanceEvent)

@@ -9,11 +9,13 @@ from typing import Any, ClassVar
 from domain.account import Account
 from domain.annual_review import AnnualReview, review_title
 from domain.body import Body
+from domain.erasure import NAME_ERASED, Erasure
 from domain.history import describe
 from domain.project import Project
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
+from projections.people import erase_names, note_people
 from projections.sql import insert_row, update_where
-from projections.tables import audit_log, audit_subjects
+from projections.tables import audit_log, audit_people, audit_subjects
 
 # Project events that change its governance (progress reports are in the progress read model).
 PROJECT_GOVERNANCE = (
@@ -36,7 +38,7 @@ BODY_RECORD = (
 
 
 class AuditView(ReadModelView):
-    read_tables = (audit_subjects, audit_log)
+    read_tables = (audit_subjects, audit_log, audit_people)
 
 
 class AuditProjection(ReadModel):
@@ -45,6 +47,10 @@ class AuditProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = AuditView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
+        if isinstance(event, Erasure.NameErased):  # rule P1: the person's name, wherever it stands
+            erase_names(rows, audit_people, event.person_id, within=(audit_log.c.sentence, audit_log.c.changes))
+        else:
+            note_people(rows, audit_people, event)
         if isinstance(event, Body.Established):
             insert_row(rows, audit_subjects, {"id": event.originator_id, "name": event.name, "body_id": None})
         elif isinstance(event, Project.Commissioned):
@@ -70,6 +76,9 @@ class AuditProjection(ReadModel):
         elif isinstance(event, Account.Event):
             # Administrators' changes to accounts (domain/account.py): who did what to which account.
             subject_type, body_id = "account", None
+        elif isinstance(event, Erasure.NameErased):
+            # A person's name erased (rule P1): on the log as the person, never named.
+            subject_type, body_id = "person", None
         else:
             return
         entry = describe(event)
@@ -82,7 +91,7 @@ class AuditProjection(ReadModel):
                 notification_id=notification_id,
                 subject_id=event.originator_id,
                 subject_type=subject_type,
-                subject_name=name or "",
+                subject_name=name or (NAME_ERASED if subject_type == "person" else ""),
                 body_id=body_id,
                 version=event.originator_version,
                 change=entry.change,

@@ -12,11 +12,23 @@ from typing import Any, ClassVar
 
 from sqlalchemy import bindparam, delete, update
 
+from domain.erasure import Erasure
 from domain.meeting import Meeting
 from domain.working_days import minutes_due, papers_due
 from projections.base import ReadModel, ReadModelView, Rows
+from projections.people import erase_names, note_people
 from projections.sql import insert_row, update_where
-from projections.tables import actions, agenda_items, attendance, decisions, interests, meetings, minutes, papers
+from projections.tables import (
+    actions,
+    agenda_items,
+    attendance,
+    calendar_people,
+    decisions,
+    interests,
+    meetings,
+    minutes,
+    papers,
+)
 
 # Statements built once; values are bound at execution (see projections/sql.py).
 _CLEAR_ATTENDANCE = delete(attendance).where(attendance.c.meeting_id == bindparam("meeting_id"))
@@ -28,7 +40,7 @@ _PUBLISH = tuple(
 
 
 class CalendarView(ReadModelView):
-    read_tables = (meetings, agenda_items, papers, attendance, interests, decisions, actions, minutes)
+    read_tables = (meetings, agenda_items, papers, attendance, interests, decisions, actions, minutes, calendar_people)
 
 
 def _item_is_public(rows: Rows, meeting_id: Any, item: int | None) -> bool:
@@ -44,8 +56,21 @@ class CalendarProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = CalendarView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
+        if isinstance(event, Erasure.NameErased):  # rule P1: the person's name, wherever it stands
+            exact = (
+                attendance.c.person,
+                attendance.c.substitute_for,
+                interests.c.person,
+                meetings.c.lead_officer,
+                meetings.c.minutes_cleared_by,
+                agenda_items.c.presenter,
+                actions.c.owner,
+            )
+            erase_names(rows, calendar_people, event.person_id, exact=exact)
+            return
         if not isinstance(event, Meeting.Event):
             return
+        note_people(rows, calendar_people, event)
         meeting_id = event.originator_id
         version = {"version": event.originator_version}
         values: dict[str, Any] = {}

@@ -10,11 +10,13 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from domain.body import Body, StatutoryFunction
 from domain.deadlines import election_due_by
+from domain.erasure import Erasure
 from domain.membership import Membership, service_user_share
 from domain.vocabulary import BodyKind, BodyStatus, MemberRole, Representation
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
+from projections.people import erase_names, note_people
 from projections.sql import insert_row, update_where
-from projections.tables import bodies, body_states, members, proposals
+from projections.tables import bodies, body_states, directory_people, members, proposals
 
 # Statements built once; values are bound at execution (see projections/sql.py).
 _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role, members.c.representation).where(
@@ -23,7 +25,7 @@ _CURRENT_MEMBERS = select(members.c.member_id, members.c.person, members.c.role,
 
 
 class DirectoryView(ReadModelView):
-    read_tables = (bodies, members, body_states, proposals)
+    read_tables = (bodies, members, body_states, proposals, directory_people)
 
 
 class DirectoryProjection(ReadModel):
@@ -32,8 +34,13 @@ class DirectoryProjection(ReadModel):
     view_class: ClassVar[type[ReadModelView]] = DirectoryView
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
+        if isinstance(event, Erasure.NameErased):  # rule P1: the person's name, wherever it stands
+            erase_names(rows, directory_people, event.person_id, exact=(members.c.person, bodies.c.chair))
+            rows.memo.clear()  # the current members it keeps hold names
+            return
         if not isinstance(event, Body.Event):
             return
+        note_people(rows, directory_people, event)
         body_id = event.originator_id
         stamp = {"version": event.originator_version, "updated_at": naive_utc(event.timestamp)}
         values: dict[str, Any] = {}

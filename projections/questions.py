@@ -1,6 +1,8 @@
 """Questions from the public to public meetings (rule C7), with the answers given at the meetings.
 
 The asker's e-mail address stays in the event alone: no page or list shows it, so no read model holds it.
+Their name and address are sealed in the event like every person's (application/people.py, rule P1): this
+model keeps whose each name is, and replaces it with "name erased" when the person's erasure reaches it.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, Column, Connection, Date, DateTime, Index, Integer, String, Table, Text, Uuid, select
 
+from domain.erasure import Erasure
 from domain.public_question import PublicQuestion
 from projections.base import ReadModel, ReadModelView, Rows, naive_utc
+from projections.people import erase_names, note_people, people_table
 from projections.sql import insert_row, update_where
 from projections.tables import meetings, metadata
 
@@ -35,9 +39,11 @@ public_questions = Table(
     Index("rm_public_questions_unanswered", "meeting_date", "answer"),
 )
 
+questions_people = people_table("questions", metadata)
+
 
 class QuestionsView(ReadModelView):
-    read_tables = (public_questions,)
+    read_tables = (public_questions, questions_people)
 
 
 class QuestionsProjection(ReadModel):
@@ -46,7 +52,10 @@ class QuestionsProjection(ReadModel):
 
     def handle(self, rows: Rows, event: Any, notification_id: int) -> None:
         match event:
+            case Erasure.NameErased():  # rule P1
+                erase_names(rows, questions_people, event.person_id, exact=(public_questions.c.name,))
             case PublicQuestion.Asked():
+                note_people(rows, questions_people, event)
                 insert_row(
                     rows,
                     public_questions,

@@ -254,7 +254,15 @@ class ReadModels:
                 notifications = self.log.recorder.select_notifications(start=start, limit=batch_size)
                 if not notifications:
                     return read
-                batch = [(self.log.mapper.to_domain_event(n), n.id) for n in notifications]
+                # A mapper that decodes a whole batch at once (the hub's looks up the keys to the people named
+                # in it in one query: application/people.py) is asked to.
+                decode_all = getattr(self.log.mapper, "to_domain_events", None)
+                events = (
+                    decode_all(notifications)
+                    if decode_all
+                    else [self.log.mapper.to_domain_event(n) for n in notifications]
+                )
+                batch = list(zip(events, (n.id for n in notifications), strict=True))
                 try:
                     self._record(active, batch)
                 except _Moved:

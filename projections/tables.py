@@ -26,6 +26,8 @@ from sqlalchemy import (
     literal,
 )
 
+from projections.people import people_table
+
 metadata = MetaData()
 
 # ---------------------------------------------------------------- directory
@@ -466,3 +468,11 @@ consultation_answers = Table(
     Column("text", Text),  # a free-text answer
     Index("rm_consultation_answers_of", "consultation_id", "number"),
 )
+
+# ------------------------------------------------------------------ whose names (rule P1)
+
+# Each read model that shows people's names keeps whose they are, to replace them when the person's
+# erasure reaches it (projections/people.py).
+directory_people = people_table("directory", metadata)
+calendar_people = people_table("calendar", metadata)
+audit_people = people_table("audit", metadata)

@@ -23,6 +23,7 @@ from application.errors import DuplicateError, NotFound
 from application.hub import PartnershipHub, body_id_for
 from application.importer import default_data_file, import_framework
 from application.meeting_import import import_meetings
+from application.people import keys_path_for
 from application.record_file import RecordFileError, export_record, files_dir_for, import_record, read_header
 from application.reminders.rules import DEFAULT_LOOKBACK_DAYS
 from application.settings import Settings
@@ -34,6 +35,7 @@ from domain.vocabulary import BodyKind, BodyStatus
 from projections import tables
 from projections.runner import POLL_INTERVAL, READ_MODELS, ReadModels
 from web.app import ENVIRONMENT_VAR
+from web.cli_people import people
 from web.cli_reminders import reminders, scheduler
 
 
@@ -233,7 +235,11 @@ def export_cmd(path: Path) -> None:
     ):
         done = export_record(hub.recorder, hub.files, out, files_out, bar.update)
     partial.replace(path)  # a file named FILE is always a whole export
+    keys = keys_path_for(path)
+    keys.unlink(missing_ok=True)
+    people = hub.people.write_keys(keys)
     click.echo(f"Exported {done.events} events and {done.files} uploaded files to {path} (head {done.head}).")
+    click.echo(f"The keys to {people} people's names are in {keys}: keep it apart from the export, as safely.")
 
 
 @cli.command("import")
@@ -245,7 +251,14 @@ def export_cmd(path: Path) -> None:
     default=None,
     help="Where the uploaded files are (default: FILE.files beside the export).",
 )
-def import_cmd(path: Path, files_in: Path | None) -> None:
+@click.option(
+    "--keys",
+    "keys_in",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The keys to people's names (default: FILE.keys beside the export).",
+)
+def import_cmd(path: Path, files_in: Path | None, keys_in: Path | None) -> None:
     """Load an export into this EMPTY store (all or nothing: its chain must verify); then rebuild the
     read models with `partnership-hub projections rebuild`."""
     hub = _hub()
@@ -262,6 +275,15 @@ def import_cmd(path: Path, files_in: Path | None) -> None:
             done = import_record(hub.recorder, hub.files, source, files_in or files_dir_for(path), bar.update)
     except RecordFileError as error:
         raise click.ClickException(f"{path}: {error}") from None
+    keys = keys_in or keys_path_for(path)
+    if keys.exists():
+        try:
+            people = hub.people.read_keys(keys)
+        except ValueError as error:
+            raise click.ClickException(f"{error}; the events are imported: import the right keys file") from None
+        click.echo(f"Imported the keys to {people} people's names from {keys}.")
+    else:
+        click.echo(f'No keys file at {keys}: the names in the record read "name erased".', err=True)
     click.echo(f"Imported {done.events} events and {done.files} uploaded files (head {done.head}); the chain verifies.")
 
 
@@ -522,6 +544,7 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, access
 
 cli.add_command(scheduler)
 cli.add_command(reminders)
+cli.add_command(people)
 
 if __name__ == "__main__":
     cli()

@@ -2,15 +2,25 @@
 
 The definitions live on their input schemas, by what they change: bodies.py, meetings.py, projects.py,
 reminders.py, accounts.py, reviews.py (the annual review, H1), questions.py (questions from the
-public, C7), consultations.py (the virtual panel, A4). Code names a command by its schema class
-(``PublishAgenda``, whose ``.command`` is the definition); ``COMMANDS`` is the registry by name, in the
-order the commands are defined (the CLI and the tests walk it).
+public, C7), consultations.py (the virtual panel, A4), people.py (erasing a name, P1). Code names a
+command by its schema class (``PublishAgenda``, whose ``.command`` is the definition); ``COMMANDS`` is
+the registry by name, in the order the commands are defined (the CLI and the tests walk it).
 """
 
 from __future__ import annotations
 
 # Importing the definitions registers them.
-from application.commands import accounts, bodies, consultations, meetings, projects, questions, reminders, reviews  # noqa: F401
+from application.commands import (  # noqa: F401
+    accounts,
+    bodies,
+    consultations,
+    meetings,
+    people,
+    projects,
+    questions,
+    reminders,
+    reviews,
+)
 from application.commands.definition import (
     ACCOUNT,
     BODY,

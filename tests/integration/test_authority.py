@@ -387,6 +387,15 @@ def _revoke_api_token(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
     return lambda: _do(hub, "revoke_api_token", actor, account, token_id=token.split("_")[1])
 
 
+def _erase_person(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
+    # Someone named in the record (rule P1): a member of a body of their own.
+    body_id = new_body(hub, f"Forum of people {tag}")
+    person = f"Person {tag}"
+    _do(hub, "add_member", SETUP_OFFICER, body_id, person=person, role="member", representation="service_user",
+        effective_date=date(2026, 1, 5), expected_version=hub.body(body_id).version)  # fmt: skip
+    return lambda: _do(hub, "erase_person", actor, person=person, reason="Erasure request")
+
+
 def _on_time_limited(method: str, **kwargs: Any) -> Callable[[PartnershipHub, Actor, str], Call]:
     def prepare(hub: PartnershipHub, actor: Actor, tag: str) -> Call:
         body_id = new_body(hub, f"Project group {tag}", BodyKind.TASK_AND_FINISH_GROUP, until=date(2030, 3, 31))
@@ -547,6 +556,7 @@ PREPARE: dict[str, Callable[[PartnershipHub, Actor, str], Call]] = {
     "sign_out_everywhere": _on_account("sign_out_everywhere"),
     "issue_api_token": _on_account("issue_api_token", label="a script"),
     "revoke_api_token": _revoke_api_token,
+    "erase_person": _erase_person,
     "establish_body": _establish_body,
     "adopt_terms_of_reference": _on_body("adopt_terms_of_reference", text="ToR", decision=DECISION),
     "change_funding": _on_body("change_funding", annual_funding_pence=200, decision=DECISION),
@@ -707,6 +717,7 @@ ADMINISTRATION = {
     "sign_out_everywhere",
     "issue_api_token",
     "revoke_api_token",
+    "erase_person",  # a person's name from the record (rule P1)
 }
 # The virtual panel and its consultations (A4): the partnership team's.
 CONSULTATIONS = {

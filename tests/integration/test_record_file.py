@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from application.bootstrap import Services, build
 from application.chain import digest_of, link_hash
 from application.importer import import_framework
+from application.people import keys_path_for
 from application.persistence import event_timeline
 from application.record_file import RecordFileError, export_record, files_dir_for, import_record
 from application.settings import DATABASE_URL_VAR, FILES_DIR_VAR, Settings, sqlite_url
@@ -41,12 +42,17 @@ def services_at(url: str, files: Path) -> Services:
 def export_bytes(services: Services, path: Path) -> bytes:
     with path.open("w", encoding="utf-8", newline="\n") as out:
         export_record(services.hub.recorder, services.files, out, files_dir_for(path), lambda n: None)
+    keys_path_for(path).unlink(missing_ok=True)
+    services.hub.people.write_keys(keys_path_for(path))  # the keys to people's names travel beside it
     return path.read_bytes()
 
 
 def import_file(services: Services, path: Path) -> Any:
     with path.open(encoding="utf-8") as source:
-        return import_record(services.hub.recorder, services.files, source, files_dir_for(path), lambda n: None)
+        done = import_record(services.hub.recorder, services.files, source, files_dir_for(path), lambda n: None)
+    if keys_path_for(path).exists():
+        services.hub.people.read_keys(keys_path_for(path))
+    return done
 
 
 def read_models(services: Services) -> dict[str, list[tuple[Any, ...]]]:

@@ -26,7 +26,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from application.authority import PUBLIC_ACTOR
+from application.authority import PUBLIC_ACTOR, Duty
 from application.commands import (
     Command,
     Outcome,
@@ -35,12 +35,14 @@ from application.commands import (
     bodies,
     consultations,
     meetings,
+    people,
     projects,
     questions,
     reminders,
     reviews,
 )
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
+from application.people_commands import ErasureDone
 from projections.reminders import user_reminder
 from web.api import problems
 from web.api.access import IDEMPOTENCY_KEY_PARAMETER, IF_MATCH_PARAMETER, api_user, expected_version, require_user
@@ -146,6 +148,7 @@ OPERATIONS: dict[type[Schema], Operation] = {
     consultations.RemoveQuestion: Operation("/consultations/{id}/questions/removal"),
     consultations.PublishConsultation: Operation("/consultations/{id}/publication"),
     consultations.PublishOutcome: Operation("/consultations/{id}/outcome"),
+    people.ErasePerson: Operation("/people/erasures", 201, idempotent=False),
 }
 
 
@@ -194,6 +197,8 @@ class OutcomeOut(Out):
     token = _str("a new API token, in this answer only: it is kept only as a hash and cannot be shown again")
     token_id = _str("a new API token's id, to tell it apart and to revoke it")
     label = _str("what a new API token is for")
+    erasure_id = fields.UUID(allow_none=True, metadata={"description": "rule P1: the erasure's event in the record"})
+    person_id = fields.UUID(allow_none=True, metadata={"description": "rule P1: the person whose name was erased"})
 
 
 def _outcome_schema(name: str, record: type[Schema] | None) -> type[Schema]:
@@ -243,6 +248,8 @@ def _result_fields(result: Any) -> dict[str, Any]:
         return {"member_id": result.member_id, "warning": result.warning}
     if isinstance(result, IssuedToken):
         return {"token": result.token, "token_id": result.token_id, "label": result.label}
+    if isinstance(result, ErasureDone):
+        return {"erasure_id": result.erasure_id, "person_id": result.person_id}
     if isinstance(result, CalendarPlan):
         return {
             "year": result.year,
@@ -343,6 +350,13 @@ def _view(command: Command, status: int, public: bool = False) -> Callable[..., 
     return view
 
 
+def _tag(command: Command) -> str:
+    subject = command.about or command.creates
+    if subject is not None:
+        return subject.plural
+    return "people" if command.duty is Duty.ADMINISTRATION else "calendar"
+
+
 def _register(schema: type[Schema], operation: Operation) -> None:
     command: Command = schema.command  # type: ignore[attr-defined]
     if command.about is not None:
@@ -356,7 +370,7 @@ def _register(schema: type[Schema], operation: Operation) -> None:
         "operationId": command.name,
         "summary": command.title,
         "description": command.summary,
-        "tags": [(command.about or command.creates).plural if (command.about or command.creates) else "calendar"],
+        "tags": [_tag(command)],
         "security": [{}, {"bearerAuth": []}] if operation.public else [{"bearerAuth": []}],
         "parameters": parameters,
         # An empty body is an empty object, so a command with nothing required may be sent without one.

@@ -24,6 +24,7 @@ from application.commands.meetings import PlanAnnualCalendar
 from application.commands.projects import CommissionProject
 from application.errors import ConflictError, NotFound
 from application.hub import CalendarPlan, IssuedToken, MembershipResult, Numbered, Publication
+from application.people_commands import ErasureDone
 from domain.errors import DomainError, InvalidInput, NotPermitted
 from domain.project import leads
 from projections import queries
@@ -298,6 +299,8 @@ def success_message(spec: FormSpec, subject: dict[str, Any] | None, outcome: Out
     """What happened and to what: "Agenda for the Mental Health Consultative Group, 3 March 2027, published"."""
     about = _about(spec, subject)
     result = outcome.result
+    if isinstance(result, ErasureDone):
+        return f'Name erased (person {result.person_id}): the record reads "name erased" where it stood.'
     if isinstance(result, Publication):
         what = "Agenda and papers" if "agenda" in spec.command.name else "Minutes"
         when = f"published late: they were due by {result.due:%-d %B %Y}" if result.late else "published on time"

@@ -22,6 +22,7 @@ from application.commands import (
     bodies,
     consultations,
     meetings,
+    people,
     projects,
     questions,
     reviews,
@@ -903,6 +904,29 @@ PANEL_FORMS = [
     ),
 ]
 
+
+# An administrator's erasure of a person's name (rule P1): /people/erase.
+PEOPLE_FORMS = [
+    FormSpec(
+        people.ErasePerson,
+        [
+            Field(
+                "person",
+                "The person's name, or their person id",
+                hint="As the record spells it; capitals and spaces do not matter",
+            ),
+            Field("reason", "Why the name is erased", hint="The request it answers. Do not name the person"),
+        ],
+        button="Erase name",
+        intro=(
+            "The key to this person's name is destroyed. From then on every page, export, download and feed "
+            'shows "name erased" where the name stood. This cannot be undone. What happened stays: '
+            "the seats held, who counted towards a quorum, the decisions made."
+        ),
+        path="/people/erase",
+    ),
+]
+
 ALL_FORMS: list[FormSpec] = [
     *BODY_FORMS,
     *NEW_FORMS,
@@ -911,6 +935,7 @@ ALL_FORMS: list[FormSpec] = [
     *ACCOUNT_FORMS,
     *REVIEW_FORMS,
     *PANEL_FORMS,
+    *PEOPLE_FORMS,
 ]
 # Each command's form, by the command's definition.
 FORMS: dict[Command, FormSpec] = {spec.command: spec for spec in ALL_FORMS}
