@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from marshmallow import ValidationError
 from sqlalchemy import func, select, text
 
+from application.authority import PUBLIC_ACTOR
 from application.bootstrap import Services, build
 from application.commands.people import ErasePerson
 from application.errors import NotAuthorised
@@ -253,3 +254,49 @@ def test_apologies_substitutes_and_declarations_are_erased_line_by_line(services
     services.read_models.rebuild()
     assert dump(services.read_models.engine) == live
     assert hub.verify_record().ok
+
+
+def test_a_question_from_the_public_seals_its_asker_and_erasing_them_reaches_the_questions(
+    services: Services, tmp_path: Path
+) -> None:
+    """Rule C7's asker is a person too: their name and their address are sealed in the event, and each
+    can be erased (the address is a person of its own in the register)."""
+    hub = services.hub
+    body_id = hub.establish_body(
+        Actor("officer", "partnership_officer"),
+        name="Erasure Consultative Group",
+        kind="consultative_group",
+        decision=Decision("New framework", date(2026, 1, 5)),
+    )
+    meeting_id = hub.schedule_meeting(
+        Actor("officer", "partnership_officer"),
+        body_id,
+        meeting_date=date(2026, 4, 21),
+        start_time=time(14),
+        place="Civic Centre",
+    )
+    hub.ask_public_question(
+        PUBLIC_ACTOR,
+        meeting_id,
+        name="Morwenna Tregothnan",
+        email="morwenna@example.org",
+        question="Will the group meet in the evenings?",
+        publish_name=True,
+    )
+    services.refresh()
+    with hub.recorder.datastore.engine.connect() as connection:
+        states = [bytes(s) for s in connection.execute(select(hub.recorder.events_table.c.state)).scalars()]
+    assert not any(b"Morwenna" in s or b"morwenna@" in s for s in states)
+    assert _rows(services, "SELECT name FROM rm_public_questions")[0].name == "Morwenna Tregothnan"
+
+    for who in ("Morwenna Tregothnan", "morwenna@example.org"):
+        services.dispatcher.run(ErasePerson, ADMIN, data={"person": who, "reason": "Request 14/2026"})
+    seen = _everything(services, tmp_path, "Morwenna")
+    assert "Morwenna" not in seen and "morwenna@" not in seen
+    assert _rows(services, "SELECT name FROM rm_public_questions")[0].name == NAME_ERASED
+    asked = hub.repository.get(_rows(services, "SELECT id FROM rm_public_questions")[0].id)
+    assert (asked.name, asked.email) == (NAME_ERASED, NAME_ERASED)
+    assert hub.verify_record().ok
+    live = dump(services.read_models.engine)
+    services.read_models.rebuild()
+    assert dump(services.read_models.engine) == live
