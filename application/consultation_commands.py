@@ -118,6 +118,7 @@ class ConsultationCommands(HubBase):
             interests=[i.strip() for i in interests if i.strip()],
             member_of=member_of,
             confirmed=member.confirmed,
+            consent_on=member.consent_on,
             at=self._now(),
         )
         aggregates: list[Any] = [member]

@@ -43,6 +43,8 @@ people = Table(
     # The body they sit on, if any: a body's members are a consultation's possible audience.
     Column("member_of", String(36), nullable=True),
     Column("confirmed", Boolean, nullable=False),
+    # The day they consented to be contacted (also in their Joined event, with who recorded it).
+    Column("consent_on", Date, nullable=False),
     Column("joined_at", DateTime, nullable=False),
     Column("left_on", Date, nullable=True),
 )
@@ -56,6 +58,7 @@ class PanelPerson:
     interests: tuple[str, ...]
     member_of: UUID | None
     confirmed: bool
+    consent_on: date
     joined_at: datetime
     left_on: date | None
 
@@ -77,6 +80,7 @@ def _person(row: object) -> PanelPerson:
         interests=tuple(i for i in (m["interests"] or "").split("\n") if i),
         member_of=UUID(m["member_of"]) if m["member_of"] else None,
         confirmed=bool(m["confirmed"]),
+        consent_on=m["consent_on"],
         joined_at=m["joined_at"],
         left_on=m["left_on"],
     )
@@ -90,6 +94,7 @@ def insert_person(
     interests: list[str],
     member_of: UUID | None,
     confirmed: bool,
+    consent_on: date,
     at: datetime,
 ) -> Executable:
     return insert(people).values(
@@ -99,6 +104,7 @@ def insert_person(
         interests="\n".join(interests),
         member_of=str(member_of) if member_of else None,
         confirmed=confirmed,
+        consent_on=consent_on,
         joined_at=at.replace(tzinfo=None),
     )
 

@@ -39,6 +39,7 @@ from marshmallow import Schema, ValidationError, fields
 from application.authority import Duty, Role
 from application.bootstrap import Services, build
 from application.commands import ACCOUNT, BODY, COMMANDS, MEETING, PROJECT, REMINDER, REVIEW, Subject
+from application.commands.definition import CONSULTATION, PANEL_MEMBER
 from application.settings import Settings
 from domain.actor import Actor
 from domain.body import Body, Decision
@@ -75,6 +76,7 @@ RUN_BY: dict[Duty, list[str]] = {
     Duty.PERSONAL: ["officer"],  # every reminder made here is the officer's
     Duty.ADMINISTRATION: ["admin"],
     Duty.PUBLIC: ["officer"],  # anyone, the public included (C7)
+    Duty.CONSULTATIONS: ["officer"],
 }
 
 # The records a command can act on; each example gets its own, made just before it runs.
@@ -92,6 +94,8 @@ SUBJECTS: dict[Subject, list[str]] = {
     REMINDER: ["reminder"],
     ACCOUNT: ["account"],
     REVIEW: ["review", "review_with_findings"],
+    CONSULTATION: ["consultation_draft", "consultation_closed"],
+    PANEL_MEMBER: ["panel_member"],
 }
 
 REFUSALS = (ValidationError, DomainError)
@@ -461,6 +465,29 @@ class World:
             self.hub.propose_change(OFFICER, group, change="maintain_body", reason="Keep it", details={})
         return review_id
 
+    def consultation(self, variant: str) -> UUID:
+        """A draft with a question, or one published and closed (rule A4)."""
+        today = self.today
+        consultation_id = self.hub.draft_consultation(
+            OFFICER, title=self._name("Consultation"), summary="Views wanted", concerns="Day services",
+            opens_on=today, closes_on=today, anonymous_allowed=True,
+        )  # fmt: skip
+        self.hub.add_question(OFFICER, consultation_id, question="How good is it?", kind="scale")
+        if variant == "consultation_closed":
+            self.hub.publish_consultation(OFFICER, consultation_id)
+            self.clock.advance(days=1)
+            try:
+                self.hub.close_due(OFFICER, [consultation_id])
+            finally:
+                self.clock.advance(days=-1)
+        return consultation_id
+
+    def panel_member(self) -> UUID:
+        return self.hub.add_panel_member(
+            OFFICER, name="Pat Panel", email=f"{self._name('pat').replace(' ', '')}@example.org",
+            consent_on=date(2026, 1, 5),
+        )  # fmt: skip
+
     def subject(self, variant: str | None) -> UUID | None:
         """The example's own record, as made for ``variant`` (one an earlier example left unchanged, or a new one)."""
         self._lent = None
@@ -478,6 +505,10 @@ class World:
             subject_id = self.account()
         elif variant in SUBJECTS[REVIEW]:
             subject_id = self.review(variant)
+        elif variant in SUBJECTS[CONSULTATION]:
+            subject_id = self.consultation(variant)
+        elif variant in SUBJECTS[PANEL_MEMBER]:
+            subject_id = self.panel_member()
         else:
             subject_id = self.reminder()
         self._lent = (variant, subject_id, self.refs["previous"])

@@ -16,6 +16,7 @@ from projections.queries import consultations as q
 from projections.reminders import reminders
 from tests.conftest import Clock
 from tests.panel.conftest import OFFICER
+from tests.support.tables import dump
 
 
 def add_member(services: Services, name: str, email: str, **extra) -> object:
@@ -95,6 +96,12 @@ def test_a_consultation_from_draft_to_outcome(services: Services, panel_clock: C
     assert "invited" not in row
     assert len(outcome_letters) == 2
 
+    # A rebuild from the events gives the same rows, answers and figures included.
+    incremental = dump(services.read_models.engine)
+    assert all(incremental[t.name] for t in services.read_models.projections["consultations"].view.read_tables)
+    services.read_models.rebuild()
+    assert dump(services.read_models.engine) == incremental
+
 
 def test_a_person_who_left_is_refused_and_not_invited(services: Services) -> None:
     hub, run = services.hub, services.dispatcher.run
@@ -128,3 +135,16 @@ def test_an_audience_by_interest_and_anonymous_public_responses(services: Servic
     with services.reading() as connection:
         row = q.consultation(connection, cid)
     assert (row["invited"], row["responses"]) == (1, 2)
+
+
+def test_one_reminder_before_closing_to_those_yet_to_answer(services: Services, panel_clock: Clock) -> None:
+    hub, run = services.hub, services.dispatcher.run
+    alice = add_member(services, "Alice Example", "alice@example.org")
+    add_member(services, "Bob Example", "bob@example.org")
+    cid = drafted(services)
+    run("publish_consultation", OFFICER, subject_id=cid)
+    hub.save_response(cid, alice, {"1": ["Sunday"]}, submit=True)
+    assert hub.remind_closing(OFFICER, [cid]) == 0  # 20 March is more than 3 days away
+    panel_clock.advance(days=15)  # 17 March
+    assert hub.remind_closing(OFFICER, [cid]) == 1  # Bob only: Alice has answered
+    assert hub.remind_closing(OFFICER, [cid]) == 0  # once each, however often the job runs

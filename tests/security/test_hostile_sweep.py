@@ -13,6 +13,7 @@ import pytest
 from marshmallow import Schema, fields
 
 from application.authority import Duty, Role
+from application.bootstrap import Services
 from application.commands import COMMANDS, Command, Subject
 from domain import bounds
 from domain.actor import Actor
@@ -35,6 +36,7 @@ RUNS: dict[Duty, str] = {
     Duty.REPORTING: "demo-lead-1",
     Duty.PERSONAL: "officer",
     Duty.PUBLIC: "officer",  # the public's one command (C7) refuses hostile input alike, token or not
+    Duty.CONSULTATIONS: "officer",
 }
 TOO_LONG = "x" * (bounds.LONG_TEXT + 1)  # beyond any text field, long or short
 TEN_THOUSAND = "x" * 10_000
@@ -99,7 +101,19 @@ def subjects(hub: Hub) -> dict[Subject, UUID]:
         Subject.ACCOUNT: svc.users.require("auditor").account_id,
         Subject.REMINDER: UUID(int=1),  # the reminder itself is never reached: its input is refused first
         Subject.REVIEW: svc.hub.open_annual_review(Actor("officer", Role.PARTNERSHIP_OFFICER.value), year=2099),
+        **_panel_subjects(svc),
     }
+
+
+def _panel_subjects(svc: Services) -> dict[Subject, UUID]:
+    """A panel member and a draft consultation with a question (rule A4)."""
+    officer = Actor("officer", Role.PARTNERSHIP_OFFICER.value, "Priya Officer")
+    member = svc.hub.add_panel_member(officer, name="Pat Panel", email="pat@example.org", consent_on=date(2026, 3, 1))
+    consultation = svc.hub.draft_consultation(officer, title="Sweep", summary="Views", concerns="Day services",
+                                              opens_on=date(2026, 3, 2), closes_on=date(2026, 12, 31))  # fmt: skip
+    svc.hub.add_question(officer, consultation, question="How good is it?", kind="scale")
+    svc.refresh()
+    return {Subject.PANEL_MEMBER: member, Subject.CONSULTATION: consultation}
 
 
 def api_path(command: Command, subjects: dict[Subject, UUID]) -> str:

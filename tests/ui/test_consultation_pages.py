@@ -121,6 +121,8 @@ def test_refusals_a_tampered_link_a_wrong_purpose_and_a_person_who_left(app: Fla
     assert "Leave the virtual service user panel" in client.get(leave).get_data(as_text=True)
     assert "You have left the panel" in _post(client, leave, {}).get_data(as_text=True)
     assert "Left" in officer.get("/panel").get_data(as_text=True)
+    page = officer.get(f"/panel-members/{carol}").get_data(as_text=True)
+    assert "Consented to be contacted" in page and "1 March 2026" in page and "carol.panel@example.org" in page
 
 
 def test_an_anonymous_public_response(app: Flask, story: dict[str, Any]) -> None:
