@@ -1,8 +1,9 @@
 """The search read model: one row per thing a person may look for, and the database's own word index over it.
 
 Every row of ``rm_search_documents`` is a *document*: a body (name, purpose, terms of reference), a
-meeting, an agenda item, a paper (title and summary), a decision, an action or a project (title, aims,
-outcomes). Each carries what decides who may see it, worked out here from the events alone so a
+meeting, an agenda item, a paper (title and summary), a decision, an action, a project (title, aims,
+outcomes) or a consultation (title, summary, what it concerns, its outcome; public once published).
+Each carries what decides who may see it, worked out here from the events alone so a
 rebuild writes the same rows:
 
 - ``public``: whether the public may see it now. A meeting's business is public only when the meeting is
@@ -17,7 +18,7 @@ rowid the document's ``n``) kept by triggers on the documents table; on PostgreS
 table (``after_create``) and go with it, so ``projections/schema.py`` makes, checks and rebuilds them as it
 does any read model's tables (``table.info`` names what the database holds beyond the declared columns).
 
-To add a kind of document (consultations, say): handle its events below with ``_add``/``_change`` (one
+To add a kind of document (as consultations were): handle its events below with ``_add``/``_change`` (one
 ``_add`` per creating event; ``slot`` when one event makes several), give it a ``reader``, and give the
 web layer a link for the kind (web/ui/search.py ``LINKS``).
 """
@@ -30,6 +31,7 @@ from typing import Any, ClassVar
 from sqlalchemy import DDL, Boolean, Column, Date, Index, Integer, String, Table, Text, Uuid, bindparam, event, update
 
 from domain.body import Body
+from domain.consultation import Consultation
 from domain.meeting import Meeting
 from domain.project import Project
 from projections.base import ReadModel, ReadModelView, Rows
@@ -46,7 +48,7 @@ search_documents = Table(
     metadata,
     Column("doc", String(100), primary_key=True),  # "<kind>:<id>[:<number>]"
     Column("n", Integer, nullable=False),  # the word index's key: the creating event's position * SLOTS + slot
-    Column("kind", String(20), nullable=False),  # body, meeting, item, paper, decision, action, project
+    Column("kind", String(20), nullable=False),  # body, meeting, item, paper, decision, action, project, consultation
     Column("title", Text, nullable=False, default=""),  # indexed, weighted most
     Column("text", Text, nullable=False, default=""),  # indexed
     Column("more", Text, nullable=False, default=""),  # indexed, weighted least
@@ -146,6 +148,8 @@ class SearchProjection(ReadModel):
             self._meeting(rows, event, notification_id)
         elif isinstance(event, Project.Event):
             self._project(rows, event, notification_id)
+        elif isinstance(event, Consultation.Event):
+            self._consultation(rows, event, notification_id)
 
     # ------------------------------------------------------------------ bodies: public, like the directory
 
@@ -314,6 +318,31 @@ class SearchProjection(ReadModel):
             case Project.BriefChanged():
                 brief = event.brief
                 _change(rows, doc, text=brief["aims_and_objectives"] or "", more=brief["outcomes"] or "")
+
+    # ------------------------------------------------------------------ consultations: public once published (A4)
+
+    def _consultation(self, rows: Rows, event: Any, position: int) -> None:
+        doc = f"consultation:{event.originator_id}"
+        match event:
+            case Consultation.Drafted():
+                _add(
+                    rows,
+                    position,
+                    doc=doc,
+                    kind="consultation",
+                    title=event.title,
+                    text=event.summary,
+                    more=event.concerns,
+                    context=f"Consultation, {event.opens_on:%-d %B %Y} to {event.closes_on:%-d %B %Y}",
+                    body_id=event.body_id,
+                    reader=RECORD,  # a draft is the officers' until it is published
+                )
+            case Consultation.Published():
+                _change(rows, doc, out=True, public=True)
+            case Consultation.OutcomePublished():
+                row = rows.get(search_documents, doc=doc)
+                if row is not None:  # "you said, we did" is found with the consultation
+                    _change(rows, doc, more=f"{row['more']}\n{event.outcome}")
 
 
 def _add(rows: Rows, position: int, *, slot: int = 0, **row: Any) -> None:

@@ -17,6 +17,7 @@ from application.authority import Duty
 from application.users import User
 from domain.bounds import SEARCH_TEXT, text_problem
 from projections.queries.search import Audience
+from web.auth import current_user
 
 MAX_PER_PAGE = 50
 MAX_PAGE = 100
@@ -77,6 +78,16 @@ def _project(result: dict[str, Any], audience: Audience) -> str:
     return url_for("projects.project_page", project_id=result["project_id"])
 
 
+def _consultation(result: dict[str, Any], audience: Audience) -> str | None:
+    consultation_id = result["doc"].split(":", 1)[1]
+    user = current_user()
+    if audience is not Audience.PUBLIC and user is not None and authority.may(user.role, Duty.CONSULTATIONS):
+        return url_for("consultations.consultation_page", consultation_id=consultation_id)
+    if result["public"]:  # published: its public page
+        return url_for("consultations.public_consultation", consultation_id=consultation_id)
+    return None  # a draft, found by someone who keeps the meetings' record but not the panel's
+
+
 # Where a result of each kind leads; a new kind of document adds its line.
 LINKS: dict[str, Callable[[dict[str, Any], Audience], str | None]] = {
     "body": _body,
@@ -86,6 +97,7 @@ LINKS: dict[str, Callable[[dict[str, Any], Audience], str | None]] = {
     "decision": _meeting,
     "action": _meeting,
     "project": _project,
+    "consultation": _consultation,
 }
 
 

@@ -210,3 +210,24 @@ def test_results_chart_table_csv_then_closed_on_schedule_and_the_outcome(app: Fl
     for private in ("Alice", "Bob", "example.org", "Open later on Sundays"):
         assert private not in public
     assert str(cid) in app.test_client().get("/public/consultations").get_data(as_text=True)
+
+
+def test_search_finds_a_published_consultation_for_the_public_and_a_draft_only_for_officers(
+    app: Flask, story: dict[str, Any]
+) -> None:
+    officer = story["officer"]
+    response = _post(
+        officer,
+        "/consultations/new",
+        {"title": "Unannounced transport review", "summary": "Draft wording", "concerns": "Transport",
+         "audience": "whole_panel", "opens_on-day": "2", "opens_on-month": "3", "opens_on-year": "2026",
+         "closes_on-day": "20", "closes_on-month": "3", "closes_on-year": "2026"},
+    )  # fmt: skip
+    draft = _created(response, "/consultations")
+    public = app.test_client()
+    found = public.get("/search?q=weekend+day+centres").get_data(as_text=True)
+    assert f'href="/public/consultations/{story["id"]}"' in found
+    assert "Unannounced" not in public.get("/search?q=unannounced+transport").get_data(as_text=True)
+    mine = officer.get("/search?q=unannounced+transport").get_data(as_text=True)
+    assert f'href="/consultations/{draft}"' in mine
+    assert f'href="/consultations/{story["id"]}"' in officer.get("/search?q=weekend").get_data(as_text=True)
