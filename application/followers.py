@@ -55,6 +55,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidInput
 from domain.working_days import LONDON
+from projections.queries.consultations import published_for_bodies_since
 from projections.queries.public_bodies import published_since
 
 metadata = MetaData()
@@ -446,8 +447,9 @@ def _end_of(day: date) -> datetime:
 
 def queue_notices(followers: Followers, connection: Connection, *, today: date, base_url: str) -> int:
     """Queues a notice to the followers of each body whose public meeting had its agenda or minutes
-    published in the last week (the scheduler's scan calls this). A follower hears of what was published
-    on or after the day they confirmed; each notice is queued once (``Followers.notify``)."""
+    published in the last week, or about which a consultation was published in that week (the scheduler's
+    scan calls this). A follower hears of what was published on or after the day they confirmed; each
+    notice is queued once (``Followers.notify``)."""
     queued = 0
     for row in published_since(connection, today - NOTICE_LOOKBACK):
         when = f"{row['meeting_date']:%A %-d %B %Y} at {row['start_time']:%H:%M}, {row['place']}"
@@ -474,4 +476,19 @@ def queue_notices(followers: Followers, connection: Connection, *, today: date, 
                 ),
                 since=_end_of(row["minutes_published_on"]),
             )
+    # A consultation about the body (rule A4), once published: what it asks and where to read it.
+    lookback = datetime.combine(today - NOTICE_LOOKBACK, time(0), tzinfo=LONDON).astimezone(UTC)
+    for row in published_for_bodies_since(connection, lookback.replace(tzinfo=None)):
+        published = row["published_at"].replace(tzinfo=UTC).astimezone(LONDON).date()
+        queued += followers.notify(
+            row["body_id"],
+            key=f"consultation:{row['id']}",
+            subject=f"Consultation published: {row['title']}",
+            text=(
+                f"A consultation has been published: {row['title']}.\n\n{row['summary']}\n\n"
+                f"It closes on {row['closes_on']:%-d %B %Y}. Read about it here: "
+                f"{base_url}/public/consultations/{row['id']}\n"
+            ),
+            since=_end_of(published),
+        )
     return queued

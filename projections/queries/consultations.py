@@ -7,6 +7,7 @@ pages never show them). Nothing here holds a person's name or address.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -65,6 +66,18 @@ def consultation(connection: Connection, consultation_id: UUID, *, public_only: 
             or 0
         )
     return item
+
+
+def published_for_bodies_since(connection: Connection, since: datetime) -> list[dict[str, Any]]:
+    """Consultations about a body published at or after ``since`` (naive UTC): what the body's followers
+    are told of (application/followers.py)."""
+    c = consultations.c
+    query = (
+        select(c.id, c.title, c.summary, c.body_id, c.closes_on, c.published_at)
+        .where(c.body_id.is_not(None), c.published_at >= since, c.stage.in_(PUBLIC_STAGES))
+        .order_by(c.published_at, c.id)
+    )
+    return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def questions(connection: Connection, consultation_id: UUID) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,30 @@ def test_minutes_published_are_told_and_a_body_closed_to_the_public_tells_nobody
     # The agenda is more than a week old by now: only the minutes are told, and only of the public body.
     assert [to for to, _ in notices] == ["sam@example.org"], notices
     assert notices[0][1].startswith("Minutes published: Carers Forum, ")
+
+
+def test_a_consultation_about_a_body_is_told_to_its_followers_once(
+    runtime: ReminderRuntime, clock: Clock, smtp: SmtpSink
+) -> None:
+    services, hub = runtime.services, runtime.services.hub
+    story = build_public_body(hub, clock)
+    follower = services.followers.subscribe(story.body_id, "Carers Forum", "lee@example.org", link=lambda t: t)
+    services.followers.confirm(services.followers.confirmation_token(follower.follower_id))
+    hub.add_panel_member(OFFICER, name="Pat Panel", email="pat@example.org", consent_on=clock().date())
+    today = clock().date()
+    consultation = hub.draft_consultation(
+        OFFICER, title="Evening meetings", summary="Should the forum meet in the evening?", concerns="Carers",
+        body_id=story.body_id, opens_on=today, closes_on=today + timedelta(days=21),
+    )  # fmt: skip
+    hub.add_question(OFFICER, consultation, question="Which suits you?", kind="free_text")
+    hub.publish_consultation(OFFICER, consultation)
+    services.refresh()
+    for _ in range(2):  # a second scan queues nothing twice
+        runtime.scan()
+        runtime.send()
+    told = [r.message for r in smtp.received if str(r.message["To"]) == "lee@example.org"]
+    subjects = [str(m["Subject"]) for m in told]
+    assert subjects.count("Consultation published: Evening meetings") == 1, subjects
+    notice = next(m for m in told if m["Subject"] == "Consultation published: Evening meetings")
+    assert f"{BASE}/public/consultations/{consultation}" in notice.get_content()
+    assert notice["List-Unsubscribe"]
