@@ -7,15 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
+from application.authority import Role
 from application.panel_links import PanelLinks
 from application.reminders.commands import SCHEDULER
+from domain.actor import Actor
 from projections.queries.consultations import open_consultation_ids
 from tests.conftest import Clock
 from tests.ui.conftest import csrf_token, signed_in
@@ -231,3 +235,21 @@ def test_search_finds_a_published_consultation_for_the_public_and_a_draft_only_f
     mine = officer.get("/search?q=unannounced+transport").get_data(as_text=True)
     assert f'href="/consultations/{draft}"' in mine
     assert f'href="/consultations/{story["id"]}"' in officer.get("/search?q=weekend").get_data(as_text=True)
+
+
+def test_the_public_page_of_a_consultation_about_a_body_links_the_body_public_page(app: Flask) -> None:
+    services = app.extensions["partnership_hub"]
+    hub = services.hub
+    officer = Actor("officer", Role.PARTNERSHIP_OFFICER.value)
+    with services.read_models.engine.connect() as connection:
+        body_id = connection.execute(text("SELECT id FROM rm_bodies ORDER BY name LIMIT 1")).scalar_one()
+    today = hub.clock().date()
+    cid = hub.draft_consultation(
+        officer, title="Meeting times", summary="When should it meet?", concerns="Its meetings",
+        body_id=UUID(str(body_id)), opens_on=today, closes_on=today + timedelta(days=14),
+    )  # fmt: skip
+    hub.add_question(officer, cid, question="Which time suits you?", kind="free_text")
+    hub.publish_consultation(officer, cid)
+    services.refresh()
+    page = app.test_client().get(f"/public/consultations/{cid}").get_data(as_text=True)
+    assert f'href="/public/bodies/{UUID(str(body_id))}"' in page
