@@ -65,7 +65,7 @@ def test_a_member_of_the_public_follows_a_body_and_hears_of_its_agenda(
         page.get_by_role("link", name="See every partnership body").click()
         visit.check()
         page.get_by_label("Search by name").fill(NAME)
-        visit.submit("Search")
+        visit.submit("Find bodies")
         page.get_by_role("link", name=NAME).click()
         visit.check()
         assert page.get_by_role("heading", name=NAME, level=1).is_visible()
