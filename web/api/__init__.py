@@ -25,6 +25,7 @@ from web.api import (
     meetings,
     projects,
     reference,
+    responses,
     reviews,
     search,
 )
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     accounts.blp,
     followers.blp,
     consultations.blp,
+    responses.blp,
     reviews.blp,
     search.blp,
 )

@@ -158,7 +158,7 @@ def results_csv(consultation_id: UUID) -> Response:
 # ------------------------------------------------------------------ responding
 
 
-def _status(refusal: DomainError) -> int:
+def refusal_status(refusal: DomainError) -> int:
     """410 Gone once a consultation has closed, 409 for a second response, 403 for anyone else refused."""
     text = str(refusal)
     if "already responded" in text:
@@ -191,7 +191,7 @@ def _respond(consultation_id: UUID, panel_member_id: UUID | None, *, action_url:
     except NotFound:
         return _refused("there is no such consultation", 404)
     except DomainError as refusal:
-        return _refused(str(refusal), _status(refusal))
+        return _refused(str(refusal), refusal_status(refusal))
     row = _consultation(consultation_id)
     saved: dict[str, Any] = {}
     if panel_member_id is not None:
@@ -210,7 +210,7 @@ def _respond(consultation_id: UUID, panel_member_id: UUID | None, *, action_url:
             errors[error.field if error.field.startswith("q") else "_form"] = sentence(message)
             status = 400
         except DomainError as refusal:
-            return _refused(str(refusal), _status(refusal))
+            return _refused(str(refusal), refusal_status(refusal))
         else:
             services().wait_for()  # the officer's figures show it at once
             return render_template(
