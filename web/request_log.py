@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -60,13 +61,14 @@ def _user_id() -> str | None:
     return None
 
 
-# A panel member's link is their authority (application/panel_links.py): the log keeps its route, not it.
-_LINK_ROUTES = ("/respond/<token>", "/panel/leave/<token>", "/panel/confirm/<token>")
+# A signed link is its holder's authority (a panel member's link, application/panel_links.py; a follower's
+# confirm and unsubscribe links, application/followers.py): the log keeps the route, never the token.
+_TOKEN = re.compile(r"<(?:\w+:)?token>")
 
 
 def _logged_path() -> str:
     rule = request.url_rule.rule if request.url_rule is not None else None
-    return rule.replace("<token>", "…") if rule in _LINK_ROUTES else request.path
+    return _TOKEN.sub("…", rule) if rule is not None and _TOKEN.search(rule) else request.path
 
 
 def init_app(app: Flask) -> None:

@@ -109,3 +109,19 @@ def test_a_failed_sign_in_names_no_password_in_the_log(fresh: Hub, caplog: pytes
     caplog.set_level(logging.DEBUG)
     sign_in(fresh.client(), "officer", "my secret guess 123")
     assert "my secret guess 123" not in "\n".join(r.getMessage() for r in caplog.records)
+
+
+def test_a_signed_link_in_a_path_never_reaches_the_log(hub: Hub, caplog: pytest.LogCaptureFixture) -> None:
+    """A panel member's respond link and a follower's links are their holder's authority: the request log
+    keeps the route with the token left out (web/request_log.py)."""
+    from web.request_log import JsonFormatter
+
+    secret = "WzEsMiwzXQ.secret-part-of-a-link"
+    client = hub.client()
+    caplog.set_level(logging.INFO, logger="web.requests")
+    caplog.clear()
+    for path in (f"/respond/{secret}", f"/api/v1/responses/{secret}", f"/public/follow/confirm/{secret}"):
+        client.get(path)
+    lines = [JsonFormatter().format(r) for r in caplog.records if r.name == "web.requests"]
+    assert len(lines) == 3
+    assert all(secret not in line and "…" in line for line in lines), lines
