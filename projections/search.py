@@ -250,8 +250,8 @@ class SearchProjection(ReadModel):
                     meeting_id,
                     "action",
                     event.number,
+                    # Not its owner: a person's name would outlive their erasure in the word index (P1).
                     text=event.description,
-                    more=event.owner,
                     part1=_item_is_part1(rows, meeting_id, event.item),
                     out=_minutes_out(rows, meeting_id),
                 )

@@ -285,7 +285,9 @@ def join() -> Any:
         except ValidationError as error:
             errors = {k: sentence(v) for k, v in flatten_messages(error.messages).items()}
         except DuplicateError:
-            errors = {"email": "That address is already on the panel. To change your interests, contact the team"}
+            # The same answer as a new sign-up: the page must not tell anyone whether an address is on the
+            # panel (that someone uses the council's services is personal data).
+            return render_template("consultations/joined.html")
         except InvalidInput as error:
             errors = {error.field: sentence(error.message.split(": ", 1)[-1])}
         else:
