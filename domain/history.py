@@ -506,7 +506,8 @@ PERSONAL_CHANGES = frozenset({"member_joined", "member_left", "officers_elected"
 def public_sentence(change: str, sentence: str, changes: dict[str, Any]) -> str:
     """A history sentence as the public reads it: a membership change gives the role and representation
     without the person's name (nor why they left, which may say who they are), and an election says when
-    it was held, not who was elected. Every other sentence is the same for everyone."""
+    it was held, not who was elected; a change of funding or contract, or a correction of one, says what
+    changed without the amounts or terms. Every other sentence is the same for everyone."""
     role, representation = changes.get("role"), changes.get("representation")
     described = ""
     if role and representation:
@@ -520,4 +521,16 @@ def public_sentence(change: str, sentence: str, changes: dict[str, Any]) -> str:
         return f"A member left{described}"
     if change == "officers_elected":
         return sentence.split(": ", 1)[0]
+    # Funding and contracts stay on the officers' pages (the public body page leaves them out too).
+    if change == "funding_changed":
+        return "Funding changed"
+    if change == "contract_extended":
+        return "Contract extended"
+    if change == "corrected" and set(changes) & _PRIVATE_FIELDS:
+        field = next(iter(set(changes) & _PRIVATE_FIELDS))
+        return f"The {_FIELD_NAMES.get(field, field.replace('_', ' '))} was corrected"
     return sentence
+
+
+# What the public's history leaves out of a correction (see ``public_sentence``).
+_PRIVATE_FIELDS = {"annual_funding_pence", "contract_end", "break_clause_months"}

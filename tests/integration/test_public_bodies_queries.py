@@ -65,6 +65,15 @@ def test_public_sentences() -> None:
         f"Chair and vice-chair elected on {date(2026, 3, 3):%-d %B %Y}: Ann as chair and Bob as vice-chair",
         {},
     ) == ("Chair and vice-chair elected on 3 March 2026")
+    # Amounts and contract terms stay on the officers' pages, as on the public body page.
     assert public_sentence("funding_changed", "Funding changed from no funding to £100 a year", {}) == (
-        "Funding changed from no funding to £100 a year"
+        "Funding changed"
     )
+    extended = "Contract extended to 31 March 2027 with a 3-month break clause"
+    assert public_sentence("contract_extended", extended, {}) == "Contract extended"
+    corrected = "The annual funding was corrected from £100 a year to £1,000 a year; the earlier …"
+    assert public_sentence("corrected", corrected, {"annual_funding_pence": {"before": 1, "after": 2}}) == (
+        "The annual funding was corrected"
+    )
+    purpose = "The purpose was corrected from A to B; the earlier wording had been recorded on 3 March 2026"
+    assert public_sentence("corrected", purpose, {"purpose": {"before": "A", "after": "B"}}) == purpose
