@@ -176,7 +176,7 @@ class Followers:
 
     def _verify(self, purpose: str, token: str) -> tuple[str, int]:
         parts = (token or "").split(".")
-        if len(parts) != 3 or not parts[1].isdigit() or len(token) > 200:
+        if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()) or len(token) > 200:
             raise BadLink("This link is not complete or has been changed: copy the whole link from the e-mail.")
         follower_id, issued = parts[0], int(parts[1])
         if not hmac.compare_digest(self._sign(purpose, follower_id, issued), token):
@@ -209,9 +209,13 @@ class Followers:
             )
             if row is None:
                 follower_id = secrets.token_hex(16)
-                connection.execute(
-                    insert(followers).values(id=follower_id, body_id=body_id, email=address, created_at=now)
-                )
+                try:
+                    with connection.begin_nested():
+                        connection.execute(
+                            insert(followers).values(id=follower_id, body_id=body_id, email=address, created_at=now)
+                        )
+                except IntegrityError:  # the same address asked twice at once: the other request sends it
+                    return Subscribed(follower_id, False)
             elif row["confirmed_at"] is not None:
                 return Subscribed(row["id"], False)
             else:

@@ -11,6 +11,7 @@ from domain.actor import Actor
 from domain.annual_review import AnnualReview, check_year, financial_year, review_id_for
 from domain.body import Body
 from domain.errors import DomainError, InvalidInput
+from domain.working_days import council_day
 
 
 class ReviewCommands(HubBase):
@@ -73,7 +74,7 @@ class ReviewCommands(HubBase):
         self, actor: Actor, review_id: UUID, *, completed_on: date | None = None, expected_version: int | None = None
     ) -> int:
         review = self._get(AnnualReview, review_id, expected_version)
-        review.complete(actor=actor, at=self._now(), completed_on=completed_on or self._now().date())
+        review.complete(actor=actor, at=self._now(), completed_on=completed_on or council_day(self._now()))
         self._save(review)
         return review.version
 

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate
 from domain.actor import Actor
 from domain.bounds import EARLIEST, LATEST, check_date, check_text
 from domain.errors import DomainError, InvalidInput
+from domain.working_days import council_day
 
 REVIEW_NAMESPACE = uuid5(NAMESPACE_URL, "partnership-hub/annual-review")
 FIRST_YEAR = EARLIEST.year + 1
@@ -104,7 +105,12 @@ class AnnualReview(Aggregate):
         """Rule H1: one review of the arrangements for each financial year."""
         year = check_year(year)
         return cls._create(
-            cls.Opened, id=review_id_for(year), timestamp=at, **actor.event_fields(), year=year, opened_on=at.date()
+            cls.Opened,
+            id=review_id_for(year),
+            timestamp=at,
+            **actor.event_fields(),
+            year=year,
+            opened_on=council_day(at),
         )
 
     def _check_open(self, doing: str) -> None:
@@ -212,7 +218,7 @@ class AnnualReview(Aggregate):
             raise InvalidInput(
                 "completed_on", f"the review was opened on {self.opened_on:%-d %B %Y}: it cannot be completed before"
             )
-        if completed_on > at.date():
+        if completed_on > council_day(at):
             raise InvalidInput("completed_on", "a review cannot be completed on a date still to come")
         if not self.bodies:
             raise DomainError("record the findings for at least one body before completing the review", rule="H1")
