@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -97,6 +98,8 @@ PERSONAL: dict[type, tuple[str, ...]] = {
     # A question from the public (C7): the asker's name, and their address as a person of its own.
     PublicQuestion.Asked: ("name", "email"),
 }
+# Sealed, but never shown by a read model: no read model is told whose they are (so none keeps them).
+NOT_SHOWN: dict[type, tuple[str, ...]] = {PublicQuestion.Asked: ("email",)}
 PERSONAL_TOPICS: dict[str, tuple[str, ...]] = {get_topic(cls): paths for cls, paths in PERSONAL.items()}
 
 KEYS_FORMAT = "partnership-hub-keys"
@@ -343,7 +346,7 @@ class PeopleMapper(Mapper[UUID]):
         for event, paths in opening:
             seen: dict[str, UUID] = {}
 
-            def open_(value: Any, seen: dict[str, UUID] = seen) -> Any:
+            def open_(value: Any, seen: dict[str, UUID] = seen, *, shown: bool = True) -> Any:
                 if not _is_sealed(value):
                     return value
                 cipher = ciphers.get(value[PERSON])
@@ -353,11 +356,13 @@ class PeopleMapper(Mapper[UUID]):
                     name = cipher.decrypt(value[SEALED].encode()).decode()
                 except InvalidToken:
                     return NAME_ERASED
-                seen[name] = UUID(value[PERSON])
+                if shown:  # the read models learn whose a shown name is, never an address
+                    seen[name] = UUID(value[PERSON])
                 return name
 
+            hidden = NOT_SHOWN.get(type(event), ())
             for path in paths:
-                _walk(vars(event), path, open_)
+                _walk(vars(event), path, open_ if path not in hidden else partial(open_, shown=False))
             if seen:
                 object.__setattr__(event, PEOPLE_ATTRIBUTE, seen)
         return events
