@@ -22,10 +22,11 @@ import uuid
 from eventsourcing.persistence import PersistenceError
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from jinja2 import TemplateNotFound
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from application.commands import Outcome, SavedThenFailed
+from web.request_log import logged_path
 from web.saved import saved_outcomes
 
 PROBLEM_TYPE = "about:blank"
@@ -107,6 +108,19 @@ def storage_problem(error: BaseException) -> str | None:
     return None
 
 
+def _without_parameters(error: BaseException) -> BaseException:
+    """The error with every SQL statement's parameters left out of its text: they can hold a person's name
+    or address (the people register, the panel, the followers), which the log must not keep."""
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, StatementError):
+            link.hide_parameters = True
+        link = link.__cause__ or link.__context__
+    return error
+
+
 def handle_storage_error(error: Exception) -> Response | tuple[str, int]:
     problem_kind = storage_problem(error)
     if problem_kind is None:
@@ -118,9 +132,9 @@ def handle_storage_error(error: Exception) -> Response | tuple[str, int]:
         "storage %s on %s %s (request %s)",
         problem_kind,
         request.method,
-        request.path,
+        logged_path(),
         rid,
-        exc_info=error,
+        exc_info=_without_parameters(error),
         extra={"event": "storage_unavailable", "request_id": rid, "storage": problem_kind},
     )
     outcomes = saved_outcomes()
@@ -148,9 +162,9 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     log.error(
         "unexpected error on %s %s (request %s)",
         request.method,
-        request.path,
+        logged_path(),
         rid,
-        exc_info=error,
+        exc_info=_without_parameters(error),
         extra={"event": "unexpected_error", "request_id": rid},
     )
     outcomes = saved_outcomes()

@@ -66,7 +66,8 @@ def _user_id() -> str | None:
 _TOKEN = re.compile(r"<(?:\w+:)?token>")
 
 
-def _logged_path() -> str:
+def logged_path() -> str:
+    """The request's path for a log line: a signed link's route with its token left out."""
     rule = request.url_rule.rule if request.url_rule is not None else None
     return _TOKEN.sub("…", rule) if rule is not None and _TOKEN.search(rule) else request.path
 
@@ -83,7 +84,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _log_request(response: Response) -> Response:
-        path = _logged_path()
+        path = logged_path()
         started = g.get("request_started")
         duration = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
         log.info(

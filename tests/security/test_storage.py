@@ -157,3 +157,21 @@ def test_a_full_disk_for_uploads_is_a_503_too(hub: Hub, monkeypatch: pytest.Monk
         headers=hub.token("officer"),
     )
     assert answer.status_code == 503 and answer.get_json()["storage"] == "full"
+
+
+def test_a_logged_database_error_keeps_no_statement_parameters() -> None:
+    """A statement's parameters can hold a person's name or address: the error log leaves them out,
+    however deep the statement error lies in the chain (web/errors.py)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from web.errors import _without_parameters
+
+    inner = IntegrityError("INSERT INTO hub_followers VALUES (?)", ("jo@example.com",), Exception("UNIQUE"))
+    try:
+        try:
+            raise inner
+        except IntegrityError as error:
+            raise RuntimeError("could not follow") from error
+    except RuntimeError as outer:
+        assert _without_parameters(outer) is outer
+    assert "jo@example.com" not in str(inner) and "parameters hidden" in str(inner)
