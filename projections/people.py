@@ -9,17 +9,18 @@ no spelling for the person, so the live read model and a rebuilt one hold the sa
 
 A person is one normalised name (application/people.py), so every row holding one of those spellings
 is that person's: an exact column is compared whole; a text column (a sentence of the audit log, its
-JSON of changes) has the spelling replaced where it occurs.
+JSON of changes) has the spelling replaced where it stands as a whole word.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, MetaData, String, Table, Uuid, delete, func, select, update
+from sqlalchemy import Column, MetaData, String, Table, Uuid, delete, select, update
 
 from domain.erasure import NAME_ERASED, people_in
 from projections.base import Rows
@@ -56,9 +57,19 @@ def erase_names(
             rows.execute(update(column.table).where(column == name).values({column.name: NAME_ERASED}))
         for column in within:
             for form in dict.fromkeys((name, json.dumps(name)[1:-1])):
-                rows.execute(
-                    update(column.table)
-                    .where(column.contains(form, autoescape=True))
-                    .values({column.name: func.replace(column, form, NAME_ERASED)})
-                )
+                _replace_words(rows, column, form)
     rows.execute(delete(table).where(table.c.person_id == person_id))
+
+
+def _replace_words(rows: Rows, column: Column[Any], form: str) -> None:
+    """Replaces ``form`` where it stands as a whole word or words in ``column`` (so erasing "Ann" leaves
+    "Annual review" alone), exactly as spelt (SQLite's LIKE, which finds the candidates, ignores case)."""
+    whole = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
+    keys = list(column.table.primary_key.columns)
+    found = rows.execute(select(*keys, column).where(column.contains(form, autoescape=True))).all()
+    for row in found:
+        text = row[-1]
+        replaced = whole.sub(NAME_ERASED, text)
+        if replaced != text:
+            where = [key == value for key, value in zip(keys, row[:-1], strict=True)]
+            rows.execute(update(column.table).where(*where).values({column.name: replaced}))

@@ -31,7 +31,7 @@ from domain.body import Decision
 from domain.erasure import NAME_ERASED
 from domain.errors import InvalidInput
 from domain.meeting import Apology
-from projections.tables import attendance, interests
+from projections.tables import attendance, audit_log, interests
 from tests.conftest import Clock
 from tests.support.tables import dump
 from web.cli import cli
@@ -299,6 +299,44 @@ def test_a_question_from_the_public_seals_its_asker_and_erasing_them_reaches_the
     asked = hub.repository.get(_rows(services, "SELECT id FROM rm_public_questions")[0].id)
     assert (asked.name, asked.email) == (NAME_ERASED, NAME_ERASED)
     assert hub.verify_record().ok
+    live = dump(services.read_models.engine)
+    services.read_models.rebuild()
+    assert dump(services.read_models.engine) == live
+
+
+def test_erasing_a_short_name_changes_it_only_where_it_stands_as_a_word(services: Services) -> None:
+    """Erasing "Ann" replaces "Ann" in the audit log's sentences, never the "Ann" inside "Annual" or
+    "Annette", and a rebuild agrees with the live rows."""
+    officer = Actor("officer", "partnership_officer")
+    body_id = services.hub.establish_body(
+        officer,
+        name="Annual Planning Forum",
+        kind="consultative_group",
+        purpose="Annette's forum for the annual plan",
+        decision=Decision("New framework", date(2026, 1, 5)),
+    )
+    for person in ("Ann", "Annette Lowe"):
+        services.hub.add_member(
+            officer,
+            body_id,
+            person=person,
+            role="member",
+            representation="carer",
+            effective_date=TODAY.date(),
+            expected_version=services.hub.body(body_id).version,
+        )
+    services.refresh()
+    services.dispatcher.run(ErasePerson, ADMIN, data={"person": "Ann", "reason": "Request 21/2026"})
+    services.refresh()
+    with services.read_models.engine.connect() as connection:
+        logged = connection.execute(
+            select(audit_log.c.sentence, audit_log.c.subject_name).where(audit_log.c.body_id == body_id)
+        ).all()
+    joined = " | ".join(r.sentence for r in logged)
+    assert "Annette Lowe joined" in joined and f"{NAME_ERASED} joined" in joined, joined
+    assert "Ann joined" not in joined
+    names = {r.subject_name for r in logged}
+    assert names == {"Annual Planning Forum"}
     live = dump(services.read_models.engine)
     services.read_models.rebuild()
     assert dump(services.read_models.engine) == live
