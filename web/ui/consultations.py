@@ -295,11 +295,15 @@ def join() -> Any:
     return render_template("consultations/join.html", values=values, errors=errors), 400 if errors else 200
 
 
-@bp.get("/panel/confirm/<token>")
+@bp.route("/panel/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str) -> Any:
+    """Opening the link shows a button; only pressing it confirms (a mail filter that opens every link in a
+    message must not put someone on the panel with an address they never gave)."""
     link = _link(token, "confirm")
     if not isinstance(link, Link):
         return link
+    if request.method == "GET":
+        return render_template("consultations/confirm.html", action_url=f"/panel/confirm/{token}")
     try:
         services().hub.confirm_panel_member(link.panel_member_id)
     except NotFound:
