@@ -1,9 +1,10 @@
 """The panel's people: name, e-mail address and interests of each panel member, beside the event store.
 
 Personal data is kept here, not in events (which know a panel member only by a random id), so that
-erasing a person can be deleting their row (no command does it yet; see the README). The table is in the event store's database, and every change
-to it is written in the same transaction as the panel member's event (``table_changes``, as the
-accounts do: application/account_commands.py), so a row and its event are never out of step.
+erasing a person can be deleting their row (no command does it yet; see the README). The table is in
+the event store's database, and every change to it is written in the same transaction as the panel
+member's event (``table_changes``, as the accounts do: application/account_commands.py), so a row and
+its event are never out of step.
 """
 
 from __future__ import annotations

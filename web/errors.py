@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from application.commands import Outcome, SavedThenFailed
-from web.request_log import logged_path
+from web.log_paths import logged_path
 from web.saved import saved_outcomes
 
 PROBLEM_TYPE = "about:blank"

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, request
+
+from web.log_paths import logged_path
 
 log = logging.getLogger("web.requests")
 LOGGERS = ("web", "application", "projections")
@@ -59,17 +60,6 @@ def _user_id() -> str | None:
         if user is not None:
             return user.user_id
     return None
-
-
-# A signed link is its holder's authority (a panel member's link, application/panel_links.py; a follower's
-# confirm and unsubscribe links, application/followers.py): the log keeps the route, never the token.
-_TOKEN = re.compile(r"<(?:\w+:)?token>")
-
-
-def logged_path() -> str:
-    """The request's path for a log line: a signed link's route with its token left out."""
-    rule = request.url_rule.rule if request.url_rule is not None else None
-    return _TOKEN.sub("…", rule) if rule is not None and _TOKEN.search(rule) else request.path
 
 
 def init_app(app: Flask) -> None:
