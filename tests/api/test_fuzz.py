@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -20,6 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from application.panel_links import PanelLinks
 from application.reminders.commands import ReminderCommands
 from tests.api.conftest import ApiClient
 
@@ -66,7 +68,12 @@ def _seed(api: ApiClient) -> dict[str, str]:
         "title": "Breaks", "summary": "Views wanted", "concerns": "Carers", "audience": "whole_panel",
         "opens_on": "2026-03-02", "closes_on": "2026-03-20"})  # fmt: skip
     assert consultation.status_code == 201, consultation.get_json()
+    # A panel member's own link to respond (the responses API's path names it): the draft refuses it.
+    link = PanelLinks(api.app.secret_key).make(  # type: ignore[arg-type]
+        "respond", UUID(panel_member.get_json()["id"]), UUID(consultation.get_json()["id"])
+    )
     return {
+        "token": link,
         "panel_member_id": panel_member.get_json()["id"],
         "consultation_id": consultation.get_json()["id"],
         "body_id": body["id"],
