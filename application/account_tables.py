@@ -21,6 +21,8 @@ from sqlalchemy import (
     text,
 )
 
+from application.side_tables import create_side_tables
+
 metadata = MetaData()
 
 users = Table(
@@ -81,7 +83,7 @@ sign_in_failures = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    create_side_tables(metadata, engine)
     _add_missing_columns(engine)
 
 

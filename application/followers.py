@@ -53,6 +53,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from application.side_tables import create_side_tables
 from domain.errors import InvalidInput
 from domain.working_days import LONDON
 from projections.queries.consultations import published_for_bodies_since
@@ -147,7 +148,7 @@ class Followers:
     def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
         self.engine = engine
         self.clock = clock
-        metadata.create_all(engine)
+        create_side_tables(metadata, engine)
         self._secret: bytes | None = None
 
     # ------------------------------------------------------------ signed links

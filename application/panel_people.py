@@ -31,6 +31,8 @@ from sqlalchemy import (
     update,
 )
 
+from application.side_tables import create_side_tables
+
 metadata = MetaData()
 
 people = Table(
@@ -119,7 +121,7 @@ class PanelPeople:
 
     def __init__(self, url_or_engine: str | Engine) -> None:
         self.engine = create_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
-        metadata.create_all(self.engine)
+        create_side_tables(metadata, self.engine)
 
     def get(self, panel_member_id: UUID | str) -> PanelPerson | None:
         with self.engine.connect() as connection:

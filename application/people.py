@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from application.persistence import naive_utc
+from application.side_tables import create_side_tables
 from domain.body import Body
 from domain.erasure import NAME_ERASED, PEOPLE_ATTRIBUTE
 from domain.meeting import Meeting
@@ -157,7 +158,7 @@ class People:
         self.clock = clock
 
     def create_table(self) -> None:
-        people_metadata.create_all(self.engine, checkfirst=True)
+        create_side_tables(people_metadata, self.engine)
 
     def _now(self) -> datetime:
         return naive_utc(self.clock())

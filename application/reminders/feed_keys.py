@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select
 
+from application.side_tables import create_side_tables
+
 metadata = MetaData()
 
 feed_keys = Table(
@@ -35,7 +37,7 @@ def _digest(secret: str) -> str:
 class FeedKeys:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        create_side_tables(metadata, engine)
 
     def issue(self, user_id: str) -> str:
         """A new key for ``user_id`` (replacing any old one); the only time its text is available."""
