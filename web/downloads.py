@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import quote
 
 # What a quoted filename may hold: printable ASCII without quotes, backslashes, or the percent sign,
@@ -30,3 +31,14 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     if fallback == filename:
         return f'{disposition}; filename="{filename}"'
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+# A cell a spreadsheet would run as a formula is written as text (CSV injection): OWASP's list, a leading
+# tab or carriage return (which some spreadsheets skip before reading a formula) included.
+FORMULA_STARTS = frozenset("=+-@\t\r\n")
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV download's cell: empty for None, and never a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in FORMULA_STARTS else text

@@ -232,43 +232,23 @@ def build_scheduler(
         timezone=UTC,
     )
     now = datetime.now(tz=UTC)
-    # replace_existing: the interval given now wins over one stored by an earlier run.
-    scheduler.add_job(
-        f"{__name__}:scan_job",
-        "interval",
-        seconds=scan_every.total_seconds(),
-        id=SCAN_JOB_ID,
-        name="reminder scan",
-        replace_existing=True,
-        next_run_time=now,
+    jobs = (
+        ("scan_job", scan_every, SCAN_JOB_ID, "reminder scan"),
+        ("send_job", send_every, SEND_JOB_ID, "mail outbox"),
+        ("verify_job", verify_every, VERIFY_JOB_ID, "record verify"),
+        ("consultation_job", consultation_every, CONSULTATION_JOB_ID, "consultations"),
     )
-    scheduler.add_job(
-        f"{__name__}:send_job",
-        "interval",
-        seconds=send_every.total_seconds(),
-        id=SEND_JOB_ID,
-        name="mail outbox",
-        replace_existing=True,
-        next_run_time=now,
-    )
-    scheduler.add_job(
-        f"{__name__}:verify_job",
-        "interval",
-        seconds=verify_every.total_seconds(),
-        id=VERIFY_JOB_ID,
-        name="record verify",
-        replace_existing=True,
-        next_run_time=now,
-    )
-    scheduler.add_job(
-        f"{__name__}:consultation_job",
-        "interval",
-        seconds=consultation_every.total_seconds(),
-        id=CONSULTATION_JOB_ID,
-        name="consultations",
-        replace_existing=True,
-        next_run_time=now,
-    )
+    for function, every, job_id, name in jobs:
+        # replace_existing: the interval given now wins over one stored by an earlier run.
+        scheduler.add_job(
+            f"{__name__}:{function}",
+            "interval",
+            seconds=every.total_seconds(),
+            id=job_id,
+            name=name,
+            replace_existing=True,
+            next_run_time=now,
+        )
     return scheduler
 
 

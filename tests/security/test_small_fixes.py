@@ -19,15 +19,15 @@ from domain.body import Decision
 from tests.security.conftest import Hub
 from web.app import ENVIRONMENT_VAR
 from web.cli import cli
-from web.ui.audit import _csv_value
+from web.downloads import csv_cell
 
 OFFICER = Actor("officer", Role.PARTNERSHIP_OFFICER.value, "Priya Officer")
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n"])
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text(start: str) -> None:
-    assert _csv_value(f'{start}HYPERLINK("http://evil")') == f'\'{start}HYPERLINK("http://evil")'
-    assert _csv_value("Carers Forum") == "Carers Forum"
+    assert csv_cell(f'{start}HYPERLINK("http://evil")') == f'\'{start}HYPERLINK("http://evil")'
+    assert csv_cell("Carers Forum") == "Carers Forum"
 
 
 def test_the_audit_export_guards_a_body_named_with_a_tab_formula(hub: Hub) -> None:

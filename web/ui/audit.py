@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from projections import queries
+from web.downloads import csv_cell
 from web.services import services
 from web.ui.access import requires_sign_in
 from web.ui.params import date_from_parts, page_number, uuid_or_none, with_args
@@ -113,7 +114,7 @@ def audit_csv() -> Response:
             buffer.seek(0)
             buffer.truncate()
             for row in batch:
-                writer.writerow([_csv_value(_with_offset(c, row[c])) for c in CSV_COLUMNS])
+                writer.writerow([csv_cell(_with_offset(c, row[c])) for c in CSV_COLUMNS])
             yield buffer.getvalue()
             after = batch[-1]["notification_id"]
         # The last line: the record's head as this export ends, to keep elsewhere and check later with
@@ -133,13 +134,3 @@ def _with_offset(column: str, value: Any) -> Any:
     if column == "recorded_at" and isinstance(value, datetime):
         return value.replace(tzinfo=UTC).isoformat()
     return value
-
-
-FORMULA_STARTS = frozenset("=+-@\t\r\n")
-
-
-def _csv_value(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell a spreadsheet would run as a formula is written as text (CSV injection): OWASP's list, a
-    # leading tab or carriage return (which some spreadsheets skip before reading a formula) included.
-    return "'" + text if text[:1] in FORMULA_STARTS else text

@@ -30,7 +30,7 @@ from domain.consultation import Audience, QuestionKind, Stage
 from domain.errors import DomainError, InvalidInput
 from projections import queries
 from projections.queries import consultations as q
-from web.downloads import content_disposition
+from web.downloads import content_disposition, csv_cell
 from web.services import services
 from web.ui.access import carries, requires_sign_in
 from web.ui.consultation_chart import choices_svg
@@ -122,15 +122,6 @@ def results(consultation_id: UUID) -> str:
     )
 
 
-FORMULA_STARTS = frozenset("=+-@\t\r\n")
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell a spreadsheet would run as a formula is written as text (CSV injection), as the audit export does.
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
 @bp.get("/consultations/<uuid:consultation_id>/results.csv")
 @_officer_page
 def results_csv(consultation_id: UUID) -> Response:
@@ -148,7 +139,7 @@ def results_csv(consultation_id: UUID) -> Response:
     for a in answers:
         cells = ["; ".join(a["answers"].get(n, [])) for n in numbers]
         writer.writerow(
-            [a["response"], a["submitted_at"].isoformat(), "yes" if a["anonymous"] else "no", *map(_cell, cells)]
+            [a["response"], a["submitted_at"].isoformat(), "yes" if a["anonymous"] else "no", *map(csv_cell, cells)]
         )
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = content_disposition(f"{row['title']} - responses.csv")
